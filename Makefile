@@ -1,0 +1,45 @@
+# Set-up is automatic: every target creates .venv and installs the pinned dependencies first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CARDS  := cards
+
+.PHONY: site serve test validate bench schema clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+## site: validate the cards, build the site with --strict, check every link; replaces site/ only on success
+site: $(STAMP)
+	$(BIN)/tradeoffs build --out site
+
+## serve: live preview on http://127.0.0.1:8000 (rebuilds when a card changes)
+serve: $(STAMP)
+	$(BIN)/tradeoffs validate $(CARDS)
+	$(BIN)/mkdocs serve
+
+## validate: check every card and report all problems
+validate: $(STAMP)
+	$(BIN)/tradeoffs validate $(CARDS)
+
+## test: the whole test suite (browser tests need /usr/bin/chromium; .ci/run installs it)
+test: $(STAMP) node_modules/.installed
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+## bench: timings at 100, 1,000 and 2,000 cards (see bench/README.md)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --cards 100 --cards 1000 --cards 2000 --json bench/out/results.json
+
+## schema: re-export the JSON Schemas in cards/ from the models
+schema: $(STAMP)
+	$(BIN)/tradeoffs schema --out $(CARDS)
+
+clean:
+	rm -rf site .site-* .cache build *.egg-info

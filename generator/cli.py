@@ -1,0 +1,115 @@
+"""The `tradeoffs` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .catalog import InvalidCollection, load_catalog
+from .report import FORMATS
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """The command was asked for something it cannot do (exit 2)."""
+
+
+def _validate(args: argparse.Namespace) -> int:
+    formatter = FORMATS[args.format]
+    try:
+        catalog = load_catalog(Path(args.cards_dir))
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except InvalidCollection as exc:
+        print(formatter(exc.problems, exc.files_checked))
+        return 1
+    print(formatter([], catalog.files_checked))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_entry
+
+    try:
+        path = new_entry(args.kind, args.id, Path(args.cards), args.category)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {path}: fill in every \"\", then run `tradeoffs validate {args.cards}`")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .scaffold import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(f"wrote {path}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_docs
+
+    try:
+        count = export_docs(Path(args.config), Path(args.out))
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except InvalidCollection as exc:
+        print(FORMATS["text"](exc.problems, exc.files_checked), file=sys.stderr)
+        return 1
+    print(f"wrote {count} pages to {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="tradeoffs", description="Validate, scaffold and publish trade-off cards."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check every card and report all problems")
+    validate.add_argument("cards_dir", nargs="?", default="cards", metavar="CARDS_DIR",
+                          help="the card folder (default: cards)")
+    validate.add_argument("--format", choices=sorted(FORMATS), default="text",
+                          help="text (default), json, or github (workflow annotations)")
+    validate.set_defaults(handler=_validate)
+
+    new = commands.add_parser("new", help="write a commented scaffold for a new card")
+    new.add_argument("kind", choices=["decision", "failure-mode"])
+    new.add_argument("id", help="the new id, e.g. cache-vs-read-replica")
+    new.add_argument("--category", help="category id for a decision card")
+    new.add_argument("--cards", default="cards", help="the card folder (default: cards)")
+    new.set_defaults(handler=_new)
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas exported from the models")
+    schema.add_argument("--out", default="cards", help="output folder (default: cards)")
+    schema.set_defaults(handler=_schema)
+
+    export = commands.add_parser(
+        "export", help="write the complete docs tree as Markdown, for building without the plugin"
+    )
+    export.add_argument("out", help="output folder (must not exist or be empty)")
+    export.add_argument("--config", default="mkdocs.yml", help="the site's mkdocs.yml")
+    export.set_defaults(handler=_export)
+
+    from . import linkcheck_cli
+
+    linkcheck_cli.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; exit 0 on success, 1 for invalid cards, 2 for usage errors."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except UsageError as exc:
+        print(f"tradeoffs {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

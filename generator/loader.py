@@ -1,0 +1,227 @@
+"""Strict YAML loading: plain data where every scalar stays the text that was written.
+
+PyYAML's C parser composes the node graph; we build the Python data ourselves so that no
+implicit typing (YAML 1.1 booleans, sexagesimals, octals, dates) ever touches a value, and
+so that every key and value keeps the line and column it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+Data = Union[str, list["Data"], dict[str, "Data"]]
+PathKey = tuple[Union[str, int], ...]
+Position = tuple[int, int]  # 1-based line and column
+
+_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
+
+
+class LoadError(Exception):
+    """A problem in a YAML file, with the 1-based position it refers to."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Document:
+    """The plain data of one file and where each of its parts was written."""
+
+    data: Data
+    value_positions: dict[PathKey, Position] = field(default_factory=dict)
+    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        """Best position for `path`: the key (or value) itself, else its nearest ancestor."""
+        table = self.key_positions if key else self.value_positions
+        while True:
+            if path in table:
+                return table[path]
+            if not key and path in self.key_positions:
+                return self.key_positions[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+            table = self.key_positions
+
+
+def read_text(path: Path) -> str:
+    """Read a card file as UTF-8 text, rejecting what YAML should never see."""
+    raw = path.read_bytes()
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    """Decode file bytes, reporting oversize files, NUL bytes and invalid UTF-8 with positions."""
+    if len(raw) > MAX_BYTES:
+        raise LoadError(
+            f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes (1 MiB)"
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _byte_position(raw, nul)
+        raise LoadError("file contains a NUL byte; is it a binary file?", line, col)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(raw, exc.start)
+        raise LoadError(
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            line,
+            col,
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def _byte_position(raw: bytes, offset: int) -> Position:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def load(text: str, *, top: type = dict) -> Document:
+    """Parse one YAML document into plain data; raise LoadError for anything not allowed.
+
+    `top` is the kind the document must be at its top level: dict (a card) or list
+    (categories.yaml).
+    """
+    tab = _LEADING_TAB.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        column = tab.end() - tab.start()
+        raise LoadError("tab used for indentation; indent with spaces", line, column)
+    if "!" in text or "&" in text:
+        _reject_tags_and_anchors(text)
+    loader = yaml.CBaseLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _from_yaml_error(exc) from None
+    except yaml.YAMLError as exc:  # errors without a mark are rare, but keep them readable
+        raise LoadError(f"YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        wanted = "a mapping of keys to values" if top is dict else "a list"
+        raise LoadError(f"file is empty; expected {wanted}")
+    expected = MappingNode if top is dict else SequenceNode
+    if not isinstance(node, expected):
+        kinds = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a single value"}
+        line, col = _mark(node)
+        wanted = "a mapping of keys to values" if top is dict else "a list"
+        raise LoadError(f"top level is {kinds[type(node)]}; expected {wanted}", line, col)
+    doc = Document(data={})
+    doc.data = _build(node, (), doc, set(), 0)
+    return doc
+
+
+def load_file(path: Path, *, top: type = dict) -> Document:
+    """Read and parse a file (see `load`)."""
+    return load(read_text(path), top=top)
+
+
+def _mark(node: Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _reject_tags_and_anchors(text: str) -> None:
+    """Walk the event stream: explicit tags and anchors are only visible there."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.CBaseLoader):
+            mark = event.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            if isinstance(event, yaml.AliasEvent):
+                raise LoadError(
+                    f"alias '*{event.anchor}' is not allowed; write the value out in full", *where
+                )
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                raise LoadError(
+                    f"anchor '&{anchor}' is not allowed; cards are plain data without anchors or aliases",
+                    *where,
+                )
+            tag = getattr(event, "tag", None)
+            if tag is not None and isinstance(
+                event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+            ):
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                raise LoadError(
+                    f"explicit tag '{shown}' is not allowed; remove it (values are always text)",
+                    *where,
+                )
+    except yaml.MarkedYAMLError as exc:
+        raise _from_yaml_error(exc) from None
+
+
+def _build(node: Node, path: PathKey, doc: Document, seen: set[int], depth: int) -> Data:
+    if id(node) in seen:  # only an alias can make a node appear twice
+        line, col = _mark(node)
+        raise LoadError("aliases are not allowed; write the value out in full", line, col)
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        line, col = _mark(node)
+        raise LoadError(f"nested more than {MAX_DEPTH} levels deep", line, col)
+    doc.value_positions[path] = _mark(node)
+    if isinstance(node, ScalarNode):
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [
+            _build(item, path + (index,), doc, seen, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+    result: dict[str, Data] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            line, col = _mark(key_node)
+            raise LoadError("a key must be plain text, not a list or mapping", line, col)
+        key = key_node.value
+        if key == "<<" and key_node.style is None:
+            line, col = _mark(key_node)
+            raise LoadError("merge keys ('<<') are not allowed; write the keys out", line, col)
+        if key in result:
+            line, col = _mark(key_node)
+            first_line, _ = doc.key_positions[path + (key,)]
+            raise LoadError(
+                f"duplicate key '{key}' (first written on line {first_line})", line, col
+            )
+        doc.key_positions[path + (key,)] = _mark(key_node)
+        result[key] = _build(value_node, path + (key,), doc, seen, depth + 1)
+    return result
+
+
+_YAML_WORDING = {
+    "found character '\\t' that cannot start any token": "tab character where YAML expects content; use spaces",
+    "but found another document": "file holds several YAML documents ('---'); a card is exactly one",
+    "mapping values are not allowed in this context": "unexpected ': ' in unquoted text; put the text in quotes",
+    "mapping values are not allowed here": "unexpected ': ' in unquoted text; put the text in quotes",
+}
+
+
+def _from_yaml_error(exc: yaml.MarkedYAMLError) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or "").strip()
+    message = _YAML_WORDING.get(problem)
+    if message is None:
+        message = f"YAML syntax error: {problem}"
+        if exc.context:
+            started = exc.context_mark
+            at = f" that starts at {started.line + 1}:{started.column + 1}" if started else ""
+            message += f" ({exc.context}{at})"
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return LoadError(message, line, col)

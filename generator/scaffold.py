@@ -1,0 +1,84 @@
+"""`tradeoffs new`: commented scaffolds for a new card, and the JSON Schema export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .catalog import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, id_problem
+from .errors import did_you_mean
+from .loader import LoadError, load_file
+from .models import DecisionCard, FailureMode
+from .templating import environment
+
+FOLDERS = {"decision": DECISIONS_DIR, "failure-mode": FAILURE_MODES_DIR}
+SCHEMAS = {"decision.schema.json": DecisionCard, "failure-mode.schema.json": FailureMode}
+
+
+class ScaffoldError(Exception):
+    """A request `tradeoffs new` refuses, with the reason."""
+
+
+def title_from_id(card_id: str) -> str:
+    """'monolith-vs-microservices' -> 'Monolith vs microservices'."""
+    words = card_id.split("-")
+    return " ".join([words[0].capitalize(), *words[1:]])
+
+
+def category_ids(cards_dir: Path) -> list[str]:
+    """Category ids from categories.yaml, or [] when it cannot be read."""
+    try:
+        doc = load_file(cards_dir / CATEGORIES_FILE, top=list)
+    except (OSError, LoadError):
+        return []
+    return [item["id"] for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+def new_entry(kind: str, card_id: str, cards_dir: Path, category: str | None = None) -> Path:
+    """Write a scaffold for a new entry and return its path; never overwrite."""
+    problem = id_problem(card_id)
+    if problem:
+        raise ScaffoldError(problem.replace("file name", "id"))
+    known = category_ids(cards_dir)
+    if category is not None and known and category not in known:
+        raise ScaffoldError(
+            f"unknown category '{category}'{did_you_mean(category, known)}; categories are: {', '.join(known)}"
+        )
+    path = cards_dir / FOLDERS[kind] / f"{card_id}.yaml"
+    for other in FOLDERS.values():
+        existing = cards_dir / other / f"{card_id}.yaml"
+        if existing.exists():
+            raise ScaffoldError(f"{existing} already exists; ids are unique across the collection")
+    text = environment().get_template(f"new-{kind}.yaml.j2").render(
+        id=card_id,
+        title=title_from_id(card_id),
+        category=category,
+        categories=known,
+        today=dt.date.today().isoformat(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+        handle.write(text)
+    return path
+
+
+def schema_texts() -> dict[str, str]:
+    """The JSON Schemas of both card kinds, exported from the models."""
+    texts = {}
+    for name, model in SCHEMAS.items():
+        schema = model.model_json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+        texts[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return texts
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write both JSON Schemas into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schema_texts().items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,26 @@
+"""The one Jinja environment: theme overrides first, then the package's own templates."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=8)
+def environment(override_dir: str | None = None) -> jinja2.Environment:
+    """A Jinja environment that looks in `override_dir` (if any) before the package templates."""
+    search = [override_dir] if override_dir else []
+    search.append(str(PACKAGE_TEMPLATES))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # templates emit Markdown; card text is escaped by explicit filters
+    )
+    return env
