@@ -52,14 +52,29 @@ def _schema(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import export_docs
 
+    config_out = Path(args.mkdocs_config_out) if args.mkdocs_config_out else None
     try:
-        count = export_docs(Path(args.config), Path(args.out))
-    except FileNotFoundError as exc:
+        count = export_docs(Path(args.config), Path(args.out), config_out)
+    except (FileNotFoundError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
         print(FORMATS["text"](exc.problems, exc.files_checked), file=sys.stderr)
         return 1
     print(f"wrote {count} pages to {args.out}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildFailed, build_site
+
+    try:
+        build_site(Path(args.config), Path(args.out), check_links=not args.no_check_links)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except BuildFailed as exc:
+        print(f"tradeoffs build: {exc}", file=sys.stderr)
+        print(f"tradeoffs build: {args.out}/ was left as it was", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -93,7 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("out", help="output folder (must not exist or be empty)")
     export.add_argument("--config", default="mkdocs.yml", help="the site's mkdocs.yml")
+    export.add_argument(
+        "--mkdocs-config-out",
+        metavar="FILE",
+        help="also write a mkdocs.yml that builds OUT without the plugin (generated nav included)",
+    )
     export.set_defaults(handler=_export)
+
+    build = commands.add_parser(
+        "build", help="validate, build with --strict and check links; replace OUT only on success"
+    )
+    build.add_argument("--out", default="site", help="the site folder to replace (default: site)")
+    build.add_argument("--config", default="mkdocs.yml", help="the site's mkdocs.yml")
+    build.add_argument("--no-check-links", action="store_true", help="skip the link check")
+    build.set_defaults(handler=_build)
 
     from . import linkcheck_cli
 

@@ -7,12 +7,18 @@ from pathlib import Path
 
 import jinja2
 
+from . import markup
+
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
 @lru_cache(maxsize=8)
 def environment(override_dir: str | None = None) -> jinja2.Environment:
-    """A Jinja environment that looks in `override_dir` (if any) before the package templates."""
+    """A Jinja environment that looks in `override_dir` (if any) before the package templates.
+
+    `*.md.j2` page templates autoescape: a value printed without one of the markup filters is
+    HTML-escaped, so forgetting a filter shows text instead of injecting it.
+    """
     search = [override_dir] if override_dir else []
     search.append(str(PACKAGE_TEMPLATES))
     env = jinja2.Environment(
@@ -21,6 +27,14 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # templates emit Markdown; card text is escaped by explicit filters
+        autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2",), default=False),
+    )
+    env.filters.update(
+        span=markup.span,
+        paragraphs=markup.paragraphs,
+        link_text=markup.link_text,
+        attr=markup.attribute,
+        mermaid=markup.mermaid_label,
+        yaml_string=markup.yaml_string,
     )
     return env

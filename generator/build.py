@@ -1,0 +1,88 @@
+"""`tradeoffs build`: validate, build with --strict, check links, then replace the site atomically.
+
+The site is built into a fresh folder beside the target; the target is replaced only when every
+step has passed, so a failed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .catalog import InvalidCollection, load_catalog
+from .export import plugin_options, read_mkdocs_config
+from .report import format_text
+
+
+class BuildFailed(Exception):
+    """A step failed; the message says which and why."""
+
+
+def _step(message: str) -> float:
+    print(f"==> {message}", flush=True)
+    return time.perf_counter()
+
+
+def _run(args: list[str], what: str) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(args, env=env, text=True, capture_output=True)
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        raise BuildFailed(f"{what} failed:\n{output}")
+    if output:
+        print(output)
+
+
+def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> None:
+    """Build the site into `out`, replacing it only on success."""
+    config = read_mkdocs_config(config_path)
+    cards_dir = config_path.resolve().parent / plugin_options(config).get("cards_dir", "cards")
+    started = _step(f"validating {cards_dir}")
+    try:
+        catalog = load_catalog(cards_dir)
+    except InvalidCollection as exc:
+        raise BuildFailed(
+            "validation failed:\n" + format_text(exc.problems, exc.files_checked)
+        ) from None
+    print(f"    {catalog.files_checked} files, no problems")
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+    try:
+        _step("building with mkdocs --strict")
+        _run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+             "--config-file", str(config_path), "--site-dir", str(staging)],
+            "mkdocs build --strict",
+        )
+        pages = sum(1 for _ in staging.rglob("*.html"))
+        print(f"    {pages} HTML pages")
+        if check_links:
+            _step("checking links")
+            _run([sys.executable, "-m", "generator", "check-links", str(staging)], "link check")
+        _replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    print(f"==> {out} updated in {time.perf_counter() - started:.1f} s")
+
+
+def _replace(new: Path, target: Path) -> None:
+    """Swap `new` into place with renames, so readers never see a half-written site."""
+    if not target.exists():
+        new.rename(target)
+        return
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    target.rename(old)
+    try:
+        new.rename(target)
+    except BaseException:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
