@@ -51,3 +51,40 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         return code, out, err
 
     return run
+
+
+def make_project(root: Path, cards: Path) -> Path:
+    """A site project in `root`: the repository's mkdocs.yml, docs/ and theme/, with `cards`."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copytree(REPO / "theme", root / "theme")
+    shutil.copytree(cards, root / "cards")
+    return root
+
+
+def mkdocs_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
+    """Run `mkdocs build --strict` on a project; returns the CompletedProcess."""
+    import os
+    import subprocess
+    import sys
+
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(site), *extra],
+        capture_output=True,
+        text=True,
+        env=full_env,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The valid example collection built once with the real configuration; returns the site dir."""
+    root = tmp_path_factory.mktemp("example")
+    project = make_project(root / "project", VALID)
+    site = root / "site"
+    result = mkdocs_build(project, site, env={"SOURCE_DATE_EPOCH": "1790000000"})
+    assert result.returncode == 0, result.stderr
+    return site

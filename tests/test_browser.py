@@ -1,0 +1,311 @@
+"""End-to-end checks of the real site in headless Chromium.
+
+The module builds the site from the repository's own cards (``mkdocs build --strict``), serves it on
+127.0.0.1 and drives Debian's Chromium through Playwright: the comparison table, following a
+relation, a tag and a search result, screenshots at desktop and phone width, and an axe-core audit
+in light and dark schemes. Requests to anything other than the local server are aborted, so the run
+is hermetic (web fonts and the Mermaid script from the CDN simply do not load).
+
+The module is skipped when /usr/bin/chromium or node_modules/axe-core is missing, except when the
+``CI`` environment variable is set: there a missing tool is a failure, so the browser tests cannot
+silently stop running.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "tests" / "artifacts"
+DECISIONS = REPO / "cards" / "decisions"
+
+CARD = "rag-vs-fine-tuning"
+SEARCH_WORD = "lakehouse"
+SEARCH_CARD = "warehouse-vs-lakehouse"
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _missing_tools() -> list[str]:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    if not AXE.exists():
+        missing.append(f"{AXE.relative_to(REPO)} (npm ci)")
+    return missing
+
+
+_missing = _missing_tools()
+if _missing:
+    _reason = "browser tests need " + " and ".join(_missing)
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{_reason}; CI is set, so this is an error, not a skip", pytrace=False)
+    pytest.skip(_reason, allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def _card(card_id: str) -> dict:
+    return yaml.safe_load((DECISIONS / f"{card_id}.yaml").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the real site from the repository's cards and serve it on 127.0.0.1."""
+    out = tmp_path_factory.mktemp("browser-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    assert (out / "decisions" / CARD / "index.html").is_file()
+
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, site_url: str):
+    """Factory for pages in fresh contexts; only the local server is reachable."""
+    contexts = []
+
+    def make(viewport: dict | None = None, color_scheme: str = "light") -> Page:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP,
+            color_scheme=color_scheme,
+            base_url=site_url,
+            service_workers="block",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        local = site_url + "/"
+        context.route(
+            "**/*",
+            lambda route: route.continue_()
+            if route.request.url.startswith(local)
+            else route.abort(),
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()
+
+
+# --------------------------------------------------------------------------- the card page
+
+
+def test_comparison_table_has_one_column_per_option(page: Page) -> None:
+    card = _card(CARD)
+    page.goto(f"/decisions/{CARD}/")
+    expect(page.locator("h1")).to_have_text(card["title"])
+
+    table = page.locator("div.tc-compare-wrap table.tc-compare")
+    expect(table).to_be_visible()
+    headers = table.locator("thead th[scope=col]")
+    expect(headers).to_have_count(len(card["options"]))
+    for i, option in enumerate(card["options"]):
+        expect(headers.nth(i).locator(".tc-option-name")).to_have_text(option["name"])
+
+    facets = table.locator("tr.tc-facet th")
+    expect(facets.filter(has_text=re.compile(r"^\s*Best when\s*$"))).to_have_count(1)
+    expect(facets.first).to_have_attribute("colspan", str(len(card["options"])))
+    # every facet row is followed by a row with one cell per option
+    expect(table.locator("tr.tc-cells--best-when > td")).to_have_count(len(card["options"]))
+
+
+def test_related_decision_link_opens_that_card(page: Page) -> None:
+    card = _card(CARD)
+    target_id = card["relations"]["confused_with"][0]["card"]
+    target = _card(target_id)
+    page.goto(f"/decisions/{CARD}/")
+    expect(page).to_have_title(re.compile(re.escape(card["title"])))
+
+    link = page.locator(f"ul.tc-related a[href$='/{target_id}/']").first
+    expect(link).to_have_text(target["title"])
+    link.click()
+
+    page.wait_for_url(re.compile(rf"/decisions/{re.escape(target_id)}/$"))
+    expect(page).to_have_title(re.compile(rf"^{re.escape(target['title'])}\b"))
+    expect(page.locator("h1")).to_have_text(target["title"])
+
+
+def test_tag_link_opens_tags_page_at_that_tag(page: Page) -> None:
+    card = _card(CARD)
+    page.goto(f"/decisions/{CARD}/")
+    tags = page.locator("nav.md-tags a.md-tag")
+    expect(tags).to_have_count(len(card["tags"]))
+    tag = card["tags"][0]
+    tags.filter(has_text=re.compile(rf"^\s*{re.escape(tag)}\s*$")).click()
+
+    page.wait_for_url(re.compile(rf"/browse/tags/#tag:{re.escape(tag)}$"))
+    anchor = page.locator(f'[id="tag:{tag}"]')
+    expect(anchor).to_have_count(1)
+    expect(anchor).to_be_visible()
+    # the tag's section lists this card
+    expect(page.locator(f"a[href$='/decisions/{CARD}/']").first).to_be_attached()
+
+
+def test_search_finds_a_card_by_a_title_word(page: Page) -> None:
+    target = _card(SEARCH_CARD)
+    assert SEARCH_WORD in target["title"].lower()
+    page.goto("/")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(SEARCH_WORD, delay=20)
+
+    result = page.locator(
+        f"li.md-search-result__item > a.md-search-result__link[href*='decisions/{SEARCH_CARD}/']"
+    ).first
+    expect(result).to_be_visible()
+    result.click()
+
+    page.wait_for_url(re.compile(rf"/decisions/{re.escape(SEARCH_CARD)}/(#.*)?$"))
+    expect(page.locator("h1")).to_have_text(target["title"])
+    expect(page).to_have_title(re.compile(rf"^{re.escape(target['title'])}\b"))
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_screenshots_and_no_page_overflow_on_phone(new_page) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        for scheme in ("light", "dark"):
+            page = new_page(viewport, scheme)
+            page.goto(f"/decisions/{CARD}/")
+            expect(page.locator("table.tc-compare")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / f"card-{name}-{scheme}.png"), full_page=True)
+
+    page = new_page(PHONE)
+    for path in (f"/decisions/{CARD}/", "/categories/ai-systems/", "/", "/browse/tags/"):
+        page.goto(path)
+        widths = page.evaluate(
+            """() => ({
+                scroll: document.documentElement.scrollWidth,
+                viewport: window.innerWidth,
+                offenders: [...document.querySelectorAll('.md-content *')]
+                  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+                                && !el.closest('.tc-compare-wrap'))
+                  .slice(0, 5)
+                  .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')),
+            })"""
+        )
+        assert widths["scroll"] <= widths["viewport"] + 1, (
+            f"{path} overflows sideways on a phone: scrollWidth {widths['scroll']} > "
+            f"{widths['viewport']}; widest elements: {widths['offenders']}"
+        )
+
+    # on a phone the comparison scrolls inside its wrapper instead
+    page.goto(f"/decisions/{CARD}/")
+    wrap = page.evaluate(
+        """() => { const w = document.querySelector('.tc-compare-wrap');
+                  return {scroll: w.scrollWidth, client: w.clientWidth,
+                          overflow: getComputedStyle(w).overflowX}; }"""
+    )
+    assert wrap["overflow"] in ("auto", "scroll"), wrap
+
+
+# --------------------------------------------------------------------------- accessibility
+
+AXE_PAGES = {
+    "card": f"/decisions/{CARD}/",
+    "category": "/categories/ai-systems/",
+    "home": "/",
+}
+
+
+def _format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({len(v['nodes'])} nodes)")
+        for node in v["nodes"][:4]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '')!s:.200}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_axe_finds_no_serious_violations(new_page, name: str, scheme: str) -> None:
+    page = new_page(DESKTOP, scheme)
+    page.goto(AXE_PAGES[name])
+    expected_scheme = "slate" if scheme == "dark" else "default"
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected_scheme)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '),
+                                          failureSummary: n.failureSummary})),
+            }));
+        }"""
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    minor = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+    if minor:
+        print(f"axe, {name} ({scheme}), minor/moderate:\n{_format_violations(minor)}")
+    assert not blocking, (
+        f"axe found serious/critical violations on {AXE_PAGES[name]} ({scheme}):\n"
+        + _format_violations(blocking)
+    )

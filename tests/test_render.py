@@ -1,0 +1,121 @@
+"""Rendering: golden Markdown, faithful text, and the pages a reader sees in a real build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from generator.catalog import load_catalog
+from generator.render import add_months, render_pages
+
+from .conftest import TESTS, VALID
+
+GOLDEN = TESTS / "golden"
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return render_pages(load_catalog(VALID), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["decisions/cache-or-recompute.md", "failure-modes/stale-cache-storm.md", "categories/performance/index.md"],
+)
+def test_golden_markdown(pages, uri: str, request) -> None:
+    golden = GOLDEN / uri.replace("/", "__")
+    if request.config.getoption("--update-golden"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(pages[uri].markdown, encoding="utf-8")
+    assert pages[uri].markdown == golden.read_text(encoding="utf-8"), (
+        f"{uri} differs from {golden.name}; if the change is intended, rerun with --update-golden"
+    )
+
+
+def test_every_page_kind_is_generated(pages) -> None:
+    expected = {
+        "index.md", "decisions/cache-or-recompute.md", "decisions/queue-or-direct-call.md",
+        "decisions/old-rpc-guidance.md", "failure-modes/stale-cache-storm.md", "failure-modes/index.md",
+        "categories/performance/index.md", "categories/integration/index.md", "browse/reversibility.md",
+        "browse/who-pays.md", "browse/review-due.md", "browse/tags.md", "contribute/fields.md",
+    }
+    assert set(pages) == expected
+    assert pages["decisions/cache-or-recompute.md"].source == VALID / "decisions" / "cache-or-recompute.yaml"
+
+
+def test_review_due_uses_the_months(pages) -> None:
+    due = pages["browse/review-due.md"].markdown
+    # old-rpc-guidance: reviewed 2024-01-10, 12 months -> due; cache-or-recompute: 2026-10-02 + 6 -> not due
+    assert "old-rpc-guidance.md" in due and "due since 2025-01-10" in due
+    assert "cache-or-recompute.md" not in due
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+
+
+def test_field_reference_lists_every_model_key(pages) -> None:
+    reference = pages["contribute/fields.md"].markdown
+    for key in ("framing.really_about", "options[].misuse", "relations.confused_with[].note",
+                "reversibility.undo_cost", "ai_impact.false_confidence", "follow_ups[].answer"):
+        assert f"<code>{key}</code>" in reference
+
+
+def _text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_card_page_renders_every_field_faithfully(built_example: Path) -> None:
+    html = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
+    text = _text(html)
+    # three option columns, each facet a row
+    assert len(re.findall(r'<th id="option-[a-z-]+" scope="col">', html)) == 3
+    assert html.count('scope="colgroup"') == 9
+    # raw HTML in a text field is shown, never rendered
+    assert "<script>alert(1)</script>" not in html and "Cold starts after a flush <script>alert(1)</script>" in text
+    assert "<abbr>" not in html and "Keep the last result with a <abbr>TTL</abbr>." in text
+    # a | in a cell and in the title neither breaks the table nor the heading
+    assert "Absorbs read spikes | even at peak." in text
+    assert "<title>Cache | recompute | precompute - Trade-off Cards</title>" in html.replace("&amp;", "&")
+    # YAML lookalikes are text
+    assert re.search(r"<li>no</li>", html) and re.search(r"<li>1\.10</li>", html)
+    # Markdown in text works
+    assert "<strong>staleness</strong>" in html and "<code>EXPLAIN</code>" in html
+    # relations both ways, failure-mode link, sources, edit link to the YAML
+    assert 'href="../queue-or-direct-call/"' in html
+    assert 'href="../../failure-modes/stale-cache-storm/"' in html
+    assert 'href="https://www.rfc-editor.org/rfc/rfc9111"' in html
+    assert "edit/main/cards/decisions/cache-or-recompute.yaml" in html
+
+
+def test_backlinks_and_superseded_by(built_example: Path) -> None:
+    queue = _text((built_example / "decisions" / "queue-or-direct-call" / "index.html").read_text())
+    assert "Referenced by" in queue and "Queues defer work; caches avoid repeating it." in queue
+    old = (built_example / "decisions" / "old-rpc-guidance" / "index.html").read_text()
+    assert "This card has been replaced by" in _text(old) and 'href="../queue-or-direct-call/"' in old
+    assert "Deprecated" in old
+
+
+def test_failure_mode_lists_where_it_is_reached_from(built_example: Path) -> None:
+    html = (built_example / "failure-modes" / "stale-cache-storm" / "index.html").read_text()
+    assert 'href="../../decisions/cache-or-recompute/#option-cache"' in html
+    assert "TTLs that line up make every key expire at once." in _text(html)
+    assert "<li>off</li>" in html
+
+
+def test_listing_pages_and_navigation(built_example: Path) -> None:
+    home = (built_example / "index.html").read_text()
+    assert 'href="categories/performance/"' in home
+    category = (built_example / "categories" / "performance" / "index.html").read_text()
+    assert 'href="../../decisions/cache-or-recompute/"' in category
+    assert "Undo cost: low" in category
+    assert "Undo cost: high" in (built_example / "browse" / "reversibility" / "index.html").read_text()
+    assert "on-call engineers" in (built_example / "browse" / "who-pays" / "index.html").read_text()
+    # navigation.prune: a card page of one category does not embed the other category's cards
+    assert "queue-or-direct-call" not in re.sub(
+        r'<div class="md-content".*', "", (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text(), flags=re.S
+    )
+    tags = (built_example / "browse" / "tags" / "index.html").read_text()
+    assert "caching" in tags and "../../decisions/cache-or-recompute/" in tags
