@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .catalog import InvalidCollection, load_catalog
 from .export import plugin_options, read_mkdocs_config
@@ -28,14 +29,14 @@ def _step(message: str) -> float:
     return time.perf_counter()
 
 
-def _run(args: list[str], what: str) -> None:
+def _run(args: list[str], what: str, *, show: bool = True) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(args, env=env, text=True, capture_output=True)
     output = (result.stdout + result.stderr).strip()
     if result.returncode != 0:
         raise BuildFailed(f"{what} failed:\n{output}")
-    if output:
-        print(output)
+    if output and show:
+        print("\n".join(f"    {line}" for line in output.splitlines()))
 
 
 def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> None:
@@ -57,15 +58,23 @@ def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> Non
     try:
         _step("building with mkdocs --strict")
         _run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+            # No --quiet: it hides warnings from the counter --strict relies on.
+            [sys.executable, "-m", "mkdocs", "build", "--strict",
              "--config-file", str(config_path), "--site-dir", str(staging)],
             "mkdocs build --strict",
+            show=False,
         )
         pages = sum(1 for _ in staging.rglob("*.html"))
         print(f"    {pages} HTML pages")
         if check_links:
             _step("checking links")
-            _run([sys.executable, "-m", "generator", "check-links", str(staging)], "link check")
+            # The 404 page links root-relative under site_url's path; check them against it.
+            base_path = urlsplit(str(config.get("site_url") or "/")).path or "/"
+            _run(
+                [sys.executable, "-m", "generator", "check-links", str(staging),
+                 "--base-path", base_path],
+                "link check",
+            )
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -44,17 +44,23 @@ class Document:
     key_positions: dict[PathKey, Position] = field(default_factory=dict)
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
-        """Best position for `path`: the key (or value) itself, else its nearest ancestor."""
-        table = self.key_positions if key else self.value_positions
-        while True:
+        """Best position for `path`: the key (or value) itself, else its nearest ancestor.
+
+        An ancestor that is a list item is placed at its value (the item's first character);
+        one that is a mapping key is placed at the key, which is where a reader looks.
+        """
+        own = (self.key_positions if key else self.value_positions).get(path)
+        if own is not None:
+            return own
+        if path in self.key_positions:
+            return self.key_positions[path]
+        path = path[:-1]
+        while path:
+            table = self.value_positions if isinstance(path[-1], int) else self.key_positions
             if path in table:
                 return table[path]
-            if not key and path in self.key_positions:
-                return self.key_positions[path]
-            if not path:
-                return (1, 1)
             path = path[:-1]
-            table = self.key_positions
+        return (1, 1)
 
 
 def read_text(path: Path) -> str:
@@ -106,7 +112,7 @@ def load(text: str, *, top: type = dict) -> Document:
         line = text.count("\n", 0, tab.start()) + 1
         column = tab.end() - tab.start()
         raise LoadError("tab used for indentation; indent with spaces", line, column)
-    if "!" in text or "&" in text:
+    if "!" in text or "&" in text or "*" in text:  # a tag, anchor or alias needs one of these
         _reject_tags_and_anchors(text)
     loader = yaml.CBaseLoader(text)
     try:
@@ -191,7 +197,7 @@ def _build(node: Node, path: PathKey, doc: Document, seen: set[int], depth: int)
             line, col = _mark(key_node)
             raise LoadError("a key must be plain text, not a list or mapping", line, col)
         key = key_node.value
-        if key == "<<" and key_node.style is None:
+        if key == "<<" and not key_node.style:
             line, col = _mark(key_node)
             raise LoadError("merge keys ('<<') are not allowed; write the keys out", line, col)
         if key in result:

@@ -10,6 +10,7 @@ would otherwise see a `</li>` written inside backticks as a real closing tag.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -86,3 +87,13 @@ def mermaid_label(text: str) -> str:
 def yaml_string(text: str) -> Markup:
     """A YAML scalar that reads back as exactly `text` (JSON strings are valid YAML)."""
     return Markup(json.dumps(text, ensure_ascii=True))
+
+
+def html_text(text: str) -> str:
+    """Text for places the theme prints without escaping (page titles, nav, meta tags)."""
+    return html.escape(text, quote=True)
+
+
+def meta_string(text: str) -> Markup:
+    """A front-matter value the theme will print raw: HTML-escaped, then a YAML string."""
+    return yaml_string(html_text(text))

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .catalog import Catalog, Entry
+from .markup import html_text
 from .models import Category, DecisionCard, FailureMode
 from .templating import environment
 
@@ -252,11 +253,14 @@ def navigation(catalog: Catalog, extra_pages: dict[str, list[str]] | None = None
     """
     extra = extra_pages or {}
     nav: list[Any] = [{"Home": HOME}]
+    # The theme prints nav titles without escaping them: escape here, where the text comes in.
     for category in catalog.categories:
-        cards = [{e.model.title: decision_uri(e.id)} for e in catalog.cards_in(category.id)]
-        nav.append({category.title: [category_uri(category.id), *cards]})
+        cards = [{html_text(e.model.title): decision_uri(e.id)} for e in catalog.cards_in(category.id)]
+        nav.append({html_text(category.title): [category_uri(category.id), *cards]})
     modes = sorted(catalog.failure_modes.values(), key=lambda e: e.model.title.casefold())
-    nav.append({"Failure modes": [FAILURE_MODES_INDEX, *({e.model.title: failure_mode_uri(e.id)} for e in modes)]})
+    nav.append(
+        {"Failure modes": [FAILURE_MODES_INDEX, *({html_text(e.model.title): failure_mode_uri(e.id)} for e in modes)]}
+    )
     nav.append(
         {
             "Browse": [

@@ -36,5 +36,6 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
         attr=markup.attribute,
         mermaid=markup.mermaid_label,
         yaml_string=markup.yaml_string,
+        meta_string=markup.meta_string,
     )
     return env

@@ -1,0 +1,938 @@
+"""Check the links of a built site.
+
+Offline (the default), every internal `href`, `src`, `srcset`, `poster` and meta-refresh URL
+of every HTML page must resolve to a file of the site, and every `#fragment` to an `id` (or
+`<a name>`) in the target page. With an `ExternalOptions`, the distinct `http(s)` URLs are
+also fetched, concurrently, politely (per-host rate limit, `Retry-After`, backoff) and with
+a cache of the good ones. Only the standard library is used; nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import email.utils
+import http
+import http.client
+import json
+import multiprocessing
+import os
+import posixpath
+import re
+import ssl
+import sys
+import threading
+import time
+import tomllib
+import unicodedata
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+__all__ = [
+    "DEFAULT_CACHE",
+    "USER_AGENT",
+    "BrokenLink",
+    "ConfigError",
+    "ExternalOptions",
+    "ExternalResult",
+    "ExternalStats",
+    "HostRateLimiter",
+    "LinkCache",
+    "LinkReport",
+    "check_external",
+    "check_site",
+    "compile_ignores",
+    "format_json",
+    "format_text",
+    "load_pyproject_ignores",
+    "normalize_base_path",
+    "parse_retry_after",
+    "parse_srcset",
+]
+
+USER_AGENT = "tradeoff-cards-linkcheck/0.1"
+DEFAULT_CACHE = Path(".cache/tradeoffs/external-links.json")
+MAX_REDIRECTS = 10
+HTML_SUFFIXES = (".html", ".htm")
+CACHE_VERSION = 1
+
+# Below this many pages, starting worker processes costs more than it saves.
+_PARALLEL_MIN_PAGES = 100
+
+Warn = Callable[[str], None]
+Progress = Callable[[int, int, int], None]
+
+
+def _warn_stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+class ConfigError(ValueError):
+    """An ignore pattern or the `pyproject.toml` table is unusable."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """One broken link: the page (relative to the site) it is on, the link as written, why."""
+
+    page: str
+    link: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.page} → {self.link}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ExternalStats:
+    """What happened to the distinct external URLs of a run with `--external`."""
+
+    urls: int
+    checked: int
+    cached: int
+    ignored: int
+    broken: int
+
+
+@dataclass
+class LinkReport:
+    """The outcome of checking one site."""
+
+    broken: list[BrokenLink]
+    pages: int
+    links: int
+    # External link occurrences found but not contacted because external checking was off.
+    external_unchecked: int = 0
+    external: ExternalStats | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no link is broken."""
+        return not self.broken
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_srcset(value: str) -> list[str]:
+    """The URLs of a `srcset` attribute (`a.png 1x, b.png 2x`), following the HTML spec's
+    tokenizer closely enough that commas inside URLs (`data:` URLs) survive."""
+    urls: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if not url:
+            break
+        if url.endswith(","):
+            # "a.png,b.png": a trailing comma ends the candidate without descriptors.
+            url = url.rstrip(",")
+        else:
+            depth = 0  # skip the descriptors, up to a comma outside parentheses
+            while i < n:
+                c = value[i]
+                if c == "(":
+                    depth += 1
+                elif c == ")" and depth:
+                    depth -= 1
+                elif c == "," and not depth:
+                    break
+                i += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+_REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]\s*(?:url\s*=\s*)?['"]?([^'"]*)""", re.I)
+# Resource hints name an origin, not a document: fetching one proves nothing.
+_HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
+
+
+class _PageParser(HTMLParser):
+    """Collects the URLs and the anchor targets (ids, `<a name>`) of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: dict[str, int] = {}  # link as written -> occurrences, in document order
+        self.ids: set[str] = set()
+
+    # HTMLParser tracks line numbers for getpos(), which we never call; skipping that
+    # bookkeeping saves about a tenth of the parse time on large sites.
+    def updatepos(self, i: int, j: int) -> int:
+        return j
+
+    def _add(self, url: str) -> None:
+        url = url.strip()
+        self.links[url] = self.links.get(url, 0) + 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "link" or tag == "meta":
+            self._special(tag, attrs)
+            return
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "href" or name == "src" or name == "poster":
+                if tag != "base":
+                    self._add(value)
+            elif name == "id":
+                self.ids.add(value)
+            elif name == "srcset":
+                for url in parse_srcset(value):
+                    self._add(url)
+            elif name == "name" and tag == "a":
+                self.ids.add(value)
+            elif name == "data" and tag == "object":
+                self._add(value)
+
+    def _special(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "link":
+            rels = set(values.get("rel", "").lower().split())
+            if "href" in values and not rels & _HINT_RELS:
+                self._add(values["href"])
+        elif values.get("http-equiv", "").lower() == "refresh":
+            match = _REFRESH_URL.match(values.get("content", ""))
+            if match and match.group(1).strip():
+                self._add(match.group(1))
+
+
+# --------------------------------------------------------------------------- resolving
+
+_INTERNAL, _EXTERNAL, _ACCEPTED, _SKIPPED = 0, 1, 2, 3
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+# Schemes that are fine without any check; data: and javascript: are counted as checked.
+_ACCEPTED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript"})
+
+
+class _LinkRef(NamedTuple):
+    link: str
+    count: int
+    kind: int
+    target: str  # site-relative file for internal links, URL without fragment for external
+    fragment: str | None  # None: no '#' in the link
+    error: str
+
+
+class _PageScan(NamedTuple):
+    page: str
+    ids: frozenset[str]
+    links: list[_LinkRef]
+
+
+@dataclass(frozen=True)
+class _SiteIndex:
+    files: frozenset[str]
+    dirs: frozenset[str]
+    folded: Mapping[str, str]  # lower-cased path -> real path, for "did you mean" hints
+    base_path: str
+
+
+def _nfc(path: str) -> str:
+    # macOS stores names decomposed (NFD); links are almost always composed (NFC).
+    return path if path.isascii() else unicodedata.normalize("NFC", path)
+
+
+def _index_site(root: Path, base_path: str) -> tuple[_SiteIndex, list[str]]:
+    files: set[str] = set()
+    dirs: set[str] = {""}
+    pages: list[str] = []
+    root_str = str(root)
+    for dirpath, dirnames, filenames in os.walk(root_str):
+        rel_dir = os.path.relpath(dirpath, root_str)
+        rel_dir = "" if rel_dir == "." else _nfc(rel_dir.replace(os.sep, "/"))
+        prefix = rel_dir + "/" if rel_dir else ""
+        for name in dirnames:
+            dirs.add(prefix + _nfc(name))
+        for name in filenames:
+            rel = prefix + _nfc(name)
+            files.add(rel)
+            if name.lower().endswith(HTML_SUFFIXES):
+                pages.append(rel)
+    folded = {path.lower(): path for path in files | dirs}
+    pages.sort()
+    return _SiteIndex(frozenset(files), frozenset(dirs), folded, base_path), pages
+
+
+def _not_found(path: str, index: _SiteIndex) -> str:
+    hint = index.folded.get(path.lower())
+    if hint is not None and hint != path:
+        return f"file not found: {path} (did you mean {hint}? the case differs)"
+    return f"file not found: {path}"
+
+
+def _resolve(link: str, page: str, page_dir: str, index: _SiteIndex) -> tuple[int, str, str | None, str]:
+    """(kind, target, fragment, error) for one link of `page`."""
+    match = _SCHEME.match(link)
+    if match:
+        scheme = match.group(1).lower()
+        if scheme == "http" or scheme == "https":
+            return _EXTERNAL, link.partition("#")[0], None, ""
+        return (_ACCEPTED if scheme in _ACCEPTED_SCHEMES else _SKIPPED), "", None, ""
+    if link.startswith("//"):
+        # Protocol-relative: whatever the page is served over; https is the safe bet.
+        return _EXTERNAL, "https:" + link.partition("#")[0], None, ""
+
+    rest, hash_mark, fragment = link.partition("#")
+    path = rest.partition("?")[0]  # the query never changes which file is served
+    frag: str | None = fragment if hash_mark else None
+    if "%" in path:
+        path = unquote(path)  # files on disk have the decoded names
+    if not path:
+        return _INTERNAL, page, frag, ""
+
+    if path.startswith("/"):
+        norm = posixpath.normpath(path)  # ".." above "/" stops at "/", as in browsers
+        base = index.base_path
+        if base != "/":
+            if norm == base[:-1]:
+                norm = "/"
+            elif norm.startswith(base):
+                norm = norm[len(base) - 1:]
+            else:
+                return _INTERNAL, "", frag, f"points outside the base path {base}"
+        norm = norm.lstrip("/")
+    else:
+        norm = posixpath.normpath(f"{page_dir}/{path}" if page_dir else path)
+        if norm == ".." or norm.startswith("../"):
+            return _INTERNAL, "", frag, "points outside the site directory"
+        if norm == ".":
+            norm = ""
+    norm = _nfc(norm)
+
+    files = index.files
+    if norm and not path.endswith("/"):
+        if norm in files:
+            return _INTERNAL, norm, frag, ""
+        if norm not in index.dirs:
+            return _INTERNAL, "", frag, _not_found(norm, index)
+    # A directory URL: the server answers with its index.html.
+    target = f"{norm}/index.html" if norm else "index.html"
+    if target in files:
+        return _INTERNAL, target, frag, ""
+    if norm in index.dirs:
+        return _INTERNAL, "", frag, f"directory has no index.html: {norm}/" if norm else (
+            "the site has no index.html")
+    return _INTERNAL, "", frag, _not_found(target, index)
+
+
+def _scan_page(root: str, page: str, index: _SiteIndex) -> _PageScan:
+    parser = _PageParser()
+    with open(os.path.join(root, page), encoding="utf-8", errors="replace") as handle:
+        parser.feed(handle.read())
+    parser.close()
+    page_dir = posixpath.dirname(page)
+    refs = [
+        _LinkRef(link, count, *_resolve(link, page, page_dir, index))
+        for link, count in parser.links.items()
+    ]
+    return _PageScan(page, frozenset(parser.ids), refs)
+
+
+_WORKER_INDEX: _SiteIndex | None = None
+
+
+def _init_worker(index: _SiteIndex) -> None:
+    global _WORKER_INDEX
+    _WORKER_INDEX = index
+
+
+def _scan_chunk(root: str, pages: list[str]) -> list[_PageScan]:
+    assert _WORKER_INDEX is not None
+    return [_scan_page(root, page, _WORKER_INDEX) for page in pages]
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _scan_site(root: Path, pages: list[str], index: _SiteIndex, jobs: int) -> list[_PageScan]:
+    root_str = str(root)
+    if jobs <= 1 or len(pages) < _PARALLEL_MIN_PAGES:
+        return [_scan_page(root_str, page, index) for page in pages]
+    # Parsing is CPU-bound pure Python, so threads would not help. "spawn" rather than
+    # "fork": the caller may have threads (a live-reload server), and forking those is unsafe.
+    size = max(1, -(-len(pages) // (jobs * 4)))
+    chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(index,),
+    ) as pool:
+        scans: list[_PageScan] = []
+        for chunk_scans in pool.map(_scan_chunk, [root_str] * len(chunks), chunks):
+            scans.extend(chunk_scans)
+        return scans
+
+
+def _missing_fragment(fragment: str, target: str, ids: frozenset[str]) -> str | None:
+    if not fragment or fragment in ids:
+        return None
+    decoded = unquote(fragment)
+    if decoded in ids:
+        return None
+    reason = f'no element with id "{decoded}" in {target}'
+    near = sorted(i for i in ids if i.lower() == decoded.lower())
+    if near:
+        reason += f' (did you mean "{near[0]}"? ids are case-sensitive)'
+    return reason
+
+
+def normalize_base_path(value: str) -> str:
+    """`project`, `/project` or `/project/` -> `/project/`; raises ConfigError for URLs."""
+    value = value.strip()
+    if "://" in value or value.startswith("//"):
+        raise ConfigError(f"--base-path must be a path such as /project/, not a URL: {value}")
+    parts = [part for part in value.split("/") if part]
+    if any(part in (".", "..") for part in parts):
+        raise ConfigError(f"--base-path must not contain . or .. segments: {value}")
+    return "/" + "".join(f"{part}/" for part in parts)
+
+
+# --------------------------------------------------------------------------- the site
+
+
+def check_site(
+    site_dir: Path,
+    *,
+    base_path: str = "/",
+    jobs: int | None = None,
+    external: ExternalOptions | None = None,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> LinkReport:
+    """Check every link of every HTML page under `site_dir`.
+
+    Internal links are always checked, offline. External `http(s)` links are contacted only
+    when `external` is given. Raises FileNotFoundError / NotADirectoryError for a bad
+    `site_dir`. `progress(done, total, broken)` is called while external links are checked.
+    """
+    root = Path(site_dir)
+    if not root.exists():
+        raise FileNotFoundError(f"site directory not found: {root}")
+    if not root.is_dir():
+        raise NotADirectoryError(f"not a directory: {root}")
+    index, pages = _index_site(root, normalize_base_path(base_path))
+    scans = _scan_site(root, pages, index, jobs or _default_jobs())
+    ids_by_page = {scan.page: scan.ids for scan in scans}
+
+    # (page, order in page) sorts the report like the pages read.
+    found: list[tuple[str, int, BrokenLink]] = []
+    links = 0
+    external_unchecked = 0
+    # url -> [(page, order, link as written, occurrences)]
+    external_refs: dict[str, list[tuple[str, int, str, int]]] = defaultdict(list)
+    for scan in scans:
+        for order, ref in enumerate(scan.links):
+            if ref.kind == _EXTERNAL:
+                external_refs[ref.target].append((scan.page, order, ref.link, ref.count))
+                continue
+            if ref.kind == _SKIPPED:
+                continue
+            links += ref.count
+            if ref.kind == _ACCEPTED:
+                continue
+            reason: str | None = ref.error or None
+            if reason is None and ref.fragment and ref.target.lower().endswith(HTML_SUFFIXES):
+                reason = _missing_fragment(ref.fragment, ref.target, ids_by_page[ref.target])
+            if reason:
+                found.append((scan.page, order, BrokenLink(scan.page, ref.link, reason)))
+
+    stats: ExternalStats | None = None
+    if external is None:
+        external_unchecked = sum(c for refs in external_refs.values() for *_, c in refs)
+    else:
+        wanted: dict[str, list[tuple[str, int, str, int]]] = {}
+        ignored = 0
+        for url, refs in external_refs.items():
+            if any(_ignored(external.ignore, url, link) for _, _, link, _ in refs):
+                ignored += 1
+            else:
+                wanted[url] = refs
+        results = check_external(wanted, external, progress=progress, warn=warn)
+        dead = 0
+        for url, result in results.items():
+            refs = wanted[url]
+            links += sum(count for *_, count in refs)
+            if not result.ok:
+                dead += 1
+                for page, order, link, _ in refs:
+                    found.append((page, order, BrokenLink(page, link, result.reason)))
+        stats = ExternalStats(
+            urls=len(external_refs),
+            checked=sum(1 for r in results.values() if not r.cached),
+            cached=sum(1 for r in results.values() if r.cached),
+            ignored=ignored,
+            broken=dead,
+        )
+
+    found.sort(key=lambda item: (item[0], item[1]))
+    return LinkReport(
+        broken=[broken for *_, broken in found],
+        pages=len(pages),
+        links=links,
+        external_unchecked=external_unchecked,
+        external=stats,
+    )
+
+
+def _ignored(patterns: Sequence[re.Pattern[str]], url: str, link: str) -> bool:
+    return any(p.search(link) or p.search(url) for p in patterns)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def format_text(report: LinkReport) -> str:
+    """One `page → link: reason` line per broken link, then a summary line."""
+    lines = [str(broken) for broken in report.broken]
+    summary = (
+        f"checked {report.links:,} links in {report.pages:,} pages: "
+        f"{len(report.broken):,} broken"
+    )
+    notes: list[str] = []
+    if report.external is not None:
+        ext = report.external
+        parts = [f"{ext.checked:,} fetched", f"{ext.cached:,} cached"]
+        if ext.ignored:
+            parts.append(f"{ext.ignored:,} ignored")
+        notes.append(f"{ext.urls:,} external URLs: " + ", ".join(parts))
+    elif report.external_unchecked:
+        notes.append(f"{report.external_unchecked:,} external links not checked; use --external")
+    if notes:
+        summary += f" ({'; '.join(notes)})"
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def format_json(report: LinkReport) -> str:
+    """`{"broken": [{page, link, reason}...], "summary": {...}}` for tools."""
+    summary: dict[str, object] = {
+        "pages": report.pages,
+        "links": report.links,
+        "broken": len(report.broken),
+        "external_unchecked": report.external_unchecked,
+        "external": asdict(report.external) if report.external else None,
+    }
+    return json.dumps(
+        {"broken": [asdict(b) for b in report.broken], "summary": summary},
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+# --------------------------------------------------------------------------- ignore list
+
+
+def compile_ignores(patterns: Iterable[tuple[str, str]]) -> tuple[re.Pattern[str], ...]:
+    """Compile `(pattern, where it came from)` pairs; ConfigError names the bad one."""
+    compiled = []
+    for pattern, source in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise ConfigError(f"invalid ignore pattern {pattern!r} from {source}: {exc}") from None
+    return tuple(compiled)
+
+
+def load_pyproject_ignores(path: Path) -> list[str]:
+    """The `ignore` list of `[tool.tradeoffs.check-links]` in `path` ([] when absent)."""
+    if not path.is_file():
+        return []
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    table = data.get("tool", {}).get("tradeoffs", {}).get("check-links", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.tradeoffs.check-links] must be a table")
+    ignore = table.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(p, str) for p in ignore):
+        raise ConfigError(f"{path}: [tool.tradeoffs.check-links] ignore must be a list of strings")
+    return ignore
+
+
+# --------------------------------------------------------------------------- external links
+
+
+@dataclass(frozen=True)
+class ExternalOptions:
+    """How to check external links; the defaults are the CLI's."""
+
+    concurrency: int = 8
+    timeout: float = 10.0
+    retries: int = 2
+    per_host_rate: float = 2.0  # requests per second per host
+    max_retry_after: float = 60.0
+    cache_path: Path | None = DEFAULT_CACHE  # None: no cache
+    cache_days: float = 7.0
+    ignore: tuple[re.Pattern[str], ...] = ()
+    backoff: float = 1.0  # first retry delay; doubles on each further retry
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class ExternalResult:
+    """The verdict on one external URL."""
+
+    url: str
+    ok: bool
+    reason: str = ""
+    status: int | None = None
+    final_url: str | None = None
+    cached: bool = False
+
+
+class HostRateLimiter:
+    """At most `rate` requests per second to each host, across threads.
+
+    Each caller reserves the next free slot for its host under a lock and then sleeps
+    outside it, so waiting on one host never delays another.
+    """
+
+    def __init__(self, rate: float, stop: threading.Event | None = None) -> None:
+        self._interval = 1.0 / rate
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._stop = stop or threading.Event()
+
+    def acquire(self, host: str) -> None:
+        """Block until a request to `host` is allowed."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + self._interval
+        if slot > now:
+            self._stop.wait(slot - now)
+
+    def defer(self, host: str, seconds: float) -> None:
+        """Let no request reach `host` for `seconds` (it asked us to back off)."""
+        with self._lock:
+            until = time.monotonic() + seconds
+            self._next[host] = max(self._next.get(host, until), until)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP date); None if absent
+    or unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+class LinkCache:
+    """URLs found good recently, in a JSON file: `{"version": 1, "urls": {url: {...}}}`.
+
+    Only successes are stored, so dead links are rechecked on every run. An unreadable file
+    is reported through `warn` and treated as empty.
+    """
+
+    def __init__(self, path: Path, max_age_days: float, warn: Warn | None = None) -> None:
+        self.path = path
+        self.max_age = max_age_days * 86400.0
+        self._warn = warn or _warn_stderr
+        self._entries: dict[str, dict[str, object]] = {}
+        self._dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            self._warn(f"ignoring the link cache {self.path}: {exc}")
+            return
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+                raise ValueError("not a version 1 link cache")
+            urls = data.get("urls")
+            if not isinstance(urls, dict):
+                raise ValueError('"urls" is not an object')
+        except ValueError as exc:
+            self._warn(f"ignoring the corrupt link cache {self.path}: {exc}")
+            return
+        for url, entry in urls.items():
+            # A damaged entry costs one recheck, not the whole cache.
+            if isinstance(entry, dict) and isinstance(entry.get("checked"), (int, float)):
+                self._entries[url] = entry
+
+    def get(self, url: str, now: float | None = None) -> dict[str, object] | None:
+        """The entry for `url` if it is still fresh."""
+        entry = self._entries.get(url)
+        if entry is None:
+            return None
+        age = (now or time.time()) - float(entry["checked"])  # type: ignore[arg-type]
+        # A timestamp from the future (clock skew, hand edits) is as good as expired.
+        return entry if 0 <= age <= self.max_age else None
+
+    def put(self, result: ExternalResult, now: float | None = None) -> None:
+        """Remember a good result."""
+        if result.ok:
+            self._entries[result.url] = {
+                "checked": now or time.time(),
+                "status": result.status,
+                "final_url": result.final_url,
+            }
+            self._dirty = True
+
+    def save(self, now: float | None = None) -> None:
+        """Write the fresh entries back atomically; a failure is a warning, not an error."""
+        if not self._dirty:
+            return
+        now = now or time.time()
+        fresh = {u: e for u, e in self._entries.items() if self.get(u, now) is not None}
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(
+                json.dumps({"version": CACHE_VERSION, "urls": fresh}, indent=1, sort_keys=True),
+                encoding="utf-8",
+            )
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            self._warn(f"could not write the link cache {self.path}: {exc}")
+            tmp.unlink(missing_ok=True)
+
+
+class _PassThrough(urllib.request.HTTPErrorProcessor):
+    """Return every response as is: we judge statuses and follow redirects ourselves, so that
+    hops are counted, loops caught and each hop rate-limited."""
+
+    def http_response(self, request, response):  # type: ignore[no-untyped-def]
+        return response
+
+    https_response = http_response
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Characters left alone when making a URL ASCII; '%' keeps existing escapes intact.
+_URL_SAFE = "/%:@!$&'()*+,;=~-._?"
+
+
+def _ascii_url(url: str) -> tuple[str, str]:
+    """(URL safe to send, host) for `url`; ValueError if it cannot be requested."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise ValueError("no host name")
+    netloc = parts.netloc
+    if not netloc.isascii():
+        netloc = netloc.replace(parts.hostname or "", host.encode("idna").decode("ascii"))
+    path = quote(parts.path, safe=_URL_SAFE) or "/"
+    query = quote(parts.query, safe=_URL_SAFE)
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), host
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"HTTP {status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+class _Fetcher:
+    """Checks single URLs; shared by the worker threads."""
+
+    def __init__(self, options: ExternalOptions, stop: threading.Event) -> None:
+        self.options = options
+        self._stop = stop
+        self._limiter = HostRateLimiter(options.per_host_rate, stop)
+        self._opener = urllib.request.build_opener(_PassThrough)
+
+    def check(self, url: str) -> ExternalResult:
+        """Follow `url` through its redirects to a verdict."""
+        current, seen = url, {url}
+        for _hop in range(MAX_REDIRECTS + 1):
+            outcome = self._fetch(current)
+            if isinstance(outcome, str):
+                return ExternalResult(url, False, outcome, final_url=current)
+            status, location = outcome
+            if status in _REDIRECTS and location:
+                target = urljoin(current, location.strip()).partition("#")[0]
+                if target in seen:
+                    return ExternalResult(url, False, f"redirect loop at {target}", status)
+                seen.add(target)
+                current = target
+                continue
+            if status < 400:
+                return ExternalResult(url, True, "", status, current)
+            reason = _status_text(status)
+            if current != url:
+                reason += f" after redirect to {current}"
+            return ExternalResult(url, False, reason, status, current)
+        return ExternalResult(url, False, f"more than {MAX_REDIRECTS} redirects", None, current)
+
+    def _sleep(self, seconds: float) -> None:
+        self._stop.wait(seconds)
+
+    def _fetch(self, url: str) -> tuple[int, str | None] | str:
+        """(status, Location) of one hop, after retries; a string is the failure reason."""
+        opts = self.options
+        try:
+            request_url, host = _ascii_url(url)
+        except (ValueError, UnicodeError) as exc:
+            return f"invalid URL: {exc}"
+        method, attempt = "HEAD", 0
+        while True:
+            if self._stop.is_set():
+                return "interrupted"
+            self._limiter.acquire(host)
+            failure: str | None = None
+            status = 0
+            headers: Mapping[str, str] = {}
+            try:
+                request = urllib.request.Request(
+                    request_url,
+                    method=method,
+                    headers={"User-Agent": opts.user_agent, "Accept": "*/*"},
+                )
+                # The body is never read: the status is the answer, and HTTP/1.0-style
+                # connections (urllib sends "Connection: close") make closing early cheap.
+                with self._opener.open(request, timeout=opts.timeout) as response:
+                    status, headers = response.status, response.headers
+            except urllib.error.URLError as exc:
+                reason = exc.reason
+                if isinstance(reason, TimeoutError):
+                    failure = f"timed out after {opts.timeout:g} s"
+                elif isinstance(reason, ssl.SSLCertVerificationError):
+                    return f"TLS certificate error: {reason.verify_message or reason}"
+                else:
+                    failure = f"connection error: {reason}"
+            except TimeoutError:
+                failure = f"timed out after {opts.timeout:g} s"
+            except (http.client.HTTPException, OSError) as exc:
+                failure = f"connection error: {exc or type(exc).__name__}"
+            except ValueError as exc:
+                return f"invalid URL: {exc}"
+
+            if failure is not None:
+                if attempt >= opts.retries:
+                    return failure
+                self._sleep(opts.backoff * 2**attempt)
+                attempt += 1
+                continue
+            if method == "HEAD" and status in (405, 501):
+                method = "GET"  # HEAD not supported here; this is not a retry
+                continue
+            if status == 429 or status >= 500:
+                wait = parse_retry_after(headers.get("Retry-After")) if status in (429, 503) else None
+                if wait is not None and wait > opts.max_retry_after:
+                    return (
+                        f"rate limited: Retry-After {wait:g} s exceeds the "
+                        f"{opts.max_retry_after:g} s limit"
+                    )
+                if attempt >= opts.retries:
+                    if status == 429:
+                        return f"rate limited: {_status_text(status)} after {attempt} retries"
+                    return _status_text(status)
+                if wait is not None:
+                    # The host asked everyone to wait, not only this URL.
+                    self._limiter.defer(host, wait)
+                else:
+                    self._sleep(opts.backoff * 2**attempt)
+                attempt += 1
+                continue
+            return status, headers.get("Location")
+
+
+def _interleave_hosts(urls: Iterable[str]) -> list[str]:
+    # Round-robin over hosts, so the pool's threads are not all parked on one slow host's
+    # rate limit while other hosts wait in the queue.
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in urls:
+        by_host[(urlsplit(url).hostname or "")].append(url)
+    queues = list(by_host.values())
+    ordered: list[str] = []
+    for i in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[i] for q in queues if i < len(q))
+    return ordered
+
+
+def check_external(
+    urls: Iterable[str],
+    options: ExternalOptions,
+    *,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> dict[str, ExternalResult]:
+    """Check each distinct URL once; cached good URLs are not contacted."""
+    distinct = list(dict.fromkeys(urls))
+    cache = (
+        LinkCache(options.cache_path, options.cache_days, warn)
+        if options.cache_path is not None
+        else None
+    )
+    results: dict[str, ExternalResult] = {}
+    pending: list[str] = []
+    for url in distinct:
+        entry = cache.get(url) if cache else None
+        if entry is not None:
+            status = entry.get("status")
+            final = entry.get("final_url")
+            results[url] = ExternalResult(
+                url, True, "", status if isinstance(status, int) else None,
+                final if isinstance(final, str) else None, cached=True,
+            )
+        else:
+            pending.append(url)
+
+    stop = threading.Event()
+    fetcher = _Fetcher(options, stop)
+    done = broken = 0
+    if progress and pending:
+        progress(0, len(pending), 0)
+    pool = concurrent.futures.ThreadPoolExecutor(
+        max_workers=max(1, options.concurrency), thread_name_prefix="linkcheck"
+    )
+    try:
+        futures = {pool.submit(fetcher.check, url): url for url in _interleave_hosts(pending)}
+        for future in concurrent.futures.as_completed(futures):
+            result = future.result()
+            results[result.url] = result
+            done += 1
+            broken += not result.ok
+            if cache is not None:
+                cache.put(result)
+            if progress:
+                progress(done, len(pending), broken)
+    except BaseException:
+        # Ctrl-C: wake the sleepers and drop the queue instead of finishing every URL.
+        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if cache is not None:
+            cache.save()
+    return {url: results[url] for url in distinct}
