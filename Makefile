@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CARDS  := cards
 
-.PHONY: site serve test validate bench schema clean
+.PHONY: site serve test validate bench fuzz schema clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ validate: $(STAMP)
 ## test: the whole test suite (browser tests need /usr/bin/chromium; .ci/run installs it)
 test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+## fuzz: the property tests of the loader and validator with many more cases (FUZZ=N, default 20000)
+FUZZ ?= 20000
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:xdist tests/test_fuzz.py --fuzz-examples $(FUZZ) --hypothesis-show-statistics
 
 ## bench: timings at 100, 1,000 and 2,000 cards (see bench/README.md)
 bench: $(STAMP)

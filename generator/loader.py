@@ -117,10 +117,8 @@ def load(text: str, *, top: type = dict) -> Document:
     loader = yaml.CBaseLoader(text)
     try:
         node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        raise _from_yaml_error(exc) from None
-    except yaml.YAMLError as exc:  # errors without a mark are rare, but keep them readable
-        raise LoadError(f"YAML syntax error: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise _from_yaml_error(exc, text) from None
     finally:
         loader.dispose()
     if node is None:
@@ -171,8 +169,8 @@ def _reject_tags_and_anchors(text: str) -> None:
                     f"explicit tag '{shown}' is not allowed; remove it (values are always text)",
                     *where,
                 )
-    except yaml.MarkedYAMLError as exc:
-        raise _from_yaml_error(exc) from None
+    except yaml.YAMLError as exc:
+        raise _from_yaml_error(exc, text) from None
 
 
 def _build(node: Node, path: PathKey, doc: Document, seen: set[int], depth: int) -> Data:
@@ -219,7 +217,19 @@ _YAML_WORDING = {
 }
 
 
-def _from_yaml_error(exc: yaml.MarkedYAMLError) -> LoadError:
+def _from_yaml_error(exc: yaml.YAMLError, text: str) -> LoadError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # Raised for characters YAML does not accept (most control characters); it carries an
+        # offset into the text rather than a mark.
+        offset = min(max(exc.position, 0), len(text))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return LoadError(
+            f"character U+{ord(character):04X} is not allowed in YAML; remove it", line, column
+        )
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return LoadError(f"YAML syntax error: {exc}")
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "").strip()
     message = _YAML_WORDING.get(problem)

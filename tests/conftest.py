@@ -27,6 +27,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The fuzz tests read this when they are imported, to size their @settings.
+    examples = config.getoption("--fuzz-examples")
+    if examples:
+        import os
+
+        os.environ["FUZZ_EXAMPLES"] = str(examples)
+
+
 @pytest.fixture
 def collection(tmp_path: Path) -> Path:
     """A writable copy of the valid example collection."""
