@@ -204,7 +204,7 @@ class _Loader:
                 )
                 continue
             seen[category.id] = index
-            categories.append((category))
+            categories.append(category)
         ordered = sorted(
             enumerate(categories), key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0])
         )

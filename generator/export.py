@@ -18,14 +18,14 @@ class _ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, keeping `!!python/name:` and `!ENV` values as opaque tagged strings."""
 
 
-def _keep_tagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> "Tagged":
+def _keep_tagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Tagged:
     return Tagged(node.tag, loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else "")
 
 
 class Tagged(str):
     """A tagged scalar from mkdocs.yml, written back with its tag."""
 
-    def __new__(cls, tag: str, value: str) -> "Tagged":
+    def __new__(cls, tag: str, value: str) -> Tagged:
         obj = super().__new__(cls, value)
         obj.tag = tag  # type: ignore[attr-defined]
         return obj

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Union
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
