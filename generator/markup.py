@@ -75,13 +75,17 @@ def attribute(text: str) -> Markup:
     )
 
 
-def mermaid_label(text: str) -> str:
-    """A Mermaid node label: quoted, with characters Mermaid treats specially as entity codes."""
+def mermaid_label(text: str) -> Markup:
+    """A Mermaid node label: quoted, with characters Mermaid treats specially as entity codes.
+
+    Returned as Markup: the quotes must reach Mermaid as quotes, and the fenced block that holds
+    the diagram escapes HTML itself.
+    """
     escaped = (
         text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
     )
     escaped = escaped.replace("`", "#96;").replace("\n", " ")
-    return f'"{escaped}"'
+    return Markup(f'"{escaped}"')
 
 
 def yaml_string(text: str) -> Markup:

@@ -119,3 +119,13 @@ def test_listing_pages_and_navigation(built_example: Path) -> None:
     )
     tags = (built_example / "browse" / "tags" / "index.html").read_text()
     assert "caching" in tags and "../../decisions/cache-or-recompute/" in tags
+
+
+def test_relation_diagram_source_reaches_mermaid_intact(built_example: Path) -> None:
+    html = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
+    block = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', html, re.S)
+    assert block, "no mermaid block"
+    source = unescape(block.group(1))  # the browser unescapes once; Mermaid reads the result
+    assert 'n1["Cache | recompute | precompute"]:::current' in source
+    assert "n1 -. confused with .-> n2" in source
+    assert "&" not in source  # nothing escaped twice
