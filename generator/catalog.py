@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -91,10 +92,10 @@ class Catalog:
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """The path as a contributor would type it: relative to the current folder when inside it."""
+    absolute = os.path.abspath(path)  # no resolve(): it would stat every component of every file
+    relative = os.path.relpath(absolute, os.getcwd())
+    return absolute if relative.startswith("..") else relative
 
 
 def id_problem(stem: str) -> str | None:
@@ -193,7 +194,7 @@ class _Loader:
             try:
                 category = Category.model_validate(item)
             except ValidationError as exc:
-                shifted = Document(item, _sub(doc.value_positions, index), _sub(doc.key_positions, index))
+                shifted = Document(item, None, _sub(doc.value_positions, index), _sub(doc.key_positions, index))
                 self.problems.extend(problems_from_validation(exc, shifted, Category, display))
                 continue
             if category.id in seen:
@@ -317,14 +318,14 @@ def _link(catalog: Catalog, loader: _Loader) -> None:
             seen: set[str] = set()
             for r_index, related in _items(data, "relations", kind):
                 target = related.get("card") if isinstance(related, dict) else None
-                at = doc.position(("relations", kind, r_index, "card"))
                 if isinstance(target, str):
-                    _check_card_ref(catalog, loader, card_id, target, where, at, seen)
+                    at = ("relations", kind, r_index, "card")
+                    _check_card_ref(catalog, loader, card_id, target, where, doc, at, seen)
         seen = set()
         for s_index, old in _items(data, "relations", "supersedes"):
-            at = doc.position(("relations", "supersedes", s_index))
             if isinstance(old, str):
-                _check_card_ref(catalog, loader, card_id, old, where, at, seen)
+                at = ("relations", "supersedes", s_index)
+                _check_card_ref(catalog, loader, card_id, old, where, doc, at, seen)
     if loader.problems:
         return
     for card_id, entry in catalog.decisions.items():
@@ -352,15 +353,16 @@ def _check_card_ref(
     card_id: str,
     target: str,
     where: str,
-    at: tuple[int, int],
+    doc: Document,
+    at: tuple[str | int, ...],
     seen: set[str],
 ) -> None:
-    """Report a reference to a decision card that does not resolve."""
+    """Report a reference to a decision card that does not resolve (positions only on a problem)."""
     if target == card_id:
-        loader.problem(where, f"card '{target}' refers to itself", at)
+        loader.problem(where, f"card '{target}' refers to itself", doc.position(at))
         return
     if target in seen:
-        loader.problem(where, f"card '{target}' is listed twice here", at)
+        loader.problem(where, f"card '{target}' is listed twice here", doc.position(at))
         return
     seen.add(target)
     if target in loader.invalid_ids:
@@ -371,5 +373,5 @@ def _check_card_ref(
             where,
             f"unknown card '{target}'{kind}{did_you_mean(target, catalog.decisions)}; "
             f"expected a file {DECISIONS_DIR}/{target}.yaml",
-            at,
+            doc.position(at),
         )

@@ -8,7 +8,6 @@ so that every key and value keeps the line and column it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
@@ -23,6 +22,29 @@ PathKey = tuple[Union[str, int], ...]
 Position = tuple[int, int]  # 1-based line and column
 
 _LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
+# A tag ('!') or an anchor ('&name') can only start a token: at a line start, after white space or
+# after a flow indicator. Only texts with such a candidate need the slower event scan; aliases
+# need an anchor to refer to, and an alias to a missing anchor is a composer error.
+_TAG_OR_ANCHOR_CHAR = re.compile(r"[!&]")
+_TOKEN_BOUNDARY = frozenset(" \t\r\n[{,:?-")
+
+
+def _maybe_tag_or_anchor(text: str) -> bool:
+    """True if some '!' or '&name' in the text could start a YAML token (a cheap, safe over-estimate)."""
+    for match in _TAG_OR_ANCHOR_CHAR.finditer(text):
+        start = match.start()
+        if start and text[start - 1] not in _TOKEN_BOUNDARY:
+            continue
+        if match.group() == "!" or text[start + 1 : start + 2].strip():
+            return True
+    return False
+
+
+class _Loader(yaml.CBaseLoader):
+    """The C composer; every scalar is text, so resolving implicit types is skipped."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return "tag:yaml.org,2002:str"
 
 
 class LoadError(Exception):
@@ -35,13 +57,61 @@ class LoadError(Exception):
         self.column = column
 
 
-@dataclass
 class Document:
-    """The plain data of one file and where each of its parts was written."""
+    """The plain data of one file, and where each of its parts was written.
 
-    data: Data
-    value_positions: dict[PathKey, Position] = field(default_factory=dict)
-    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+    Positions are only needed to report a problem, so they are computed on first use by
+    composing the text again; a valid file never pays for them.
+    """
+
+    def __init__(
+        self,
+        data: Data,
+        text: str | None = None,
+        value_positions: dict[PathKey, Position] | None = None,
+        key_positions: dict[PathKey, Position] | None = None,
+    ) -> None:
+        self.data = data
+        self._text = text
+        self._values = value_positions
+        self._keys = key_positions
+
+    @property
+    def value_positions(self) -> dict[PathKey, Position]:
+        """(line, column) of every value, by path."""
+        if self._values is None:
+            self._index()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def key_positions(self) -> dict[PathKey, Position]:
+        """(line, column) of every mapping key, by path."""
+        if self._keys is None:
+            self._index()
+        assert self._keys is not None
+        return self._keys
+
+    def _index(self) -> None:
+        self._values, self._keys = {}, {}
+        if self._text is None:
+            return
+        loader = _Loader(self._text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        stack: list[tuple[Node, PathKey]] = [(node, ())]
+        while stack:
+            current, path = stack.pop()
+            self._values[path] = _mark(current)
+            if isinstance(current, SequenceNode):
+                stack.extend((item, path + (i,)) for i, item in enumerate(current.value))
+            elif isinstance(current, MappingNode):
+                for key_node, value_node in current.value:
+                    child = path + (key_node.value,)
+                    self._keys.setdefault(child, _mark(key_node))
+                    stack.append((value_node, child))
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """Best position for `path`: the key (or value) itself, else its nearest ancestor.
@@ -107,14 +177,14 @@ def load(text: str, *, top: type = dict) -> Document:
     `top` is the kind the document must be at its top level: dict (a card) or list
     (categories.yaml).
     """
-    tab = _LEADING_TAB.search(text)
+    tab = _LEADING_TAB.search(text) if "\t" in text else None
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
         column = tab.end() - tab.start()
         raise LoadError("tab used for indentation; indent with spaces", line, column)
-    if "!" in text or "&" in text or "*" in text:  # a tag, anchor or alias needs one of these
+    if _maybe_tag_or_anchor(text):
         _reject_tags_and_anchors(text)
-    loader = yaml.CBaseLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
@@ -130,9 +200,7 @@ def load(text: str, *, top: type = dict) -> Document:
         line, col = _mark(node)
         wanted = "a mapping of keys to values" if top is dict else "a list"
         raise LoadError(f"top level is {kinds[type(node)]}; expected {wanted}", line, col)
-    doc = Document(data={})
-    doc.data = _build(node, (), doc, set(), 0)
-    return doc
+    return Document(_build(node, set(), 0), text)
 
 
 def load_file(path: Path, *, top: type = dict) -> Document:
@@ -173,39 +241,36 @@ def _reject_tags_and_anchors(text: str) -> None:
         raise _from_yaml_error(exc, text) from None
 
 
-def _build(node: Node, path: PathKey, doc: Document, seen: set[int], depth: int) -> Data:
-    if id(node) in seen:  # only an alias can make a node appear twice
-        line, col = _mark(node)
-        raise LoadError("aliases are not allowed; write the value out in full", line, col)
-    seen.add(id(node))
+def _build(node: Node, seen: set[int], depth: int) -> Data:
+    """Plain data from a composed node; the checks here are the ones a node graph can show."""
     if depth > MAX_DEPTH:
         line, col = _mark(node)
         raise LoadError(f"nested more than {MAX_DEPTH} levels deep", line, col)
-    doc.value_positions[path] = _mark(node)
-    if isinstance(node, ScalarNode):
+    kind = node.__class__
+    if kind is ScalarNode:
         return node.value
-    if isinstance(node, SequenceNode):
-        return [
-            _build(item, path + (index,), doc, seen, depth + 1)
-            for index, item in enumerate(node.value)
-        ]
+    if id(node) in seen:  # only an alias can make a collection appear twice
+        line, col = _mark(node)
+        raise LoadError("aliases are not allowed; write the value out in full", line, col)
+    seen.add(id(node))
+    if kind is SequenceNode:
+        return [_build(item, seen, depth + 1) for item in node.value]
     result: dict[str, Data] = {}
     for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
+        if key_node.__class__ is not ScalarNode:
             line, col = _mark(key_node)
             raise LoadError("a key must be plain text, not a list or mapping", line, col)
         key = key_node.value
+        if key in result:
+            first = next(k for k, _ in node.value if k.value == key)
+            line, col = _mark(key_node)
+            raise LoadError(
+                f"duplicate key '{key}' (first written on line {_mark(first)[0]})", line, col
+            )
         if key == "<<" and not key_node.style:
             line, col = _mark(key_node)
             raise LoadError("merge keys ('<<') are not allowed; write the keys out", line, col)
-        if key in result:
-            line, col = _mark(key_node)
-            first_line, _ = doc.key_positions[path + (key,)]
-            raise LoadError(
-                f"duplicate key '{key}' (first written on line {first_line})", line, col
-            )
-        doc.key_positions[path + (key,)] = _mark(key_node)
-        result[key] = _build(value_node, path + (key,), doc, seen, depth + 1)
+        result[key] = _build(value_node, seen, depth + 1)
     return result
 
 
@@ -233,6 +298,10 @@ def _from_yaml_error(exc: yaml.YAMLError, text: str) -> LoadError:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "").strip()
     message = _YAML_WORDING.get(problem)
+    if problem == "found undefined alias" and mark is not None:
+        alias = re.match(r"\*?([^\s,\[\]{}]*)", text[mark.index :])
+        name = alias.group(1) if alias else ""
+        message = f"alias '*{name}' is not allowed; write the value out in full"
     if message is None:
         message = f"YAML syntax error: {problem}"
         if exc.context:
