@@ -76,7 +76,11 @@ def export_docs(config_path: Path, out: Path, config_out: Path | None = None) ->
     catalog = load_catalog(project / options.get("cards_dir", "cards"))
     theme = config.get("theme") or {}
     templates = options.get("templates_dir") or (theme.get("custom_dir") if isinstance(theme, dict) else None)
-    pages = render_pages(catalog, template_dir=str(project / templates) if templates else None)
+    pages = render_pages(
+        catalog,
+        template_dir=str(project / templates) if templates else None,
+        directory_urls=bool(config.get("use_directory_urls", True)),
+    )
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty; export writes into an empty folder")
     docs_dir = project / config.get("docs_dir", "docs")

@@ -190,8 +190,12 @@ _QUIET_END = re.compile(rf"</(?:{_QUIET_TAGS})\s*>")
 class _PageParser(HTMLParser):
     """Collects the URLs and the anchor targets (ids, `<a name>`) of one page."""
 
+    # Only declared: newer HTMLParsers (3.14+) set it in reset(), older ones never do.
+    _open_elements: list[tuple[str, str, bool]]
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self._tracks_foreign = hasattr(self, "_open_elements")
         self.links: dict[str, int] = {}  # link as written -> occurrences, in document order
         self.ids: set[str] = set()
 
@@ -200,20 +204,17 @@ class _PageParser(HTMLParser):
     def updatepos(self, i: int, j: int) -> int:
         return j
 
-    def _plain_state(self) -> bool:
-        # Outside script/style-like raw text, and (Python 3.14+) outside SVG/MathML, where
-        # the parser keeps a stack of open elements that skipped tags would upset.
-        return self.cdata_elem is None and not getattr(self, "_open_elements", None)
-
     def parse_starttag(self, i: int) -> int:
-        if self._plain_state():
+        # Only outside script/style-like raw text and (Python 3.14+) outside SVG/MathML, where
+        # the parser keeps a stack of open elements that skipped tags would upset.
+        if self.cdata_elem is None and not (self._tracks_foreign and self._open_elements):
             match = _QUIET_START.match(self.rawdata, i)
             if match:
                 return match.end()
         return super().parse_starttag(i)
 
     def parse_endtag(self, i: int) -> int:
-        if self._plain_state():
+        if self.cdata_elem is None and not (self._tracks_foreign and self._open_elements):
             match = _QUIET_END.match(self.rawdata, i)
             if match:
                 return match.end()
@@ -265,19 +266,16 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _ACCEPTED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript"})
 
 
-class _LinkRef(NamedTuple):
-    link: str
-    count: int
-    kind: int
-    target: str  # site-relative file for internal links, URL without fragment for external
-    fragment: str | None  # None: no '#' in the link
-    error: str
-
-
 class _PageScan(NamedTuple):
+    """What a worker sends back for one page: only what still needs the main process, so
+    the tens of thousands of good nav links never cross a process boundary."""
+
     page: str
     ids: frozenset[str]
-    links: list[_LinkRef]
+    counted: int  # links checked here (internal and accepted schemes), with repeats
+    problems: list[tuple[int, str, str]]  # (order in page, link, reason)
+    fragments: list[tuple[int, str, str, str]]  # (order, link, target page, fragment)
+    external: list[tuple[int, str, str, int]]  # (order, link, URL without fragment, repeats)
 
 
 @dataclass(frozen=True)
@@ -321,8 +319,14 @@ def _not_found(path: str, index: _SiteIndex) -> str:
     return f"file not found: {path}"
 
 
-def _resolve(link: str, page: str, page_dir: str, index: _SiteIndex) -> tuple[int, str, str | None, str]:
-    """(kind, target, fragment, error) for one link of `page`."""
+def _resolve(
+    link: str, page: str, page_dir: str, index: _SiteIndex
+) -> tuple[int, str, str | None, str]:
+    """(kind, target, fragment, error) for one link of `page` (in folder `page_dir`).
+
+    The target is a site-relative file for internal links and the URL without its fragment
+    for external ones; fragment is None when the link has no '#'.
+    """
     match = _SCHEME.match(link)
     if match:
         scheme = match.group(1).lower()
@@ -358,22 +362,33 @@ def _resolve(link: str, page: str, page_dir: str, index: _SiteIndex) -> tuple[in
             return _INTERNAL, "", frag, "points outside the site directory"
         if norm == ".":
             norm = ""
-    norm = _nfc(norm)
+    if not norm.isascii():
+        norm = _nfc(norm)
 
+    found, error = _lookup(norm, path.endswith("/"), index)
+    if error and path.startswith("/") and index.base_path == "/":
+        # MkDocs writes 404.html with root-relative links that include site_url's path.
+        prefix, _, rest = norm.partition("/")
+        if rest and prefix not in index.dirs and not _lookup(rest, path.endswith("/"), index)[1]:
+            error += f" (served under /{prefix}/? then pass --base-path /{prefix}/)"
+    return _INTERNAL, found, frag, error
+
+
+def _lookup(norm: str, is_dir: bool, index: _SiteIndex) -> tuple[str, str]:
+    """(file, "") for the site-relative path `norm`, or ("", why not)."""
     files = index.files
-    if norm and not path.endswith("/"):
+    if norm and not is_dir:
         if norm in files:
-            return _INTERNAL, norm, frag, ""
+            return norm, ""
         if norm not in index.dirs:
-            return _INTERNAL, "", frag, _not_found(norm, index)
+            return "", _not_found(norm, index)
     # A directory URL: the server answers with its index.html.
     target = f"{norm}/index.html" if norm else "index.html"
     if target in files:
-        return _INTERNAL, target, frag, ""
+        return target, ""
     if norm in index.dirs:
-        return _INTERNAL, "", frag, f"directory has no index.html: {norm}/" if norm else (
-            "the site has no index.html")
-    return _INTERNAL, "", frag, _not_found(target, index)
+        return "", f"directory has no index.html: {norm}/" if norm else "the site has no index.html"
+    return "", _not_found(target, index)
 
 
 def _scan_page(root: str, page: str, index: _SiteIndex) -> _PageScan:
@@ -382,11 +397,23 @@ def _scan_page(root: str, page: str, index: _SiteIndex) -> _PageScan:
         parser.feed(handle.read())
     parser.close()
     page_dir = posixpath.dirname(page)
-    refs = [
-        _LinkRef(link, count, *_resolve(link, page, page_dir, index))
-        for link, count in parser.links.items()
-    ]
-    return _PageScan(page, frozenset(parser.ids), refs)
+    counted = 0
+    problems: list[tuple[int, str, str]] = []
+    fragments: list[tuple[int, str, str, str]] = []
+    external: list[tuple[int, str, str, int]] = []
+    for order, (link, count) in enumerate(parser.links.items()):
+        kind, target, fragment, error = _resolve(link, page, page_dir, index)
+        if kind == _EXTERNAL:
+            external.append((order, link, target, count))
+            continue
+        if kind == _SKIPPED:
+            continue
+        counted += count
+        if error:
+            problems.append((order, link, error))
+        elif fragment and target.lower().endswith(HTML_SUFFIXES):
+            fragments.append((order, link, target, fragment))
+    return _PageScan(page, frozenset(parser.ids), counted, problems, fragments, external)
 
 
 _WORKER_INDEX: _SiteIndex | None = None
@@ -485,25 +512,20 @@ def check_site(
     # (page, order in page) sorts the report like the pages read.
     found: list[tuple[str, int, BrokenLink]] = []
     links = 0
-    external_unchecked = 0
     # url -> [(page, order, link as written, occurrences)]
     external_refs: dict[str, list[tuple[str, int, str, int]]] = defaultdict(list)
     for scan in scans:
-        for order, ref in enumerate(scan.links):
-            if ref.kind == _EXTERNAL:
-                external_refs[ref.target].append((scan.page, order, ref.link, ref.count))
-                continue
-            if ref.kind == _SKIPPED:
-                continue
-            links += ref.count
-            if ref.kind == _ACCEPTED:
-                continue
-            reason: str | None = ref.error or None
-            if reason is None and ref.fragment and ref.target.lower().endswith(HTML_SUFFIXES):
-                reason = _missing_fragment(ref.fragment, ref.target, ids_by_page[ref.target])
-            if reason:
-                found.append((scan.page, order, BrokenLink(scan.page, ref.link, reason)))
+        links += scan.counted
+        for order, link, reason in scan.problems:
+            found.append((scan.page, order, BrokenLink(scan.page, link, reason)))
+        for order, link, target, fragment in scan.fragments:
+            missing = _missing_fragment(fragment, target, ids_by_page.get(target, frozenset()))
+            if missing:
+                found.append((scan.page, order, BrokenLink(scan.page, link, missing)))
+        for order, link, url, count in scan.external:
+            external_refs[url].append((scan.page, order, link, count))
 
+    external_unchecked = 0
     stats: ExternalStats | None = None
     if external is None:
         external_unchecked = sum(c for refs in external_refs.values() for *_, c in refs)
@@ -549,11 +571,15 @@ def _ignored(patterns: Sequence[re.Pattern[str]], url: str, link: str) -> bool:
 # --------------------------------------------------------------------------- reports
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def format_text(report: LinkReport) -> str:
     """One `page → link: reason` line per broken link, then a summary line."""
     lines = [str(broken) for broken in report.broken]
     summary = (
-        f"checked {report.links:,} links in {report.pages:,} pages: "
+        f"checked {_plural(report.links, 'link')} in {_plural(report.pages, 'page')}: "
         f"{len(report.broken):,} broken"
     )
     notes: list[str] = []
@@ -562,9 +588,11 @@ def format_text(report: LinkReport) -> str:
         parts = [f"{ext.checked:,} fetched", f"{ext.cached:,} cached"]
         if ext.ignored:
             parts.append(f"{ext.ignored:,} ignored")
-        notes.append(f"{ext.urls:,} external URLs: " + ", ".join(parts))
+        notes.append(f"{_plural(ext.urls, 'external URL')}: " + ", ".join(parts))
     elif report.external_unchecked:
-        notes.append(f"{report.external_unchecked:,} external links not checked; use --external")
+        notes.append(
+            f"{_plural(report.external_unchecked, 'external link')} not checked; use --external"
+        )
     if notes:
         summary += f" ({'; '.join(notes)})"
     lines.append(summary)
@@ -795,7 +823,9 @@ def _ascii_url(url: str) -> tuple[str, str]:
         raise ValueError("no host name")
     netloc = parts.netloc
     if not netloc.isascii():
-        netloc = netloc.replace(parts.hostname or "", host.encode("idna").decode("ascii"))
+        userinfo = parts.netloc.rpartition("@")[0]
+        port = f":{parts.port}" if parts.port is not None else ""
+        netloc = (f"{userinfo}@" if userinfo else "") + host.encode("idna").decode("ascii") + port
     path = quote(parts.path, safe=_URL_SAFE) or "/"
     query = quote(parts.query, safe=_URL_SAFE)
     return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), host
@@ -879,7 +909,7 @@ class _Fetcher:
             except TimeoutError:
                 failure = f"timed out after {opts.timeout:g} s"
             except (http.client.HTTPException, OSError) as exc:
-                failure = f"connection error: {exc or type(exc).__name__}"
+                failure = f"connection error: {str(exc) or type(exc).__name__}"
             except ValueError as exc:
                 return f"invalid URL: {exc}"
 
@@ -893,7 +923,9 @@ class _Fetcher:
                 method = "GET"  # HEAD not supported here; this is not a retry
                 continue
             if status == 429 or status >= 500:
-                wait = parse_retry_after(headers.get("Retry-After")) if status in (429, 503) else None
+                wait = None
+                if status in (429, 503):
+                    wait = parse_retry_after(headers.get("Retry-After"))
                 if wait is not None and wait > opts.max_retry_after:
                     return (
                         f"rate limited: Retry-After {wait:g} s exceeds the "
@@ -901,7 +933,8 @@ class _Fetcher:
                     )
                 if attempt >= opts.retries:
                     if status == 429:
-                        return f"rate limited: {_status_text(status)} after {attempt} retries"
+                        tries = "1 retry" if attempt == 1 else f"{attempt} retries"
+                        return f"rate limited: {_status_text(status)} after {tries}"
                     return _status_text(status)
                 if wait is not None:
                     # The host asked everyone to wait, not only this URL.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -137,8 +138,15 @@ def _check_links(args: argparse.Namespace) -> int:
         # Almost always a wrong path (the docs folder instead of the built site).
         raise UsageError(f"no HTML pages under {args.site_dir}")
 
-    print(format_json(report) if args.format == "json" else format_text(report))
-    return 0 if report.ok else 1
+    code = 0 if report.ok else 1
+    try:
+        print(format_json(report) if args.format == "json" else format_text(report))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): point stdout at devnull so the interpreter's
+        # final flush does not raise again, and keep the verdict as the exit status.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
 
 
 class _ProgressLine:

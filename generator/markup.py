@@ -1,96 +1,93 @@
-"""Escaping card text for the Markdown pages we generate.
+"""Card text to HTML, for the pages we generate.
 
-Card text is Markdown (emphasis, code, links) placed inside HTML elements that carry
-`markdown="span"`, so Python-Markdown renders it inline only: a heading, table or list written
-in a one-line field stays visible text. Raw HTML must never become live, so `&`, `<` and `>`
-are escaped; `{`/`}` too, so attr_list cannot add attributes. Code spans are rendered here,
-with every punctuation character as a numeric entity, because the HTML parser of md_in_html
-would otherwise see a `</li>` written inside backticks as a real closing tag.
+Card text is Markdown, rendered inline only (a heading, table or list written in a field stays
+visible text) with markdown-it-py in CommonMark mode, raw HTML disabled. Entity references are
+not decoded (`&amp;` shows as written) and images are not rendered. Link targets are limited to
+http, https, mailto and relative paths; a relative link to a `.md` page is rewritten to the URL of
+that page. Every fragment that went through Markdown is then passed through nh3 as defence in
+depth; text without Markdown syntax is only HTML-escaped.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
+from functools import lru_cache
+from typing import Callable
+from urllib.parse import urlsplit
 
+import nh3
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_PLAIN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;"})
-_PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
-# Markdown-active ASCII punctuation in code is written as entities so no inline pattern applies.
-_CODE_CHARS = {c: f"&#{ord(c)};" for c in "&<>\\`*_[](){}!#|~^=+-:.\"'"}
-_CODE = str.maketrans(_CODE_CHARS)
-_LINK_TEXT = str.maketrans({"[": "&#91;", "]": "&#93;"})
-# A Markdown link or image whose target has a scheme other than these is shown as text.
 SAFE_SCHEMES = ("http", "https", "mailto")
-_LINK_WITH_SCHEME = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+# Without one of these characters a text has no inline Markdown to render.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[<]")
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
+_ALLOWED_TAGS = {"a", "code", "em", "strong", "br"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
-def _code(content: str) -> str:
-    if len(content) > 2 and content[0] == " " and content[-1] == " " and content.strip():
-        content = content[1:-1]  # CommonMark: one space on each side is padding
-    return "<code>" + content.replace("\n", " ").translate(_CODE) + "</code>"
+def _valid_link(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in SAFE_SCHEMES or (scheme == "" and not url.strip().startswith("//"))
 
 
-def _defuse_link(match: re.Match[str]) -> str:
-    if match.group(3).lower() in SAFE_SCHEMES:
-        return match.group(0)
-    return match.group(1) + "&#91;" + match.group(0)[len(match.group(1)) + 1 :]
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.disable(["entity", "image"])
+    parser.validateLink = _valid_link  # type: ignore[method-assign]
+    return parser
 
 
-def _plain(text: str) -> str:
-    return _LINK_WITH_SCHEME.sub(_defuse_link, text.translate(_PLAIN))
+_MD = _parser()
+
+# Rewrites a relative link target written in a card (e.g. `other-card.md#options`) to a URL.
+LinkRewriter = Callable[[str], str]
 
 
-def span(text: str) -> Markup:
-    """Inline Markdown, safe to place inside an element with markdown="span"."""
-    out: list[str] = []
-    position = 0
-    for match in _CODE_SPAN.finditer(text):
-        out.append(_plain(text[position : match.start()]))
-        out.append(_code(match.group(2)))
-        position = match.end()
-    out.append(_plain(text[position:]))
-    return Markup("".join(out).strip())
+def _identity(url: str) -> str:
+    return url
 
 
-def paragraphs(text: str, css_class: str | None = None) -> Markup:
-    """Each paragraph of `text` as a <p markdown="span"> element."""
+@lru_cache(maxsize=65536)
+def _render_inline(text: str, rewrite: LinkRewriter) -> str:
+    tokens = _MD.parseInline(text)
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                child.attrSet("href", rewrite(href))
+    rendered = _MD.renderer.render(tokens, _MD.options, {})
+    return nh3.clean(
+        rendered,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=None,
+    )
+
+
+def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
+    """One text as inline HTML (no block structure)."""
+    text = text.strip()
+    if not _MARKDOWN_SYNTAX.search(text):
+        return Markup(html.escape(text, quote=False))
+    return Markup(_render_inline(text, rewrite))
+
+
+def paragraphs(text: str, rewrite: LinkRewriter = _identity, css_class: str | None = None) -> Markup:
+    """Each paragraph of `text` as a <p> element."""
     attr = f' class="{css_class}"' if css_class else ""
     parts = [p for p in _PARAGRAPHS.split(text.strip()) if p.strip()]
-    return Markup("\n".join(f'<p{attr} markdown="span">{span(p)}</p>' for p in parts))
-
-
-def link_text(text: str) -> Markup:
-    """Text for the [...] part of a Markdown link."""
-    return Markup(str(span(text)).translate(_LINK_TEXT))
+    return Markup("\n".join(f"<p{attr}>{inline(p, rewrite)}</p>" for p in parts))
 
 
 def attribute(text: str) -> Markup:
     """Plain text for an HTML attribute value (no Markdown)."""
-    return Markup(
-        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    )
-
-
-def mermaid_label(text: str) -> Markup:
-    """A Mermaid node label: quoted, with characters Mermaid treats specially as entity codes.
-
-    Returned as Markup: the quotes must reach Mermaid as quotes, and the fenced block that holds
-    the diagram escapes HTML itself.
-    """
-    escaped = (
-        text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    )
-    escaped = escaped.replace("`", "#96;").replace("\n", " ")
-    return Markup(f'"{escaped}"')
-
-
-def yaml_string(text: str) -> Markup:
-    """A YAML scalar that reads back as exactly `text` (JSON strings are valid YAML)."""
-    return Markup(json.dumps(text, ensure_ascii=True))
+    return Markup(html.escape(text, quote=True))
 
 
 def html_text(text: str) -> str:
@@ -98,6 +95,59 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def mermaid_label(text: str) -> Markup:
+    """A Mermaid node label: quoted, with characters Mermaid treats specially as entity codes.
+
+    Returned as HTML text for the <pre class="mermaid"> element that holds the diagram.
+    """
+    escaped = (
+        text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    )
+    escaped = escaped.replace("`", "#96;").replace("\n", " ")
+    # The diagram source sits in HTML; the browser decodes this escaping before Mermaid reads it.
+    return Markup(html.escape(f'"{escaped}"', quote=False))
+
+
+def yaml_string(text: str) -> Markup:
+    """A YAML scalar that reads back as exactly `text` (JSON strings are valid YAML)."""
+    return Markup(json.dumps(text, ensure_ascii=True))
+
+
 def meta_string(text: str) -> Markup:
     """A front-matter value the theme will print raw: HTML-escaped, then a YAML string."""
     return yaml_string(html_text(text))
+
+
+def page_url(uri: str, directory_urls: bool = True) -> str:
+    """The site URL of a page source path, relative to the site root ('' for the home page)."""
+    stem = uri[:-3] if uri.endswith(".md") else uri
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+    """A link from one generated page to another, as a URL relative to the first page."""
+    here = page_url(from_uri, directory_urls)
+    base = here if directory_urls else posixpath.dirname(here) + "/"
+    target = page_url(to_uri, directory_urls)
+    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") or not target:
+        relative = relative.rstrip("/") + "/"
+    return relative
+
+
+def link_rewriter(from_uri: str, directory_urls: bool = True) -> LinkRewriter:
+    """For card text on page `from_uri`: `other.md#x` (relative to the page's source) to its URL."""
+
+    def rewrite(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+            return url
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), parts.path))
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return relative_url(from_uri, source, directory_urls) + fragment
+
+    return rewrite

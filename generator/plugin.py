@@ -13,11 +13,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
 
 from .catalog import InvalidCollection, load_catalog
 from .render import RenderedPage, render_pages, site_navigation
-from .sanitize import sanitize_html
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -34,9 +32,6 @@ class TradeoffCardsConfig(base.Config):
 
     generate_nav = c.Type(bool, default=True)
     """Build the navigation (a section per category) unless mkdocs.yml sets `nav` itself."""
-
-    sanitize = c.Type(bool, default=True)
-    """Pass the HTML of every generated page through an allow-list sanitiser."""
 
 
 class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
@@ -67,7 +62,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         finally:
             os.chdir(cwd)
         self.catalog = catalog
-        self.pages = render_pages(catalog, template_dir=template_dir)
+        self.pages = render_pages(
+            catalog, template_dir=template_dir, directory_urls=config.use_directory_urls
+        )
         log.info(
             "tradeoff-cards: %d decision cards, %d failure modes, %d generated pages",
             len(catalog.decisions),
@@ -96,11 +93,6 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         if self.config.generate_nav and not config.nav:
             config.nav = site_navigation(self.catalog, handwritten)
         return files
-
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.config.sanitize and page.file.src_uri in self.pages:
-            return sanitize_html(html)
-        return html
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.cards_dir is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-import posixpath
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .catalog import Catalog, Entry
-from .markup import html_text
+from .markup import html_text, link_rewriter, relative_url
 from .models import Category, DecisionCard, FailureMode
 from .templating import environment
 
@@ -85,11 +84,6 @@ def review_due_date(card: DecisionCard) -> dt.date:
     return add_months(card.reviewed, card.review_every_months)
 
 
-def relative(from_uri: str, to_uri: str) -> str:
-    """A Markdown link target from one page source to another (MkDocs resolves and checks it)."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
-
-
 class Renderer:
     """Renders every page of a catalog with one Jinja environment."""
 
@@ -99,21 +93,23 @@ class Renderer:
         *,
         today: dt.date | None = None,
         template_dir: str | None = None,
-        edit_base: str | None = None,
+        directory_urls: bool = True,
     ) -> None:
         self.catalog = catalog
         self.today = today or build_date()
         self.env = environment(template_dir)
-        self.edit_base = edit_base
+        self.directory_urls = directory_urls
 
     def _render(self, template: str, uri: str, **context: Any) -> str:
+        # Generated pages are HTML under Markdown headings; links are final URLs, computed here.
         def link(target: str) -> str:
-            return relative(uri, target)
+            return relative_url(uri, target, self.directory_urls)
 
         return self.env.get_template(template).render(
             catalog=self.catalog,
             today=self.today,
             link=link,
+            rewrite=link_rewriter(uri, self.directory_urls),
             uri=uri,
             decision_uri=decision_uri,
             failure_mode_uri=failure_mode_uri,
@@ -241,9 +237,17 @@ def who_pays(catalog: Catalog) -> list[tuple[str, list[tuple[Entry[DecisionCard]
     return sorted(groups.values(), key=lambda group: (-len(group[1]), group[0].casefold()))
 
 
-def render_pages(catalog: Catalog, *, today: dt.date | None = None, template_dir: str | None = None) -> dict[str, RenderedPage]:
+def render_pages(
+    catalog: Catalog,
+    *,
+    today: dt.date | None = None,
+    template_dir: str | None = None,
+    directory_urls: bool = True,
+) -> dict[str, RenderedPage]:
     """Render every generated page of the site."""
-    return Renderer(catalog, today=today, template_dir=template_dir).pages()
+    return Renderer(
+        catalog, today=today, template_dir=template_dir, directory_urls=directory_urls
+    ).pages()
 
 
 def navigation(catalog: Catalog, extra_pages: dict[str, list[str]] | None = None) -> list[Any]:

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import markup
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
+@jinja2.pass_context
+def _md(context: jinja2.runtime.Context, text: str) -> Markup:
+    return markup.inline(text, context.get("rewrite") or markup.link_rewriter("index.md"))
+
+
+@jinja2.pass_context
+def _para(context: jinja2.runtime.Context, text: str, css_class: str | None = None) -> Markup:
+    return markup.paragraphs(text, context.get("rewrite") or markup.link_rewriter("index.md"), css_class)
+
+
 @lru_cache(maxsize=8)
 def environment(override_dir: str | None = None) -> jinja2.Environment:
     """A Jinja environment that looks in `override_dir` (if any) before the package templates.
 
-    `*.md.j2` page templates autoescape: a value printed without one of the markup filters is
+    `*.md.j2` page templates autoescape: a value printed without the `md`/`para` filters is
     HTML-escaped, so forgetting a filter shows text instead of injecting it.
     """
     search = [override_dir] if override_dir else []
@@ -29,13 +41,13 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("md.j2",), default=False),
     )
-    env.filters.update(
-        span=markup.span,
-        paragraphs=markup.paragraphs,
-        link_text=markup.link_text,
-        attr=markup.attribute,
-        mermaid=markup.mermaid_label,
-        yaml_string=markup.yaml_string,
-        meta_string=markup.meta_string,
-    )
+    filters: dict[str, Any] = {
+        "md": _md,
+        "para": _para,
+        "attr": markup.attribute,
+        "mermaid": markup.mermaid_label,
+        "yaml_string": markup.yaml_string,
+        "meta_string": markup.meta_string,
+    }
+    env.filters.update(filters)
     return env
