@@ -15,7 +15,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .catalog import InvalidCollection, load_catalog
+from .compact import compact_html
 from .render import RenderedPage, render_pages, site_navigation
+from .search import card_entries
+from .slots import fill_html_blocks, split_html_blocks
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -33,12 +36,16 @@ class TradeoffCardsConfig(base.Config):
     generate_nav = c.Type(bool, default=True)
     """Build the navigation (a section per category) unless mkdocs.yml sets `nav` itself."""
 
+    compact_html = c.Type(bool, default=True)
+    """Remove the theme's indentation from every page (about a third of a card page's bytes)."""
+
 
 class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     """Adds a page for every card, failure mode, category and listing, generated in memory."""
 
     def __init__(self) -> None:
         self.pages: dict[str, RenderedPage] = {}
+        self.blocks: dict[str, list[str]] = {}
         self.cards_dir: Path | None = None
         self.project_dir = Path.cwd()
 
@@ -87,12 +94,50 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
                     f"tradeoff-cards: {docs_rel}/{uri} would be replaced by a generated page; "
                     "rename or remove it"
                 )
-            file = File.generated(config, uri, content=page.markdown)
+            markdown, self.blocks[uri] = split_html_blocks(page.markdown)
+            file = File.generated(config, uri, content=markdown)
             file.edit_uri = _relative(page.source, self.project_dir) if page.source else None
             files.append(file)
         if self.config.generate_nav and not config.nav:
             config.nav = site_navigation(self.catalog, handwritten)
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        if self._card_entry(page) is not None and self._search_index(config) is not None:
+            # Indexed from the card itself in on_page_context, not by re-parsing the HTML.
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        blocks = self.blocks.get(page.file.src_uri)
+        return fill_html_blocks(html, blocks) if blocks else html
+
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        entry = self._card_entry(page)
+        index = self._search_index(config)
+        if entry is not None and index is not None:
+            titles = {card_id: e.model.title for card_id, e in self.catalog.decisions.items()}
+            index.entries.extend(card_entries(entry, page.url, titles))
+        return context
+
+    def _card_entry(self, page: Any) -> Any:
+        uri = page.file.src_uri
+        if uri.startswith("decisions/") and uri in self.pages:
+            return self.catalog.decisions.get(uri[len("decisions/") : -len(".md")])
+        return None
+
+    @staticmethod
+    def _search_index(config: MkDocsConfig) -> Any:
+        """Material's search index, if that is the search plugin in use."""
+        for name in ("material/search", "search"):
+            plugin = config.plugins.get(name)
+            index = getattr(plugin, "search_index", None)
+            if index is not None and isinstance(getattr(index, "entries", None), list):
+                return index
+        return None
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        return compact_html(output) if self.config.compact_html else output
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.cards_dir is not None:
