@@ -23,8 +23,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 SAFE_SCHEMES = ("http", "https", "mailto")
-# Without one of these characters a text has no inline Markdown to render.
-_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[<]")
+# A text with none of these has no inline Markdown to render: a backslash, code or emphasis
+# mark, an underscore at a word boundary (snake_case is not emphasis), a link, or an autolink.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*\[]|(?<!\w)_|_(?!\w)|<[A-Za-z][A-Za-z0-9.+-]*:")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
 _ALLOWED_TAGS = {"a", "code", "em", "strong", "br"}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import multiprocessing
 import os
+import threading
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,10 +179,30 @@ class Renderer:
             cards=self.catalog.cards_in(category.id),
         )
 
+    def decisions(self) -> list[RenderedPage]:
+        """Every decision page; a large collection is split with a forked child process.
+
+        Rendering is CPU-bound Python and MkDocs leaves the second core idle meanwhile. Forking
+        is only done when no other thread runs (not under `mkdocs serve`, for instance).
+        """
+        ids = list(self.catalog.decisions)
+        if not _can_fork(len(ids)):
+            return [self.decision(self.catalog.decisions[i]) for i in ids]
+        global _FORKED_RENDERER
+        _FORKED_RENDERER = self
+        half = len(ids) // 2
+        try:
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                theirs = pool.apply_async(_render_in_child, (ids[half:],))
+                mine = [self.decision(self.catalog.decisions[i]) for i in ids[:half]]
+                return mine + theirs.get()
+        finally:
+            _FORKED_RENDERER = None
+
     def pages(self) -> dict[str, RenderedPage]:
         """Every generated page, keyed by its source path."""
         catalog = self.catalog
-        rendered = [self.decision(e) for e in catalog.decisions.values()]
+        rendered = self.decisions()
         rendered += [self.failure_mode(e) for e in catalog.failure_modes.values()]
         rendered += [self.category(c) for c in catalog.categories]
         by_undo = {
@@ -212,6 +234,27 @@ class Renderer:
             ),
         ]
         return {page.uri: page for page in sorted(rendered, key=lambda p: p.uri)}
+
+
+# Below this many cards a fork costs more than it saves.
+PARALLEL_FROM = 200
+_FORKED_RENDERER: Renderer | None = None
+
+
+def _can_fork(count: int) -> bool:
+    return (
+        count >= PARALLEL_FROM
+        and (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and os.environ.get("TRADEOFFS_NO_FORK") is None
+    )
+
+
+def _render_in_child(ids: list[str]) -> list[RenderedPage]:
+    renderer = _FORKED_RENDERER
+    assert renderer is not None, "only called in a child forked by Renderer.decisions"
+    return [renderer.decision(renderer.catalog.decisions[i]) for i in ids]
 
 
 PAGES = {
@@ -250,6 +293,11 @@ def render_pages(
     ).pages()
 
 
+# A category with more cards than this is split in the navigation by undo cost, so that a page
+# carries one group's links rather than the whole category's.
+NAV_GROUP_OVER = 40
+
+
 def navigation(catalog: Catalog, extra_pages: dict[str, list[str]] | None = None) -> list[Any]:
     """The site navigation: one section per category (in categories.yaml order), then the rest.
 
@@ -259,7 +307,17 @@ def navigation(catalog: Catalog, extra_pages: dict[str, list[str]] | None = None
     nav: list[Any] = [{"Home": HOME}]
     # The theme prints nav titles without escaping them: escape here, where the text comes in.
     for category in catalog.categories:
-        cards = [{html_text(e.model.title): decision_uri(e.id)} for e in catalog.cards_in(category.id)]
+        entries = catalog.cards_in(category.id)
+        cards: list[Any] = [{html_text(e.model.title): decision_uri(e.id)} for e in entries]
+        if len(entries) > NAV_GROUP_OVER:
+            cards = [
+                {f"Undo cost: {cost}": [
+                    {html_text(e.model.title): decision_uri(e.id)}
+                    for e in entries if e.model.reversibility.undo_cost == cost
+                ]}
+                for cost in UNDO_COST_TEXT
+                if any(e.model.reversibility.undo_cost == cost for e in entries)
+            ]
         nav.append({html_text(category.title): [category_uri(category.id), *cards]})
     modes = sorted(catalog.failure_modes.values(), key=lambda e: e.model.title.casefold())
     nav.append(

@@ -64,3 +64,25 @@ def test_built_pages_are_compact(built_example: Path) -> None:
     html = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
     outside_pre = re.sub(r"<(pre|script|style|textarea)\b.*?</\1>", "", html, flags=re.S)
     assert not re.search(r"\n[ \t]+<", outside_pre)
+
+
+def test_forked_rendering_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.render as render
+
+    catalog = load_catalog(REPO / "cards")
+    monkeypatch.setattr(render, "_can_fork", lambda count: False)
+    serial = render.Renderer(catalog).decisions()
+    monkeypatch.setattr(render, "_can_fork", lambda count: True)
+    forked = render.Renderer(catalog).decisions()
+    assert [p.uri for p in forked] == [p.uri for p in serial]
+    assert [p.markdown for p in forked] == [p.markdown for p in serial]
+    assert render._FORKED_RENDERER is None
+
+
+def test_no_fork_under_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import generator.render as render
+
+    monkeypatch.setattr(threading, "active_count", lambda: 3)
+    assert not render._can_fork(10_000)
