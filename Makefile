@@ -20,10 +20,12 @@ node_modules/.installed: package.json package-lock.json
 site: $(STAMP)
 	$(BIN)/tradeoffs build --out site
 
-## serve: live preview on http://127.0.0.1:8000 (rebuilds when a card changes)
+## serve: live preview on http://127.0.0.1:8000; a saved card rebuilds only the pages it shows on
+## (--dirty is safe here: the plugin rebuilds every page whenever navigation, titles, tags, theme,
+## config or a hand-written page change)
 serve: $(STAMP)
 	$(BIN)/tradeoffs validate $(CARDS)
-	$(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dirty
 
 ## validate: check every card and report all problems
 validate: $(STAMP)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +24,10 @@ CATEGORIES_FILE = "categories.yaml"
 SCHEMA_FILES = ("decision.schema.json", "failure-mode.schema.json")
 RELATION_KINDS = ("confused_with", "adjacent")
 _ID = re.compile(SLUG_PATTERN)
+
+
+# path -> ((mtime_ns, size), (model, document)): parsed files kept between loads.
+ParseCache = dict[Path, tuple[tuple[int, int], tuple[Any, Document]]]
 
 
 class InvalidCollection(Exception):
@@ -76,6 +80,7 @@ class Catalog:
     backlinks: dict[str, list[Backlink]] = field(default_factory=dict)
     reached_from: dict[str, list[Reach]] = field(default_factory=dict)
     files_checked: int = 0
+    fresh: set[Path] = field(default_factory=set)
 
     def category(self, category_id: str) -> Category:
         """The category with this id."""
@@ -119,8 +124,10 @@ def id_problem(stem: str) -> str | None:
 class _Loader:
     """Collects every problem while loading; the catalog is built only when there are none."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: ParseCache | None = None) -> None:
         self.root = root
+        self.cache = cache
+        self.fresh: set[Path] = set()  # files parsed this time rather than taken from the cache
         self.problems: list[Problem] = []
         self.files_checked = 0
         # Ids of files that exist but failed validation: references to them are not reported again.
@@ -134,6 +141,26 @@ class _Loader:
     def parse(self, path: Path, model: type[M], *, top: type = dict) -> tuple[M, Document] | None:
         display = _display(path)
         self.files_checked += 1
+        key = None
+        if self.cache is not None:
+            try:
+                stat = path.stat()
+                key = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                key = None
+            cached = self.cache.get(path)
+            if key is not None and cached is not None and cached[0] == key:
+                result = cached[1]
+                if model is DecisionCard:
+                    self.parsed_decisions.append((path.stem, display, result[1]))
+                return result  # type: ignore[return-value]
+        self.fresh.add(path)
+        result = self._parse(path, model, display, top)
+        if self.cache is not None and key is not None and result is not None:
+            self.cache[path] = (key, result)
+        return result
+
+    def _parse(self, path: Path, model: type[M], display: str, top: type) -> tuple[M, Document] | None:
         try:
             doc = load_file(path, top=top)
         except LoadError as exc:
@@ -229,11 +256,15 @@ def _sub(table: dict, index: int) -> dict:
     return {key[1:]: pos for key, pos in table.items() if key and key[0] == index}
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Load, validate and link the collection in `root`; raise InvalidCollection listing every problem."""
+def load_catalog(root: Path, cache: ParseCache | None = None) -> Catalog:
+    """Load, validate and link the collection in `root`; raise InvalidCollection listing every problem.
+
+    With `cache` (kept by the caller between calls), a file whose size and modification time
+    are unchanged is not parsed again; `Catalog.fresh` lists the files that were.
+    """
     if not root.is_dir():
         raise FileNotFoundError(f"card folder not found: {root}")
-    loader = _Loader(root)
+    loader = _Loader(root, cache)
     loader.stray_files()
     categories = loader.categories()
     decisions = loader.entries(DECISIONS_DIR, DecisionCard)
@@ -242,6 +273,7 @@ def load_catalog(root: Path) -> Catalog:
     _check_ids(loader)
     _link(catalog, loader)
     catalog.files_checked = loader.files_checked
+    catalog.fresh = loader.fresh
     if loader.problems:
         raise InvalidCollection(loader.problems, loader.files_checked)
     return catalog

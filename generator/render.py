@@ -179,12 +179,29 @@ class Renderer:
             cards=self.catalog.cards_in(category.id),
         )
 
-    def decisions(self) -> list[RenderedPage]:
+    def decisions(
+        self,
+        previous: dict[str, RenderedPage] | None = None,
+        rerender: set[str] | None = None,
+    ) -> list[RenderedPage]:
         """Every decision page; a large collection is split with a forked child process.
 
         Rendering is CPU-bound Python and MkDocs leaves the second core idle meanwhile. Forking
         is only done when no other thread runs (not under `mkdocs serve`, for instance).
+        With `previous` and `rerender`, a card outside `rerender` keeps its previous page.
         """
+        if previous is not None and rerender is not None:
+            kept = {
+                card_id: previous[decision_uri(card_id)]
+                for card_id in self.catalog.decisions
+                if card_id not in rerender and decision_uri(card_id) in previous
+            }
+            fresh = {
+                card_id: self.decision(entry)
+                for card_id, entry in self.catalog.decisions.items()
+                if card_id not in kept
+            }
+            return [kept.get(card_id) or fresh[card_id] for card_id in self.catalog.decisions]
         ids = list(self.catalog.decisions)
         if not _can_fork(len(ids)):
             return [self.decision(self.catalog.decisions[i]) for i in ids]
@@ -199,10 +216,14 @@ class Renderer:
         finally:
             _FORKED_RENDERER = None
 
-    def pages(self) -> dict[str, RenderedPage]:
-        """Every generated page, keyed by its source path."""
+    def pages(
+        self,
+        previous: dict[str, RenderedPage] | None = None,
+        rerender: set[str] | None = None,
+    ) -> dict[str, RenderedPage]:
+        """Every generated page, keyed by its source path (see `decisions` for the reuse)."""
         catalog = self.catalog
-        rendered = self.decisions()
+        rendered = self.decisions(previous, rerender)
         rendered += [self.failure_mode(e) for e in catalog.failure_modes.values()]
         rendered += [self.category(c) for c in catalog.categories]
         by_undo = {

@@ -1,0 +1,127 @@
+"""Preview (`mkdocs serve --dirty`): rebuild only what changed, and never serve a stale page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from .conftest import VALID, make_project, mkdocs_build
+
+
+class Preview:
+    """One serve session: the plugin is kept between builds, as `mkdocs serve` keeps it."""
+
+    def __init__(self, project: Path, site: Path) -> None:
+        self.project, self.site = project, site
+        self.started = False
+
+    def build(self) -> set[str]:
+        """Rebuild; returns the pages whose HTML file was written."""
+        before = {p: p.stat().st_mtime_ns for p in self.site.rglob("*.html")} if self.site.exists() else {}
+        config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
+        if not self.started:
+            config.plugins.on_startup(command="serve", dirty=True)
+            self.started = True
+        build(config, dirty=True)
+        return {
+            p.relative_to(self.site).as_posix()
+            for p in self.site.rglob("*.html")
+            if before.get(p) != p.stat().st_mtime_ns
+        }
+
+
+def _normalise(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+def _assert_same_as_clean_build(project: Path, site: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    result = mkdocs_build(project, clean)
+    assert result.returncode == 0, result.stderr
+    for page in clean.rglob("*.html"):
+        relative = page.relative_to(clean)
+        assert _normalise((site / relative).read_text()) == _normalise(page.read_text()), relative
+    served_index = json.loads((site / "search" / "search_index.json").read_text())["docs"]
+    clean_index = json.loads((clean / "search" / "search_index.json").read_text())["docs"]
+    key = lambda d: json.dumps(d, sort_keys=True)  # noqa: E731
+    assert sorted(map(key, served_index)) == sorted(map(key, clean_index))
+
+
+@pytest.fixture
+def preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Preview:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = make_project(tmp_path / "project", VALID)
+    session = Preview(project, tmp_path / "served")
+    assert len(session.build()) > 10  # the first build writes everything
+    return session
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    stat = path.stat()  # make sure the change is visible even on coarse file-system clocks
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_editing_a_card_rebuilds_it_and_the_pages_that_show_it(preview: Preview, tmp_path: Path) -> None:
+    card = preview.project / "cards" / "decisions" / "queue-or-direct-call.yaml"
+    _edit(card, "Absorbs spikes.", "Absorbs spikes of ten times the median.")
+    written = preview.build()
+    assert "decisions/queue-or-direct-call/index.html" in written
+    assert "decisions/cache-or-recompute/index.html" not in written  # shows nothing of that text
+    assert "decisions/old-rpc-guidance/index.html" not in written
+    assert len(written) < 10
+    _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
+    index = (preview.site / "search" / "search_index.json").read_text()
+    assert "Absorbs spikes of ten times the median." in index
+    assert index.count('"location":"decisions/queue-or-direct-call/#option-queue"') == 1
+
+
+def test_a_relation_note_reaches_the_other_card(preview: Preview, tmp_path: Path) -> None:
+    card = preview.project / "cards" / "decisions" / "cache-or-recompute.yaml"
+    _edit(card, "Queues defer work; caches avoid repeating it.", "Queues defer work; caches skip it.")
+    written = preview.build()
+    assert {"decisions/cache-or-recompute/index.html", "decisions/queue-or-direct-call/index.html"} <= written
+    _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
+
+
+def test_a_title_change_rebuilds_every_page(preview: Preview, tmp_path: Path) -> None:
+    card = preview.project / "cards" / "decisions" / "queue-or-direct-call.yaml"
+    _edit(card, "title: Queue or direct call", "title: Queue or call directly")
+    written = preview.build()
+    assert "index.html" in written and "decisions/old-rpc-guidance/index.html" in written  # nav
+    _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
+
+
+def test_a_handwritten_page_change_rebuilds_every_page(preview: Preview, tmp_path: Path) -> None:
+    _edit(preview.project / "docs" / "contribute" / "index.md", "# Contributor guide", "# How to contribute")
+    written = preview.build()
+    assert "decisions/queue-or-direct-call/index.html" in written
+    _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
+
+
+def test_a_tag_change_updates_the_tags_page(preview: Preview, tmp_path: Path) -> None:
+    card = preview.project / "cards" / "decisions" / "cache-or-recompute.yaml"
+    _edit(card, "tags: [caching, latency]", "tags: [caching, latency, freshness]")
+    written = preview.build()
+    assert "browse/tags/index.html" in written
+    assert "tag:freshness" in (preview.site / "browse" / "tags" / "index.html").read_text()
+    _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
+
+
+def test_an_invalid_edit_keeps_the_last_good_site(preview: Preview) -> None:
+    card = preview.project / "cards" / "decisions" / "queue-or-direct-call.yaml"
+    before = (preview.site / "decisions" / "queue-or-direct-call" / "index.html").read_text()
+    _edit(card, "undo_cost: moderate", "undo_cost: medium")
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort):
+        preview.build()
+    assert (preview.site / "decisions" / "queue-or-direct-call" / "index.html").read_text() == before
