@@ -198,3 +198,48 @@ def test_atomic_build_keeps_the_previous_site_on_any_failure(tmp_path: Path) -> 
     assert failed.returncode == 1 and "mkdocs build --strict failed" in failed.stderr
     assert _snapshot(project / "site") == before
     assert not [p for p in project.iterdir() if p.name.startswith(".site-")]  # no staging left behind
+
+
+BYTE_CASES = {
+    # "title: café " is 12 characters (é is two bytes), so the bad byte is column 13
+    "invalid-utf8": (b"summary: ok\ntitle: caf\xc3\xa9 \xff\n", "2:13", "not valid UTF-8"),
+    "nul-byte": (b"title: a\x00b\n", "1:9", "NUL byte"),
+    "two-mebibytes": (b"title: " + b"x" * (2 * 1024 * 1024) + b"\n", "1:1", "limit is 1,048,576 bytes"),
+    "control-character": (b"title: a\x07b\n", "1:9", "U+0007"),
+    "deep-nesting": (b"title: " + b"[" * 1000 + b"]" * 1000 + b"\n", None, "nested more than"),
+    "long-line": (b"title: " + b"y" * 100_000 + b"\n", None, "missing required key"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BYTE_CASES))
+def test_bad_bytes_are_reported_with_file_line_and_column(case: str, collection: Path, run_cli) -> None:
+    raw, position, fragment = BYTE_CASES[case]
+    (collection / "decisions" / f"{case}.yaml").write_bytes(raw)
+    code, out, err = run_cli("validate", str(collection))
+    assert code == 1 and "Traceback" not in out + err
+    lines = [line for line in out.splitlines() if f"{case}.yaml:" in line]
+    assert lines, out
+    if position:
+        assert f"{case}.yaml:{position}: " in lines[0], lines[0]
+    if fragment:
+        assert any(fragment in line for line in lines), lines
+
+
+def test_bom_and_crlf_cards_load_exactly(collection: Path) -> None:
+    source = collection / "decisions" / "queue-or-direct-call.yaml"
+    text = source.read_text()
+    source.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    catalog = load_catalog(collection)
+    card = catalog.decisions["queue-or-direct-call"].model
+    assert card.title == "Queue or direct call"
+    assert card.options[0].best_when == ["The caller needs the result to continue.", "Latency budget is tight."]
+
+
+def test_lookalikes_as_option_keys_and_items_survive_validation(collection: Path) -> None:
+    path = collection / "decisions" / "queue-or-direct-call.yaml"
+    text = path.read_text().replace("  - key: direct", "  - key: no").replace("  - key: queue", "  - key: off")
+    text = text.replace("misuse: [Chains of five synchronous hops.]", "misuse: [yes, 1:10, 0755, ~, .nan, 2026-01-01]")
+    path.write_text(text)
+    card = load_catalog(collection).decisions["queue-or-direct-call"].model
+    assert [o.key for o in card.options] == ["no", "off"]
+    assert card.options[0].misuse == ["yes", "1:10", "0755", "~", ".nan", "2026-01-01"]

@@ -1,0 +1,177 @@
+"""Preview latency: from saving a card to the refreshed page under `mkdocs serve`.
+
+    python bench/preview.py --cards 1000 [--edits 3] [--json FILE]
+
+Builds a synthetic project (bench/synth.py) around the real site configuration, starts
+`mkdocs serve --dirty` (as `make serve` does) and then, for each edit, appends a marker to one
+card's summary, saves it and polls the served page until the marker is there. Also measures a
+title change (which rebuilds every page) and, for comparison, the same edit under a plain
+`mkdocs serve` (no --dirty). Only 127.0.0.1 is contacted; every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO))
+
+from synth import synthesize  # noqa: E402
+
+TIMEOUT_S = 240
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_project(n_cards: int, root: Path) -> Path:
+    """The repository's mkdocs.yml, docs/ and theme/ around N synthetic cards."""
+    project = root / f"preview-{n_cards}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    shutil.copy2(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copytree(REPO / "theme", project / "theme")
+    synthesize(n_cards, project / "cards", seed=1)
+    return project
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, marker: str, started: float) -> float:
+    while time.monotonic() - started < TIMEOUT_S:
+        page = _fetch(url)
+        if page is not None and marker in page:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} did not show {marker!r} within {TIMEOUT_S} s")
+
+
+class Server:
+    """`mkdocs serve` in a project, on a free loopback port."""
+
+    def __init__(self, project: Path, dirty: bool) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}/tradeoff-cards/"
+        args = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{self.port}"]
+        if dirty:
+            args.append("--dirty")
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            args, cwd=project, stdout=self.log, stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    def wait_ready(self) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < TIMEOUT_S:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError("mkdocs serve exited:\n" + self.log.read().decode()[-2000:])
+            if _fetch(self.base) is not None:
+                return time.monotonic() - started
+            time.sleep(0.1)
+        raise TimeoutError("mkdocs serve did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _edit(card: Path, marker: str, field: str = "summary") -> None:
+    """Put `marker` at the start of a top-level text field (plain or folded)."""
+    lines = card.read_text().splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith(f"{field}:"):
+            value = line[len(field) + 1 :].strip()
+            if value.startswith((">", "|")):
+                indent = len(lines[index + 1]) - len(lines[index + 1].lstrip())
+                lines[index + 1] = " " * indent + marker + " " + lines[index + 1].lstrip()
+            else:
+                lines[index] = f"{field}: {marker} {value.strip(chr(34))}\n"
+            break
+    else:
+        raise ValueError(f"no top-level {field} in {card}")
+    card.write_text("".join(lines))
+
+
+def measure(n_cards: int, edits: int, root: Path) -> dict[str, object]:
+    project = make_project(n_cards, root)
+    cards = sorted((project / "cards" / "decisions").glob("*.yaml"))
+    results: dict[str, object] = {"cards": n_cards}
+    for dirty in (True, False):
+        server = Server(project, dirty)
+        try:
+            results["first_build_s" if dirty else "first_build_plain_s"] = round(server.wait_ready(), 2)
+            times = []
+            for number in range(edits if dirty else 1):
+                card = cards[(number * 97 + (0 if dirty else 500)) % len(cards)]
+                marker = f"zqxmarker{number}{int(dirty)}"
+                started = time.monotonic()
+                _edit(card, marker)
+                times.append(_wait_for(f"{server.base}decisions/{card.stem}/", marker, started))
+                time.sleep(0.5)
+            key = "edit_s" if dirty else "edit_plain_s"
+            results[key] = round(statistics.median(times), 2)
+            results[key + "_all"] = [round(t, 2) for t in times]
+            if dirty:
+                card = cards[7]
+                marker = f"Zqxtitle{n_cards}"
+                started = time.monotonic()
+                _edit(card, marker, "title")
+                # every page is rebuilt; the page of a card in another category shows it in search
+                # only, so wait for the edited card's own page, written among the last
+                results["title_edit_s"] = round(
+                    _wait_for(f"{server.base}decisions/{card.stem}/", marker, started), 2
+                )
+        finally:
+            server.stop()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cards", type=int, default=1000)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--out", type=Path, default=BENCH / "out")
+    args = parser.parse_args(argv)
+    results = measure(args.cards, args.edits, args.out)
+    print(
+        f"{args.cards} cards: first build {results['first_build_s']} s; saved card -> refreshed page "
+        f"{results['edit_s']} s with --dirty (each: {results['edit_s_all']}), "
+        f"{results['edit_plain_s']} s without; title change (every page) {results['title_edit_s']} s"
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
