@@ -75,7 +75,7 @@ class Server:
     def __init__(self, project: Path, dirty: bool) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/tradeoff-cards/"
-        args = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{self.port}"]
+        args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"]
         if dirty:
             args.append("--dirty")
         self.log = tempfile.TemporaryFile()
