@@ -12,7 +12,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import did_you_mean, problems_from_validation
-from .loader import Document, LoadError, load_file
+from .forking import can_fork, map_halves
+from .loader import Document, LoadError, load, load_file, read_text
 from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard, FailureMode
 from .report import Problem
 
@@ -128,6 +129,7 @@ class _Loader:
         self.root = root
         self.cache = cache
         self.fresh: set[Path] = set()  # files parsed this time rather than taken from the cache
+        self.preloaded: dict[Path, tuple[Any, ...]] = {}  # parsed ahead, in a forked child
         self.problems: list[Problem] = []
         self.files_checked = 0
         # Ids of files that exist but failed validation: references to them are not reported again.
@@ -161,14 +163,14 @@ class _Loader:
         return result
 
     def _parse(self, path: Path, model: type[M], display: str, top: type) -> tuple[M, Document] | None:
-        try:
-            doc = load_file(path, top=top)
-        except LoadError as exc:
-            self.problem(display, exc.message, (exc.line, exc.column))
+        outcome = self.preloaded.pop(path, None) or _read_document(path, top)
+        if outcome[0] == "load":
+            self.problem(display, outcome[1], (outcome[2], outcome[3]))
             return None
-        except OSError as exc:
-            self.problem(display, f"cannot read file: {exc.strerror or exc}")
+        if outcome[0] == "os":
+            self.problem(display, f"cannot read file: {outcome[1]}")
             return None
+        doc = Document(outcome[1], outcome[2])
         if model is DecisionCard:
             self.parsed_decisions.append((path.stem, display, doc))
         try:
@@ -182,17 +184,23 @@ class _Loader:
         directory = self.root / folder
         if not directory.is_dir():
             return found
+        paths = []
         for path in sorted(directory.iterdir()):
             if path.name.startswith("."):
                 continue
-            display = _display(path)
             if path.is_dir():
-                self.problem(display, f"unexpected folder; cards go directly in {folder}/")
+                self.problem(_display(path), f"unexpected folder; cards go directly in {folder}/")
                 continue
             if path.suffix != ".yaml":
                 hint = " (use the .yaml extension)" if path.suffix in (".yml", ".YAML") else ""
-                self.problem(display, f"unexpected file in {folder}/; expected <id>.yaml{hint}")
+                self.problem(_display(path), f"unexpected file in {folder}/; expected <id>.yaml{hint}")
                 continue
+            paths.append(path)
+        if self.cache is None and can_fork(len(paths)):
+            # Parsing is most of a large load: half of the files are parsed in a forked child.
+            self.preloaded.update(zip(paths, map_halves(_read_document, paths, parallel=True)))
+        for path in paths:
+            display = _display(path)
             bad_id = id_problem(path.stem)
             if bad_id:
                 self.problem(display, bad_id)
@@ -250,6 +258,18 @@ class _Loader:
                 f"unexpected {'folder' if path.is_dir() else 'file'}; decision cards go in "
                 f"{DECISIONS_DIR}/<id>.yaml and failure modes in {FAILURE_MODES_DIR}/<id>.yaml",
             )
+
+
+def _read_document(path: Path, top: type = dict) -> tuple[Any, ...]:
+    """Parse one file into picklable plain data: ("ok", data, text), ("load", message, line,
+    column) or ("os", reason)."""
+    try:
+        text = read_text(path)
+        return ("ok", load(text, top=top).data, text)
+    except LoadError as exc:
+        return ("load", exc.message, exc.line, exc.column)
+    except OSError as exc:
+        return ("os", exc.strerror or str(exc))
 
 
 def _sub(table: dict, index: int) -> dict:

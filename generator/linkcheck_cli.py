@@ -19,9 +19,7 @@ is good, 1 when some are broken, 2 for usage errors (such as a missing SITE_DIR)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `check-links` to the CLI's subcommands."""
-    from .linkcheck import DEFAULT_CACHE
-
+    """Add `check-links` to the CLI's subcommands (the checker is imported only when it runs)."""
     parser = commands.add_parser(
         "check-links",
         help="check the internal (and with --external, external) links of a built site",
@@ -53,8 +51,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ext.add_argument("--max-retry-after", type=float, default=60.0, metavar="SECONDS",
                      help="longest Retry-After to honour; a longer one reports the link as "
                      "rate limited (default: 60)")
-    ext.add_argument("--cache", default=str(DEFAULT_CACHE), metavar="FILE",
-                     help=f"cache of good URLs (default: {DEFAULT_CACHE})")
+    ext.add_argument("--cache", default=None, metavar="FILE",
+                     help="cache of good URLs (default: .cache/tradeoffs/external-links.json)")
     ext.add_argument("--cache-days", type=float, default=7.0, metavar="DAYS",
                      help="recheck cached good URLs after this many days (default: 7)")
     ext.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
@@ -68,6 +66,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _check_links(args: argparse.Namespace) -> int:
     from .cli import UsageError
     from .linkcheck import (
+        DEFAULT_CACHE,
         ConfigError,
         ExternalOptions,
         check_site,
@@ -116,7 +115,7 @@ def _check_links(args: argparse.Namespace) -> int:
             retries=args.retries,
             per_host_rate=args.per_host_rate,
             max_retry_after=args.max_retry_after,
-            cache_path=None if args.no_cache else Path(args.cache),
+            cache_path=None if args.no_cache else (Path(args.cache) if args.cache else DEFAULT_CACHE),
             cache_days=args.cache_days,
             ignore=ignore,
         )

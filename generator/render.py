@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import multiprocessing
 import os
-import threading
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .catalog import Catalog, Entry
+from .forking import map_halves
 from .markup import html_text, link_rewriter, relative_url
 from .models import Category, DecisionCard, FailureMode
 from .templating import environment
@@ -96,8 +95,10 @@ class Renderer:
         today: dt.date | None = None,
         template_dir: str | None = None,
         directory_urls: bool = True,
+        parallel: bool | None = None,
     ) -> None:
         self.catalog = catalog
+        self.parallel = parallel  # None: decide from the collection's size
         self.today = today or build_date()
         self.env = environment(template_dir)
         self.directory_urls = directory_urls
@@ -202,19 +203,8 @@ class Renderer:
                 if card_id not in kept
             }
             return [kept.get(card_id) or fresh[card_id] for card_id in self.catalog.decisions]
-        ids = list(self.catalog.decisions)
-        if not _can_fork(len(ids)):
-            return [self.decision(self.catalog.decisions[i]) for i in ids]
-        global _FORKED_RENDERER
-        _FORKED_RENDERER = self
-        half = len(ids) // 2
-        try:
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                theirs = pool.apply_async(_render_in_child, (ids[half:],))
-                mine = [self.decision(self.catalog.decisions[i]) for i in ids[:half]]
-                return mine + theirs.get()
-        finally:
-            _FORKED_RENDERER = None
+        entries = list(self.catalog.decisions.values())
+        return map_halves(self.decision, entries, parallel=self.parallel)
 
     def pages(
         self,
@@ -255,27 +245,6 @@ class Renderer:
             ),
         ]
         return {page.uri: page for page in sorted(rendered, key=lambda p: p.uri)}
-
-
-# Below this many cards a fork costs more than it saves.
-PARALLEL_FROM = 200
-_FORKED_RENDERER: Renderer | None = None
-
-
-def _can_fork(count: int) -> bool:
-    return (
-        count >= PARALLEL_FROM
-        and (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-        and os.environ.get("TRADEOFFS_NO_FORK") is None
-    )
-
-
-def _render_in_child(ids: list[str]) -> list[RenderedPage]:
-    renderer = _FORKED_RENDERER
-    assert renderer is not None, "only called in a child forked by Renderer.decisions"
-    return [renderer.decision(renderer.catalog.decisions[i]) for i in ids]
 
 
 PAGES = {

@@ -66,23 +66,53 @@ def test_built_pages_are_compact(built_example: Path) -> None:
     assert not re.search(r"\n[ \t]+<", outside_pre)
 
 
-def test_forked_rendering_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.render as render
+def test_forked_rendering_matches_serial() -> None:
+    import generator.forking as forking
+    from generator.render import Renderer
 
     catalog = load_catalog(REPO / "cards")
-    monkeypatch.setattr(render, "_can_fork", lambda count: False)
-    serial = render.Renderer(catalog).decisions()
-    monkeypatch.setattr(render, "_can_fork", lambda count: True)
-    forked = render.Renderer(catalog).decisions()
+    serial = Renderer(catalog, parallel=False).decisions()
+    forked = Renderer(catalog, parallel=True).decisions()
     assert [p.uri for p in forked] == [p.uri for p in serial]
     assert [p.markdown for p in forked] == [p.markdown for p in serial]
-    assert render._FORKED_RENDERER is None
+    assert forking._TASK is None
+
+
+def test_forked_loading_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.catalog as catalog_module
+
+    serial = load_catalog(REPO / "cards")
+    monkeypatch.setattr(catalog_module, "can_fork", lambda count: True)
+    forked = load_catalog(REPO / "cards")
+    assert list(forked.decisions) == list(serial.decisions)
+    assert all(forked.decisions[i].model == serial.decisions[i].model for i in serial.decisions)
+    assert forked.decisions["rag-vs-fine-tuning"].doc.position(("options", 1, "key")) == (
+        serial.decisions["rag-vs-fine-tuning"].doc.position(("options", 1, "key"))
+    )
+
+
+def test_forked_loading_reports_the_same_problems(monkeypatch: pytest.MonkeyPatch, collection: Path) -> None:
+    import shutil
+
+    import generator.catalog as catalog_module
+    from generator.catalog import InvalidCollection
+
+    from .conftest import INVALID
+
+    for case in ("five-mistakes", "tab-indent", "python-tag", "empty-file"):
+        shutil.copy(INVALID / "decisions" / f"{case}.yaml", collection / "decisions")
+    with pytest.raises(InvalidCollection) as serial:
+        load_catalog(collection)
+    monkeypatch.setattr(catalog_module, "can_fork", lambda count: True)
+    with pytest.raises(InvalidCollection) as forked:
+        load_catalog(collection)
+    assert forked.value.problems == serial.value.problems
 
 
 def test_no_fork_under_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    import generator.render as render
+    from generator.forking import can_fork
 
     monkeypatch.setattr(threading, "active_count", lambda: 3)
-    assert not render._can_fork(10_000)
+    assert not can_fork(10_000)
