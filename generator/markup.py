@@ -26,6 +26,7 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 # A text with none of these has no inline Markdown to render: a backslash, code or emphasis
 # mark, an underscore at a word boundary (snake_case is not emphasis), a link, or an autolink.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*\[]|(?<!\w)_|_(?!\w)|<[A-Za-z][A-Za-z0-9.+-]*:")
+_MAYBE_SYNTAX = re.compile(r"[\\`*\[_<]")  # a quick first scan; most texts have none of these
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
 _ALLOWED_TAGS = {"a", "code", "em", "strong", "br"}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -74,7 +75,7 @@ def _render_inline(text: str, rewrite: LinkRewriter) -> str:
 def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
     """One text as inline HTML (no block structure)."""
     text = text.strip()
-    if not _MARKDOWN_SYNTAX.search(text):
+    if not (_MAYBE_SYNTAX.search(text) and _MARKDOWN_SYNTAX.search(text)):
         return Markup(html.escape(text, quote=False))
     return Markup(_render_inline(text, rewrite))
 
@@ -84,6 +85,13 @@ def paragraphs(text: str, rewrite: LinkRewriter = _identity, css_class: str | No
     attr = f' class="{css_class}"' if css_class else ""
     parts = [p for p in _PARAGRAPHS.split(text.strip()) if p.strip()]
     return Markup("\n".join(f"<p{attr}>{inline(p, rewrite)}</p>" for p in parts))
+
+
+def bullets(items: list[str], rewrite: LinkRewriter = _identity, css: str = "") -> Markup:
+    """A <ul> of inline-rendered items (a Python loop: this runs for every list of every card)."""
+    css_class = f"tc-list {css}" if css else "tc-list"
+    body = "\n".join(f"<li>{inline(item, rewrite)}</li>" for item in items)
+    return Markup(f'<ul class="{css_class}">\n{body}\n</ul>')
 
 
 def attribute(text: str) -> Markup:

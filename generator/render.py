@@ -13,7 +13,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from .catalog import Catalog, Entry
-from .forking import map_halves
 from .markup import html_text, link_rewriter, relative_url
 from .models import Category, DecisionCard, FailureMode
 from .templating import environment
@@ -95,10 +94,8 @@ class Renderer:
         today: dt.date | None = None,
         template_dir: str | None = None,
         directory_urls: bool = True,
-        parallel: bool | None = None,
     ) -> None:
         self.catalog = catalog
-        self.parallel = parallel  # None: decide from the collection's size
         self.today = today or build_date()
         self.env = environment(template_dir)
         self.directory_urls = directory_urls
@@ -185,11 +182,11 @@ class Renderer:
         previous: dict[str, RenderedPage] | None = None,
         rerender: set[str] | None = None,
     ) -> list[RenderedPage]:
-        """Every decision page; a large collection is split with a forked child process.
+        """Every decision page; with `previous` and `rerender`, a card outside `rerender` keeps
+        its previous page.
 
-        Rendering is CPU-bound Python and MkDocs leaves the second core idle meanwhile. Forking
-        is only done when no other thread runs (not under `mkdocs serve`, for instance).
-        With `previous` and `rerender`, a card outside `rerender` keeps its previous page.
+        (Rendering is not split across processes: measured on the 2-core machine this project
+        targets, two processes each ran at little more than half speed, so it gained nothing.)
         """
         if previous is not None and rerender is not None:
             kept = {
@@ -203,8 +200,7 @@ class Renderer:
                 if card_id not in kept
             }
             return [kept.get(card_id) or fresh[card_id] for card_id in self.catalog.decisions]
-        entries = list(self.catalog.decisions.values())
-        return map_halves(self.decision, entries, parallel=self.parallel)
+        return [self.decision(entry) for entry in self.catalog.decisions.values()]
 
     def pages(
         self,

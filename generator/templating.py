@@ -24,6 +24,12 @@ def _para(context: jinja2.runtime.Context, text: str, css_class: str | None = No
     return markup.paragraphs(text, context.get("rewrite") or markup.link_rewriter("index.md"), css_class)
 
 
+@jinja2.pass_context
+def _bullets(context: jinja2.runtime.Context, items: list[str], css: str = "") -> Markup:
+    rewrite = context.get("rewrite") or markup.link_rewriter("index.md")
+    return markup.bullets(items, rewrite, css)
+
+
 @lru_cache(maxsize=8)
 def environment(override_dir: str | None = None) -> jinja2.Environment:
     """A Jinja environment that looks in `override_dir` (if any) before the package templates.
@@ -44,6 +50,7 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
     filters: dict[str, Any] = {
         "md": _md,
         "para": _para,
+        "bullets": _bullets,
         "attr": markup.attribute,
         "mermaid": markup.mermaid_label,
         "yaml_string": markup.yaml_string,

@@ -60,22 +60,18 @@ def test_compact_keeps_preformatted_text() -> None:
     assert compact_html(page) == "<div>\n<p>a</p>\n<pre><code>  x\n    y</code></pre>\n<script>\n  s = `\n  t`\n</script>\n"
 
 
-def test_built_pages_are_compact(built_example: Path) -> None:
-    html = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
+def test_compact_option_compacts_built_pages(tmp_path: Path) -> None:
+    from .conftest import make_project, mkdocs_build
+
+    project = make_project(tmp_path / "project", VALID)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      cards_dir: cards\n", "      cards_dir: cards\n      compact_html: true\n"))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "decisions" / "cache-or-recompute" / "index.html").read_text()
     outside_pre = re.sub(r"<(pre|script|style|textarea)\b.*?</\1>", "", html, flags=re.S)
     assert not re.search(r"\n[ \t]+<", outside_pre)
-
-
-def test_forked_rendering_matches_serial() -> None:
-    import generator.forking as forking
-    from generator.render import Renderer
-
-    catalog = load_catalog(REPO / "cards")
-    serial = Renderer(catalog, parallel=False).decisions()
-    forked = Renderer(catalog, parallel=True).decisions()
-    assert [p.uri for p in forked] == [p.uri for p in serial]
-    assert [p.markdown for p in forked] == [p.markdown for p in serial]
-    assert forking._TASK is None
+    assert '<pre class="mermaid"><code>flowchart LR\n  n1[' in html  # preformatted text kept
 
 
 def test_forked_loading_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
