@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 import datetime as dt
 import os
 import typing
@@ -254,15 +255,26 @@ PAGES = {
 }
 
 
-def who_pays(catalog: Catalog) -> list[tuple[str, list[tuple[Entry[DecisionCard], str]]]]:
-    """Every cost bearer named in any option, with the (card, option name) pairs that name it."""
-    groups: dict[str, tuple[str, list[tuple[Entry[DecisionCard], str]]]] = {}
+# Where the party ends and the qualification begins, in a cost bearer such as
+# "Analysts, when BI performance lags" or "On-call engineers during the migration".
+_PARTY_END = re.compile(r",|;|:\s|\s[(\u2014\u2013-]\s?|\s(?:who|whose|when|while|during|if|until|for|because)\s", re.I)
+
+
+def payer(bearer: str) -> str:
+    """The party named by a cost bearer, without its qualification."""
+    party = _PARTY_END.split(bearer.strip(), maxsplit=1)[0].strip().rstrip(".")
+    return party[:1].upper() + party[1:] if party else bearer.strip()
+
+
+def who_pays(catalog: Catalog) -> list[tuple[str, list[tuple[Entry[DecisionCard], str, str]]]]:
+    """Every party named as a cost bearer, with (card, option name, full wording) for each use."""
+    groups: dict[str, tuple[str, list[tuple[Entry[DecisionCard], str, str]]]] = {}
     for entry in catalog.decisions.values():
         for option in entry.model.options:
             for bearer in option.cost_bearers:
-                key = " ".join(bearer.casefold().split()).rstrip(".")
-                label, items = groups.setdefault(key, (bearer.strip().rstrip("."), []))
-                items.append((entry, option.name))
+                party = payer(bearer)
+                label, items = groups.setdefault(" ".join(party.casefold().split()), (party, []))
+                items.append((entry, option.name, bearer))
     return sorted(groups.values(), key=lambda group: (-len(group[1]), group[0].casefold()))
 
 

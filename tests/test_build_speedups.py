@@ -60,12 +60,10 @@ def test_compact_keeps_preformatted_text() -> None:
     assert compact_html(page) == "<div>\n<p>a</p>\n<pre><code>  x\n    y</code></pre>\n<script>\n  s = `\n  t`\n</script>\n"
 
 
-def test_compact_option_compacts_built_pages(tmp_path: Path) -> None:
+def test_built_pages_are_compacted_by_default(tmp_path: Path) -> None:
     from .conftest import make_project, mkdocs_build
 
     project = make_project(tmp_path / "project", VALID)
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      cards_dir: cards\n", "      cards_dir: cards\n      compact_html: true\n"))
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / "decisions" / "cache-or-recompute" / "index.html").read_text()

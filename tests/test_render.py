@@ -112,7 +112,8 @@ def test_listing_pages_and_navigation(built_example: Path) -> None:
     assert 'href="../../decisions/cache-or-recompute/"' in category
     assert "Undo cost: low" in category
     assert "Undo cost: high" in (built_example / "browse" / "reversibility" / "index.html").read_text()
-    assert "on-call engineers" in (built_example / "browse" / "who-pays" / "index.html").read_text()
+    who_pays = (built_example / "browse" / "who-pays" / "index.html").read_text()
+    assert "On-call engineers <span class=\"tc-count\">(1)</span>" in who_pays
     # navigation.prune: a card page of one category does not embed the other category's cards
     assert "queue-or-direct-call" not in re.sub(
         r'<div class="md-content".*', "", (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text(), flags=re.S
@@ -129,3 +130,13 @@ def test_relation_diagram_source_reaches_mermaid_intact(built_example: Path) -> 
     assert 'n1["Cache | recompute | precompute"]:::current' in source
     assert "n1 -. confused with .-> n2" in source
     assert "&" not in source  # nothing escaped twice
+
+
+def test_who_pays_groups_by_party() -> None:
+    from generator.render import payer
+
+    assert payer("Analysts, when BI performance lags") == "Analysts"
+    assert payer("on-call engineers during the migration") == "On-call engineers"
+    assert payer("Finance (the per-token bill)") == "Finance"
+    assert payer("The platform team") == "The platform team"
+    assert payer("Security — who signs off") == "Security"
