@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from .catalog import load_catalog
-from .render import render_pages, site_navigation
+from .render import cards_outside_navigation, render_pages, site_navigation
 
 PLUGIN_NAME = "tradeoff-cards"
 
@@ -103,6 +103,9 @@ def export_docs(config_path: Path, out: Path, config_out: Path | None = None) ->
         plain["docs_dir"] = str(out.resolve())
         if not config.get("nav") and options.get("generate_nav", True):
             plain["nav"] = site_navigation(catalog, handwritten)
+            outside = cards_outside_navigation(catalog)
+            if outside:  # listed on their category page, as the plugin does
+                plain["not_in_nav"] = "\n".join(f"/{uri}" for uri in outside) + "\n"
         if isinstance(theme, dict) and theme.get("custom_dir"):
             plain["theme"] = {**theme, "custom_dir": str(project / theme["custom_dir"])}
         config_out.write_text(

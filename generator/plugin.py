@@ -12,12 +12,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .catalog import Catalog, InvalidCollection, ParseCache, load_catalog
 from .compact import compact_html
 from .incremental import affected_cards
-from .render import TAGS, Renderer, RenderedPage, site_navigation
+from .render import TAGS, Renderer, RenderedPage, cards_outside_navigation, site_navigation
 from .search import card_entries
 from .slots import fill_html_blocks, split_html_blocks
 
@@ -135,6 +135,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
                 handwritten.append(file.src_uri)
                 if self.rebuild_all:
                     file.is_modified = _always  # type: ignore[method-assign]
+        outside_nav = set(cards_outside_navigation(self.catalog))
         for uri, page in self.pages.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -143,7 +144,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
                     "rename or remove it"
                 )
             markdown, self.blocks[uri] = split_html_blocks(page.markdown)
-            file = File.generated(config, uri, content=markdown)
+            inclusion = InclusionLevel.NOT_IN_NAV if uri in outside_nav else InclusionLevel.UNDEFINED
+            file = File.generated(config, uri, content=markdown, inclusion=inclusion)
             # Read by MkDocs only in a dirty build (`mkdocs serve --dirty`): an unchanged page
             # whose navigation, titles and theme are unchanged too is left as it was built.
             previous = self.previous_pages.get(uri)

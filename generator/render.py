@@ -291,9 +291,23 @@ def render_pages(
     ).pages()
 
 
-# A category with more cards than this is split in the navigation by undo cost, so that a page
-# carries one group's links rather than the whole category's.
-NAV_GROUP_OVER = 40
+# A category with more cards than this lists only its own page in the navigation; its page
+# lists the cards. Every page carries the navigation of its section, so a bounded section keeps
+# the cost of a page (and its size) from growing with the collection.
+NAV_CARDS_UP_TO = 40
+
+
+def cards_outside_navigation(catalog: Catalog) -> list[str]:
+    """Source paths of the pages the navigation leaves out (see NAV_CARDS_UP_TO)."""
+    outside = [
+        decision_uri(e.id)
+        for category in catalog.categories
+        if len(entries := catalog.cards_in(category.id)) > NAV_CARDS_UP_TO
+        for e in entries
+    ]
+    if len(catalog.failure_modes) > NAV_CARDS_UP_TO:
+        outside += [failure_mode_uri(mode_id) for mode_id in sorted(catalog.failure_modes)]
+    return outside
 
 
 def navigation(catalog: Catalog, extra_pages: dict[str, list[str]] | None = None) -> list[Any]:
@@ -306,20 +320,14 @@ def navigation(catalog: Catalog, extra_pages: dict[str, list[str]] | None = None
     # The theme prints nav titles without escaping them: escape here, where the text comes in.
     for category in catalog.categories:
         entries = catalog.cards_in(category.id)
-        cards: list[Any] = [{html_text(e.model.title): decision_uri(e.id)} for e in entries]
-        if len(entries) > NAV_GROUP_OVER:
-            cards = [
-                {f"Undo cost: {cost}": [
-                    {html_text(e.model.title): decision_uri(e.id)}
-                    for e in entries if e.model.reversibility.undo_cost == cost
-                ]}
-                for cost in UNDO_COST_TEXT
-                if any(e.model.reversibility.undo_cost == cost for e in entries)
-            ]
+        cards: list[Any] = []
+        if len(entries) <= NAV_CARDS_UP_TO:
+            cards = [{html_text(e.model.title): decision_uri(e.id)} for e in entries]
         nav.append({html_text(category.title): [category_uri(category.id), *cards]})
     modes = sorted(catalog.failure_modes.values(), key=lambda e: e.model.title.casefold())
+    listed = modes if len(modes) <= NAV_CARDS_UP_TO else []
     nav.append(
-        {"Failure modes": [FAILURE_MODES_INDEX, *({html_text(e.model.title): failure_mode_uri(e.id)} for e in modes)]}
+        {"Failure modes": [FAILURE_MODES_INDEX, *({html_text(e.model.title): failure_mode_uri(e.id)} for e in listed)]}
     )
     nav.append(
         {

@@ -197,6 +197,13 @@ def test_atomic_build_keeps_the_previous_site_on_any_failure(tmp_path: Path) -> 
     failed = _tradeoffs(project, "build", "--out", "site")
     assert failed.returncode == 1 and "mkdocs build --strict failed" in failed.stderr
     assert _snapshot(project / "site") == before
+
+    # 3. the build passes but the link check fails (MkDocs does not check raw HTML links)
+    (project / "docs" / "contribute" / "index.md").write_text('# Guide\n\n<a href="../gone/">gone</a>\n')
+    failed = _tradeoffs(project, "build", "--out", "site")
+    assert failed.returncode == 1 and "link check failed" in failed.stderr
+    assert "contribute/index.html → ../gone/" in failed.stderr
+    assert _snapshot(project / "site") == before
     assert not [p for p in project.iterdir() if p.name.startswith(".site-")]  # no staging left behind
 
 

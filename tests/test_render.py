@@ -140,3 +140,18 @@ def test_who_pays_groups_by_party() -> None:
     assert payer("Finance (the per-token bill)") == "Finance"
     assert payer("The platform team") == "The platform team"
     assert payer("Security — who signs off") == "Security"
+
+
+def test_large_categories_list_cards_on_their_page_not_in_the_navigation(monkeypatch) -> None:
+    import generator.render as render
+
+    catalog = load_catalog(VALID)
+    assert render.cards_outside_navigation(catalog) == []
+    monkeypatch.setattr(render, "NAV_CARDS_UP_TO", 1)  # integration has two cards
+    assert render.cards_outside_navigation(catalog) == [
+        "decisions/queue-or-direct-call.md", "decisions/old-rpc-guidance.md",
+    ]
+    nav = render.navigation(catalog)
+    sections = {next(iter(item)): next(iter(item.values())) for item in nav[1:3]}
+    assert sections["Integration"] == ["categories/integration/index.md"]
+    assert sections["Performance"] == ["categories/performance/index.md", {"Cache | recompute | precompute": "decisions/cache-or-recompute.md"}]
