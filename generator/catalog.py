@@ -130,6 +130,7 @@ class _Loader:
         self.cache = cache
         self.fresh: set[Path] = set()  # files parsed this time rather than taken from the cache
         self.preloaded: dict[Path, tuple[Any, ...]] = {}  # parsed ahead, in a forked child
+        self.card_files: list[Path] = []  # every <id>.yaml seen, decisions then failure modes
         self.problems: list[Problem] = []
         self.files_checked = 0
         # Ids of files that exist but failed validation: references to them are not reported again.
@@ -196,6 +197,7 @@ class _Loader:
                 self.problem(_display(path), f"unexpected file in {folder}/; expected <id>.yaml{hint}")
                 continue
             paths.append(path)
+        self.card_files.extend(paths)
         if self.cache is None and can_fork(len(paths)):
             # Parsing is most of a large load: half of the files are parsed in a forked child.
             self.preloaded.update(zip(paths, map_halves(_read_document, paths, parallel=True)))
@@ -302,20 +304,16 @@ def load_catalog(root: Path, cache: ParseCache | None = None) -> Catalog:
 def _check_ids(loader: _Loader) -> None:
     """Ids must be unique across the collection, also when case is ignored."""
     seen: dict[str, Path] = {}
-    for folder in (DECISIONS_DIR, FAILURE_MODES_DIR):
-        directory = loader.root / folder
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.glob("*.yaml")):
-            folded = unicodedata.normalize("NFKC", path.stem).casefold()
-            if folded in seen:
-                loader.problem(
-                    _display(path),
-                    f"id '{path.stem}' clashes with {_display(seen[folded])}; ids must be unique "
-                    "across decisions and failure modes, ignoring case",
-                )
-            else:
-                seen[folded] = path
+    for path in loader.card_files:
+        folded = unicodedata.normalize("NFKC", path.stem).casefold()
+        if folded in seen:
+            loader.problem(
+                _display(path),
+                f"id '{path.stem}' clashes with {_display(seen[folded])}; ids must be unique "
+                "across decisions and failure modes, ignoring case",
+            )
+        else:
+            seen[folded] = path
 
 
 def _items(data: object, *keys: str) -> list[tuple[int, object]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import typing
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
 from .loader import Document, PathKey
+from .models import models_in
 from .report import Problem
 
 
@@ -16,16 +16,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """Every model class reachable through Annotated, Optional, Union and list."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    found: list[type[BaseModel]] = []
-    for arg in typing.get_args(annotation):
-        found.extend(_models_in(arg))
-    return found
 
 
 def model_at(root: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
@@ -39,8 +29,8 @@ def model_at(root: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
         field = model.model_fields.get(part)
         if field is None:
             return None
-        models = _models_in(field.annotation) + [
-            m for meta in field.metadata for m in _models_in(meta)
+        models = models_in(field.annotation) + [
+            m for meta in field.metadata for m in models_in(meta)
         ]
         model = models[0] if models else None
     return model

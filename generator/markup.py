@@ -96,7 +96,7 @@ def bullets(items: list[str], rewrite: LinkRewriter = _identity, css: str = "") 
 
 def attribute(text: str) -> Markup:
     """Plain text for an HTML attribute value (no Markdown)."""
-    return Markup(html.escape(text, quote=True))
+    return Markup(html_text(text))
 
 
 def html_text(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -245,6 +246,16 @@ class Category(Model):
     order: Count | None = Field(
         None, description="Optional position; without it the list order is used."
     )
+
+
+def models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Every model class reachable through Annotated, Optional, Union and list, in order."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(m for m in models_in(arg) if m not in found)
+    return found
 
 
 MODELS: dict[str, type[Model]] = {"decision": DecisionCard, "failure-mode": FailureMode}

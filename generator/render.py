@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import calendar
-import re
 import datetime as dt
 import os
+import re
+import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 
 from .catalog import Catalog, Entry
 from .markup import html_text, link_rewriter, relative_url
-from .models import Category, DecisionCard, FailureMode
+from .models import Category, DecisionCard, FailureMode, models_in
 from .templating import environment
 
 UNDO_COST_TEXT = {
@@ -369,7 +370,7 @@ def _kind(annotation: Any) -> str:
         return _kind(args[0])
     if origin is typing.Literal:
         return "one of: " + ", ".join(f"`{a}`" for a in typing.get_args(annotation))
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         return " or ".join(dict.fromkeys(_kind(a) for a in args))
     if origin is list:
         inner = _kind(args[0])
@@ -393,22 +394,10 @@ def _fields(model: type[BaseModel], prefix: str = "") -> list[FieldDoc]:
         ):
             kind = kind.replace("text", "id (lowercase letters, digits, hyphens)")
         docs.append(FieldDoc(path, kind, field.is_required(), field.description or (model.__doc__ or "").strip()))
-        nested = [m for m in _models(field.annotation)]
-        for sub in nested:
+        for sub in models_in(field.annotation):
             item = "[]" if "list" in kind else ""
             docs.extend(_fields(sub, f"{path}{item}."))
     return docs
-
-
-def _models(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    found: list[type[BaseModel]] = []
-    for arg in typing.get_args(annotation):
-        for model in _models(arg):
-            if model not in found:
-                found.append(model)
-    return found
 
 
 def field_reference() -> dict[str, list[FieldDoc]]:

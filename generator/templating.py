@@ -14,20 +14,24 @@ from . import markup
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
+def _rewrite(context: jinja2.runtime.Context) -> markup.LinkRewriter:
+    """The page's link rewriter (a template rendered outside a page links from the home page)."""
+    return context.get("rewrite") or markup.link_rewriter("index.md")
+
+
 @jinja2.pass_context
 def _md(context: jinja2.runtime.Context, text: str) -> Markup:
-    return markup.inline(text, context.get("rewrite") or markup.link_rewriter("index.md"))
+    return markup.inline(text, _rewrite(context))
 
 
 @jinja2.pass_context
 def _para(context: jinja2.runtime.Context, text: str, css_class: str | None = None) -> Markup:
-    return markup.paragraphs(text, context.get("rewrite") or markup.link_rewriter("index.md"), css_class)
+    return markup.paragraphs(text, _rewrite(context), css_class)
 
 
 @jinja2.pass_context
 def _bullets(context: jinja2.runtime.Context, items: list[str], css: str = "") -> Markup:
-    rewrite = context.get("rewrite") or markup.link_rewriter("index.md")
-    return markup.bullets(items, rewrite, css)
+    return markup.bullets(items, _rewrite(context), css)
 
 
 @lru_cache(maxsize=8)
