@@ -1,7 +1,7 @@
 """The card format as pydantic models: the single source of the schema.
 
-Values arrive from the strict loader as text; only `reviewed` (a date) and
-`review_every_months` (a number) are converted.
+Values arrive from the strict loader as text; only `reviewed` and each change's `date` (dates)
+and `review_every_months` (a number) are converted.
 """
 
 from __future__ import annotations
@@ -84,6 +84,13 @@ class Source(Model):
     title: Text = Field(description="Name of the page, paper or book.")
     url: Url = Field(description="Its address (http or https).")
     note: Text | None = Field(None, description="What it supports, if not obvious.")
+
+
+class Change(Model):
+    """One entry of a card's change log."""
+
+    date: ReviewDate = Field(description="When the change was made (YYYY-MM-DD).")
+    note: Text = Field(description="What changed and why: a corrected fact, a new option, a re-review.")
 
 
 class MisuseLink(Model):
@@ -221,6 +228,7 @@ class DecisionCard(Model):
     follow_ups: list[FollowUp] | None = Field(None, description="Common follow-up questions.")
     relations: Relations | None = None
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
+    changes: list[Change] | None = Field(None, description="What changed in this card, newest first.")
 
 
 class FailureMode(Model):
@@ -235,6 +243,7 @@ class FailureMode(Model):
     recovery: TextList = Field(description="The playbook: steps that get you out.")
     prevention: list[Text] | None = Field(None, description="How to avoid it.")
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
+    changes: list[Change] | None = Field(None, description="What changed in this entry, newest first.")
 
 
 class Category(Model):

@@ -38,6 +38,8 @@ def test_required_cards_exist(catalog: Catalog) -> None:
 def test_flagship_card_fills_every_section(catalog: Catalog) -> None:
     card = catalog.decisions["rag-vs-fine-tuning"].model
     for name in type(card).model_fields:
+        if name == "changes":  # a history, not a section: empty until the card is first corrected
+            continue
         assert getattr(card, name) not in (None, [], ""), name
     assert card.how_to_decide.litmus_test and card.relations.confused_with and card.relations.adjacent
     assert all(o.summary for o in card.options)
