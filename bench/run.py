@@ -8,7 +8,7 @@ and theme/ (the real configuration), with N synthetic cards (bench/synth.py) in 
 plugin's `cards_dir` names. Then, each the median of R runs:
 
 - validate_s: `tradeoffs validate` as a whole process (wall clock, start-up included)
-- load_s / render_s: generator.catalog.load_catalog / generator.render.render_pages, in-process
+- load_s / render_s: generator.cards.load_catalog / generator.site.plan.build_plan, in-process
 - build_s: `mkdocs build` with the plugin (whole process, wall clock)
 - plain_build_s: `mkdocs build` of the `tradeoffs export` tree with the exported config, which
   has the same configuration without the plugin (only the build is timed)
@@ -127,18 +127,14 @@ def make_project(n_cards: int, seed: int) -> Path:
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
-    from generator.export import plugin_options, read_mkdocs_config
+    from generator.engines.project import Project
 
     shutil.copy2(SRC / "mkdocs.yml", project / "mkdocs.yml")
-    config = read_mkdocs_config(project / "mkdocs.yml")
-    docs_dir = config.get("docs_dir", "docs")
-    theme = config.get("theme") or {}
-    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
-    for folder in {docs_dir, custom_dir} - {None}:
+    site = Project(project / "mkdocs.yml")
+    for folder in {site.config.get("docs_dir", "docs"), site.theme.get("custom_dir")} - {None}:
         if (SRC / folder).is_dir():
             shutil.copytree(SRC / folder, project / folder)
-    cards_dir = plugin_options(config).get("cards_dir", "cards")
-    synthesize(n_cards, project / cards_dir, seed=seed)
+    synthesize(n_cards, site.cards_dir, seed=seed)
     return project
 
 
@@ -147,18 +143,14 @@ def _median(values: list[float]) -> float:
 
 
 def measure(n_cards: int, runs: int, seed: int) -> dict[str, Any]:
-    from generator.catalog import load_catalog
-    from generator.export import plugin_options, read_mkdocs_config
-    from generator.render import render_pages
+    from generator.cards import load_catalog
+    from generator.engines.project import Project
+    from generator.site.plan import SiteSettings, build_plan
 
     project = make_project(n_cards, seed)
-    config = read_mkdocs_config(project / "mkdocs.yml")
-    cards_dir = project / plugin_options(config).get("cards_dir", "cards")
-    theme = config.get("theme") or {}
-    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
-    options = plugin_options(config)
-    templates = options.get("templates_dir") or custom_dir
-    template_dir = str(project / templates) if templates else None
+    site = Project(project / "mkdocs.yml")
+    cards_dir = site.cards_dir
+    settings = SiteSettings(site.template_dir, site.directory_urls, site.site_name)
 
     print(f"\n[{n_cards} cards] project in {project.relative_to(REPO)}, {runs} run(s) each", flush=True)
     load_before = os.getloadavg()[0]
@@ -170,21 +162,16 @@ def measure(n_cards: int, runs: int, seed: int) -> dict[str, Any]:
     print(f"  validate      {_fmt_runs(validate)}", flush=True)
 
     load, render, load_cpu, render_cpu = [], [], [], []
-    cwd = os.getcwd()
-    os.chdir(project)  # as the plugin does: problems are reported relative to the project
-    try:
-        for _ in range(runs):
-            t0, c0 = time.perf_counter(), time.process_time()
-            catalog = load_catalog(cards_dir)
-            t1, c1 = time.perf_counter(), time.process_time()
-            pages = render_pages(catalog, template_dir=template_dir)
-            t2, c2 = time.perf_counter(), time.process_time()
-            load.append(t1 - t0)
-            render.append(t2 - t1)
-            load_cpu.append(c1 - c0)
-            render_cpu.append(c2 - c1)
-    finally:
-        os.chdir(cwd)
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        catalog = load_catalog(cards_dir, display_root=project)
+        t1, c1 = time.perf_counter(), time.process_time()
+        pages = build_plan(catalog, settings).pages
+        t2, c2 = time.perf_counter(), time.process_time()
+        load.append(t1 - t0)
+        render.append(t2 - t1)
+        load_cpu.append(c1 - c0)
+        render_cpu.append(c2 - c1)
     n_pages = len(pages)
     markdown_kb = statistics.median(
         len(p.markdown.encode()) for u, p in pages.items() if u.startswith("decisions/")
@@ -351,16 +338,16 @@ BUCKETS = [
 # Stages of the build: (label, file suffix, function name); the cumulative time is reported.
 STAGES = [
     ("whole build (mkdocs.commands.build.build)", "mkdocs/commands/build.py", "build"),
-    ("plugin on_config: load + render (ours)", "generator/plugin.py", "on_config"),
-    ("  load_catalog", "generator/catalog.py", "load_catalog"),
-    ("  render_pages", "generator/render.py", "render_pages"),
-    ("  Renderer.pages (render, whichever entry point)", "generator/render.py", "pages"),
-    ("    card text Markdown (markup.inline)", "generator/markup.py", "inline"),
-    ("plugin on_files (ours)", "generator/plugin.py", "on_files"),
-    ("plugin on_page_content: sanitize (ours)", "generator/plugin.py", "on_page_content"),
-    ("plugin on_page_markdown (ours)", "generator/plugin.py", "on_page_markdown"),
-    ("plugin on_page_context (ours)", "generator/plugin.py", "on_page_context"),
-    ("plugin on_post_page: compact HTML (ours)", "generator/plugin.py", "on_post_page"),
+    ("plugin on_config: load + plan (ours)", "generator/engines/mkdocs/plugin.py", "on_config"),
+    ("  load_catalog", "generator/cards/catalog.py", "load_catalog"),
+    ("  build_plan", "generator/site/plan.py", "build_plan"),
+    ("    search entries (page_entries)", "generator/site/search.py", "page_entries"),
+    ("    card text Markdown (markup.inline)", "generator/site/markup.py", "inline"),
+    ("plugin on_files (ours)", "generator/engines/mkdocs/plugin.py", "on_files"),
+    ("plugin on_page_content: raw HTML back (ours)", "generator/engines/mkdocs/plugin.py", "on_page_content"),
+    ("plugin on_page_markdown (ours)", "generator/engines/mkdocs/plugin.py", "on_page_markdown"),
+    ("plugin on_page_context (ours)", "generator/engines/mkdocs/plugin.py", "on_page_context"),
+    ("plugin on_post_page: compact HTML (ours)", "generator/engines/mkdocs/plugin.py", "on_post_page"),
     ("navigation (mkdocs get_navigation)", "mkdocs/structure/nav.py", "get_navigation"),
     ("_populate_page: read + Markdown -> HTML", "mkdocs/commands/build.py", "_populate_page"),
     ("  Page.render (Markdown conversion)", "mkdocs/structure/pages.py", "render"),
@@ -378,11 +365,11 @@ STAGES = [
 
 
 VALIDATE_STAGES = [
-    ("whole command (generator.cli.main)", "generator/cli.py", "main"),
-    ("  load_catalog", "generator/catalog.py", "load_catalog"),
-    ("    read + parse YAML (loader.load_file)", "generator/loader.py", "load_file"),
+    ("whole command (generator.cli.main)", "generator/cli/__init__.py", "main"),
+    ("  load_catalog", "generator/cards/catalog.py", "load_catalog"),
+    ("    read + parse YAML (loader.load)", "generator/cards/loader.py", "load"),
     ("    pydantic model_validate", "pydantic/main.py", "model_validate"),
-    ("    reference checks (_link)", "generator/catalog.py", "_link"),
+    ("    reference checks (Linker.check)", "generator/cards/linking.py", "check"),
     ("imports (importlib _find_and_load)", "<frozen importlib._bootstrap>", "_find_and_load"),
 ]
 
@@ -426,9 +413,9 @@ def profile(n_cards: int, seed: int, reuse: bool) -> None:
     project = OUT / f"project-{n_cards}"
     if not (reuse and (project / "mkdocs.yml").exists()):
         project = make_project(n_cards, seed)
-    from generator.export import plugin_options, read_mkdocs_config
+    from generator.engines.project import Project
 
-    cards_dir = project / plugin_options(read_mkdocs_config(project / "mkdocs.yml")).get("cards_dir", "cards")
+    cards_dir = Project(project / "mkdocs.yml").cards_dir
     prof = OUT / f"profile-{n_cards}.prof"
     vprof = OUT / f"profile-validate-{n_cards}.prof"
     report = OUT / f"profile-{n_cards}.txt"

@@ -192,17 +192,18 @@ def test_related_decision_link_opens_that_card(page: Page) -> None:
 def test_tag_link_opens_tags_page_at_that_tag(page: Page) -> None:
     card = _card(CARD)
     page.goto(f"/decisions/{CARD}/")
-    tags = page.locator("nav.md-tags a.md-tag")
+    tags = page.locator(".tc-header a.tc-tag")
     expect(tags).to_have_count(len(card["tags"]))
     tag = card["tags"][0]
     tags.filter(has_text=re.compile(rf"^\s*{re.escape(tag)}\s*$")).click()
 
-    page.wait_for_url(re.compile(rf"/browse/tags/#tag:{re.escape(tag)}$"))
-    anchor = page.locator(f'[id="tag:{tag}"]')
+    page.wait_for_url(re.compile(rf"/browse/tags/#tag-{re.escape(tag)}$"))
+    anchor = page.locator(f'[id="tag-{tag}"]')
     expect(anchor).to_have_count(1)
     expect(anchor).to_be_visible()
-    # the tag's section lists this card
-    expect(page.locator(f"a[href$='/decisions/{CARD}/']").first).to_be_attached()
+    # the tag's own entry lists this card
+    entry = page.locator(f'[id="tag-{tag}"] + dd')
+    expect(entry.locator(f"a[href$='/decisions/{CARD}/']")).to_have_count(1)
 
 
 def test_search_finds_a_card_by_a_title_word(page: Page) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.catalog import load_catalog
-from generator.compact import compact_html
-from generator.render import render_pages
-from generator.slots import fill_html_blocks, split_html_blocks
+from generator.cards import load_catalog
+from generator.engines.mkdocs.page_size import compact_html
+from generator.site.plan import build_plan
+from generator.engines.mkdocs.raw_html import fill_html_blocks, split_html_blocks
 
 from .conftest import REPO, VALID
 
@@ -26,7 +26,7 @@ def _convert(page_markdown: str) -> str:
 
 @pytest.mark.parametrize("cards", [VALID, REPO / "cards"], ids=["examples", "real"])
 def test_slotted_pages_convert_to_the_same_html(cards: Path) -> None:
-    pages = render_pages(load_catalog(cards))
+    pages = build_plan(load_catalog(cards)).pages
     for uri, page in pages.items():
         slotted, blocks = split_html_blocks(page.markdown)
         assert "<table" not in slotted  # the big blocks really are kept from the converter
@@ -73,7 +73,7 @@ def test_built_pages_are_compacted_by_default(tmp_path: Path) -> None:
 
 
 def test_forked_loading_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.catalog as catalog_module
+    import generator.cards.reading as catalog_module
 
     serial = load_catalog(REPO / "cards")
     monkeypatch.setattr(catalog_module, "can_fork", lambda count: True)
@@ -88,8 +88,8 @@ def test_forked_loading_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_forked_loading_reports_the_same_problems(monkeypatch: pytest.MonkeyPatch, collection: Path) -> None:
     import shutil
 
-    import generator.catalog as catalog_module
-    from generator.catalog import InvalidCollection
+    import generator.cards.reading as catalog_module
+    from generator.cards import InvalidCollection
 
     from .conftest import INVALID
 
@@ -106,7 +106,7 @@ def test_forked_loading_reports_the_same_problems(monkeypatch: pytest.MonkeyPatc
 def test_no_fork_under_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from generator.forking import can_fork
+    from generator.cards.parallel import can_fork
 
     monkeypatch.setattr(threading, "active_count", lambda: 3)
     assert not can_fork(10_000)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.scaffold import schema_texts
+from generator.cards.schema import schema_texts
 
 from .conftest import INVALID, REPO
 

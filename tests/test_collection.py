@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from generator.catalog import Catalog, load_catalog
+from generator.cards import Catalog, load_catalog
 
 from .conftest import REPO
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalog import InvalidCollection, load_catalog
-from generator.loader import LoadError, decode, load
-from generator.models import DecisionCard
+from generator.cards import InvalidCollection, load_catalog
+from generator.cards.loader import LoadError, decode, load
+from generator.cards.models import DecisionCard
 
 from .conftest import REPO, VALID
 
@@ -110,7 +110,7 @@ def test_mutated_real_cards_validate_or_fail_cleanly(card: Path, seed: int) -> N
         return
     from pydantic import ValidationError
 
-    from generator.errors import problems_from_validation
+    from generator.cards.validation import problems_from_validation
 
     try:
         DecisionCard.model_validate(doc.data)

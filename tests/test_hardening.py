@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.catalog import InvalidCollection, load_catalog
+from generator.cards import InvalidCollection, load_catalog
 
 from .conftest import VALID, make_project, mkdocs_build
 
@@ -116,7 +116,7 @@ def test_hostile_title_is_escaped_everywhere(hostile_site: Path) -> None:
      "a_b-c", "-leading", "trailing-", "double--hyphen", "ab"],
 )
 def test_ids_that_could_escape_or_confuse_are_refused(stem: str, tmp_path: Path) -> None:
-    from generator.catalog import id_problem
+    from generator.cards.reading import id_problem
 
     assert id_problem(stem) is not None
 

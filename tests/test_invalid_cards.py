@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog import InvalidCollection, load_catalog
+from generator.cards import InvalidCollection, load_catalog
 
 from .conftest import INVALID, VALID
 

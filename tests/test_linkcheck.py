@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import linkcheck
+from generator.checks import links as linkcheck
 from generator.cli import main
-from generator.linkcheck import BrokenLink, check_site, parse_srcset
+from generator.checks.links import BrokenLink, check_site, parse_srcset
 
 PAGE = "<!doctype html><html><head><title>t</title></head><body>{}</body></html>"
 

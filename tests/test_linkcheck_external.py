@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 
 from generator.cli import main
-from generator.linkcheck import (
+from generator.checks.links import (
     USER_AGENT,
     ExternalOptions,
     HostRateLimiter,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import MAX_BYTES, LoadError, decode, load, load_file
+from generator.cards.loader import MAX_BYTES, LoadError, decode, load, load_file
 
 LOOKALIKES = [
     "yes", "no", "on", "off", "y", "n", "Y", "NO", "true", "False", "1.10", "1:10", "0755",

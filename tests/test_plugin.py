@@ -32,7 +32,7 @@ def test_generated_page_may_not_replace_a_handwritten_one(tmp_path: Path) -> Non
 
 def test_template_override_in_theme_is_used(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", VALID)
-    source = (Path(__file__).parents[1] / "generator" / "templates" / "failure-mode.md.j2").read_text()
+    source = (Path(__file__).parents[1] / "generator" / "site" / "templates" / "failure-mode.md.j2").read_text()
     (project / "theme" / "failure-mode.md.j2").write_text(source.replace("## Symptoms", "## What you see"))
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr

@@ -112,7 +112,7 @@ def test_a_tag_change_updates_the_tags_page(preview: Preview, tmp_path: Path) ->
     _edit(card, "tags: [caching, latency]", "tags: [caching, latency, freshness]")
     written = preview.build()
     assert "browse/tags/index.html" in written
-    assert "tag:freshness" in (preview.site / "browse" / "tags" / "index.html").read_text()
+    assert "tag-freshness" in (preview.site / "browse" / "tags" / "index.html").read_text()
     _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog import load_catalog
-from generator.render import add_months, render_pages
+from generator.cards import load_catalog
+from generator.site.listings import add_months
+from generator.site.plan import build_plan
 
 from .conftest import TESTS, VALID
 
@@ -20,7 +21,7 @@ TODAY = dt.date(2026, 11, 21)
 
 @pytest.fixture(scope="module")
 def pages():
-    return render_pages(load_catalog(VALID), today=TODAY)
+    return build_plan(load_catalog(VALID), today=TODAY).pages
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,7 @@ def test_relation_diagram_source_reaches_mermaid_intact(built_example: Path) -> 
 
 
 def test_who_pays_groups_by_party() -> None:
-    from generator.render import payer
+    from generator.site.listings import payer
 
     assert payer("Analysts, when BI performance lags") == "Analysts"
     assert payer("on-call engineers during the migration") == "On-call engineers"
@@ -143,12 +144,12 @@ def test_who_pays_groups_by_party() -> None:
 
 
 def test_large_categories_list_cards_on_their_page_not_in_the_navigation(monkeypatch) -> None:
-    import generator.render as render
+    import generator.site.navigation as render
 
     catalog = load_catalog(VALID)
-    assert render.cards_outside_navigation(catalog) == []
+    assert render.pages_outside_navigation(catalog) == []
     monkeypatch.setattr(render, "NAV_CARDS_UP_TO", 1)  # integration has two cards
-    assert render.cards_outside_navigation(catalog) == [
+    assert render.pages_outside_navigation(catalog) == [
         "decisions/queue-or-direct-call.md", "decisions/old-rpc-guidance.md",
     ]
     nav = render.navigation(catalog)

@@ -24,7 +24,7 @@ def test_ci_workflow_is_valid_and_runs_what_ci_runs() -> None:
 def test_make_site_runs_validate_build_and_link_check() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert "tradeoffs build --out site" in makefile
-    build = (REPO / "generator" / "build.py").read_text()
+    build = (REPO / "generator" / "cli" / "build.py").read_text()
     assert '"--strict"' in build and '"check-links"' in build
 
 

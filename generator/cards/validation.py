@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from .loader import Document, PathKey
 from .models import models_in
-from .report import Problem
+from .problems import Problem
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

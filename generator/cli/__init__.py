@@ -7,14 +7,12 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .catalog import InvalidCollection, load_catalog
-from .report import FORMATS
+from ..cards import InvalidCollection, load_catalog
+from ..cards.problems import FORMATS
+from . import links
+from .usage import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-class UsageError(Exception):
-    """The command was asked for something it cannot do (exit 2)."""
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -42,7 +40,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .scaffold import write_schemas
+    from ..cards.schema import write_schemas
 
     for path in write_schemas(Path(args.out)):
         print(f"wrote {path}")
@@ -50,7 +48,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export_docs
+    from ..engines.export import export_docs
 
     config_out = Path(args.mkdocs_config_out) if args.mkdocs_config_out else None
     try:
@@ -123,9 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-check-links", action="store_true", help="skip the link check")
     build.set_defaults(handler=_build)
 
-    from . import linkcheck_cli
-
-    linkcheck_cli.register(commands)
+    links.register(commands)
     return parser
 
 

@@ -10,13 +10,15 @@ import jinja2
 from markupsafe import Markup
 
 from . import markup
+from .paths import LinkRewriter, link_rewriter
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _rewrite(context: jinja2.runtime.Context) -> markup.LinkRewriter:
+def _rewrite(context: jinja2.runtime.Context) -> LinkRewriter:
     """The page's link rewriter (a template rendered outside a page links from the home page)."""
-    return context.get("rewrite") or markup.link_rewriter("index.md")
+    rewrite: LinkRewriter | None = context.get("rewrite")
+    return rewrite or link_rewriter("index.md")
 
 
 @jinja2.pass_context
@@ -62,3 +64,15 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
     }
     env.filters.update(filters)
     return env
+
+
+def template_signature(override_dir: str | None = None) -> list[tuple[str, int, int]]:
+    """(path, modification time, size) of every template a Jinja environment can load: when it
+    changes, pages rendered before may be out of date."""
+    found = []
+    for folder in [override_dir, str(PACKAGE_TEMPLATES)]:
+        if folder and Path(folder).is_dir():
+            for path in sorted(Path(folder).rglob("*.j2")):
+                stat = path.stat()
+                found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return found

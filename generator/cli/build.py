@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .catalog import InvalidCollection, load_catalog
-from .export import plugin_options, read_mkdocs_config
-from .report import format_text
+from ..cards import InvalidCollection, load_catalog
+from ..cards.problems import format_text
+from ..engines.project import Project
 
 
 class BuildFailed(Exception):
@@ -41,11 +41,10 @@ def _run(args: list[str], what: str, *, show: bool = True) -> None:
 
 def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> None:
     """Build the site into `out`, replacing it only on success."""
-    config = read_mkdocs_config(config_path)
-    cards_dir = config_path.resolve().parent / plugin_options(config).get("cards_dir", "cards")
-    started = _step(f"validating {cards_dir}")
+    project = Project(config_path)
+    started = _step(f"validating {project.cards_dir}")
     try:
-        catalog = load_catalog(cards_dir)
+        catalog = load_catalog(project.cards_dir)
     except InvalidCollection as exc:
         raise BuildFailed(
             "validation failed:\n" + format_text(exc.problems, exc.files_checked)
@@ -69,7 +68,7 @@ def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> Non
         if check_links:
             _step("checking links")
             # The 404 page links root-relative under site_url's path; check them against it.
-            base_path = urlsplit(str(config.get("site_url") or "/")).path or "/"
+            base_path = urlsplit(project.site_url or "/").path or "/"
             _run(
                 [sys.executable, "-m", "generator", "check-links", str(staging),
                  "--base-path", base_path],

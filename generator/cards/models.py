@@ -26,8 +26,6 @@ from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MIN, ID_MAX = 3, 80
-UNDO_COSTS = ("low", "moderate", "high", "one-way")
-STATUSES = ("draft", "published", "deprecated")
 
 
 def _not_blank(value: str) -> str:

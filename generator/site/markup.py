@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 from functools import lru_cache
-from typing import Callable
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from .paths import LinkRewriter
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 # A text with none of these has no inline Markdown to render: a backslash, code or emphasis
@@ -45,10 +45,6 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
-
-# Rewrites a relative link target written in a card (e.g. `other-card.md#options`) to a URL.
-LinkRewriter = Callable[[str], str]
-
 
 def _identity(url: str) -> str:
     return url
@@ -125,38 +121,3 @@ def yaml_string(text: str) -> Markup:
 def meta_string(text: str) -> Markup:
     """A front-matter value the theme will print raw: HTML-escaped, then a YAML string."""
     return yaml_string(html_text(text))
-
-
-def page_url(uri: str, directory_urls: bool = True) -> str:
-    """The site URL of a page source path, relative to the site root ('' for the home page)."""
-    stem = uri[:-3] if uri.endswith(".md") else uri
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
-    """A link from one generated page to another, as a URL relative to the first page."""
-    here = page_url(from_uri, directory_urls)
-    base = here if directory_urls else posixpath.dirname(here) + "/"
-    target = page_url(to_uri, directory_urls)
-    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
-    if target.endswith("/") or not target:
-        relative = relative.rstrip("/") + "/"
-    return relative
-
-
-def link_rewriter(from_uri: str, directory_urls: bool = True) -> LinkRewriter:
-    """For card text on page `from_uri`: `other.md#x` (relative to the page's source) to its URL."""
-
-    def rewrite(url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
-            return url
-        source = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), parts.path))
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return relative_url(from_uri, source, directory_urls) + fragment
-
-    return rewrite

@@ -40,7 +40,7 @@ def _maybe_tag_or_anchor(text: str) -> bool:
     return False
 
 
-class _Loader(yaml.CBaseLoader):
+class _TextOnlyComposer(yaml.CBaseLoader):
     """The C composer; every scalar is text, so resolving implicit types is skipped."""
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
@@ -96,7 +96,7 @@ class Document:
         self._values, self._keys = {}, {}
         if self._text is None:
             return
-        loader = _Loader(self._text)
+        loader = _TextOnlyComposer(self._text)
         try:
             node = loader.get_single_node()
         finally:
@@ -184,7 +184,7 @@ def load(text: str, *, top: type = dict) -> Document:
         raise LoadError("tab used for indentation; indent with spaces", line, column)
     if _maybe_tag_or_anchor(text):
         _reject_tags_and_anchors(text)
-    loader = _Loader(text)
+    loader = _TextOnlyComposer(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:

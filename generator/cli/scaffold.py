@@ -1,19 +1,16 @@
-"""`tradeoffs new`: commented scaffolds for a new card, and the JSON Schema export."""
+"""`tradeoffs new`: a commented scaffold for a new card."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
-from .catalog import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, id_problem
-from .errors import did_you_mean
-from .loader import LoadError, load_file
-from .models import DecisionCard, FailureMode
-from .templating import environment
+from ..cards.loader import LoadError, load_file
+from ..cards.reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, id_problem
+from ..cards.validation import did_you_mean
+from ..site.templating import environment
 
 FOLDERS = {"decision": DECISIONS_DIR, "failure-mode": FAILURE_MODES_DIR}
-SCHEMAS = {"decision.schema.json": DecisionCard, "failure-mode.schema.json": FailureMode}
 
 
 class ScaffoldError(Exception):
@@ -61,24 +58,3 @@ def new_entry(kind: str, card_id: str, cards_dir: Path, category: str | None = N
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
         handle.write(text)
     return path
-
-
-def schema_texts() -> dict[str, str]:
-    """The JSON Schemas of both card kinds, exported from the models."""
-    texts = {}
-    for name, model in SCHEMAS.items():
-        schema = model.model_json_schema()
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-        texts[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    return texts
-
-
-def write_schemas(out_dir: Path) -> list[Path]:
-    """Write both JSON Schemas into `out_dir`."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in schema_texts().items():
-        path = out_dir / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from .usage import UsageError
+
 if TYPE_CHECKING:
-    from .linkcheck import Progress
+    from ..checks.links import Progress
 
 DESCRIPTION = """\
 Check every link of a built site. Offline by default: each internal href, src and srcset
@@ -64,8 +66,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    from .cli import UsageError
-    from .linkcheck import (
+    from ..checks.links import (
         DEFAULT_CACHE,
         ConfigError,
         ExternalOptions,

@@ -1,0 +1,84 @@
+"""The whole collection, validated and linked: what the site plan reads and never changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .linking import Backlink, Linker, Reach
+from .models import Category, DecisionCard, FailureMode
+from .problems import Problem
+from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader, Entry, ParseCache
+
+
+class InvalidCollection(Exception):
+    """The collection has problems; every one of them is listed."""
+
+    def __init__(self, problems: list[Problem], files_checked: int) -> None:
+        super().__init__(f"{len(problems)} problems in the card collection")
+        self.problems = sorted(problems)
+        self.files_checked = files_checked
+
+
+@dataclass
+class Catalog:
+    """Every entry of a valid collection, with all references resolved."""
+
+    root: Path
+    categories: list[Category]
+    decisions: Mapping[str, Entry[DecisionCard]]
+    failure_modes: Mapping[str, Entry[FailureMode]]
+    backlinks: Mapping[str, list[Backlink]] = field(default_factory=dict)
+    reached_from: Mapping[str, list[Reach]] = field(default_factory=dict)
+    files_checked: int = 0
+    fresh: set[Path] = field(default_factory=set)
+    # For each decision card, the ids of the cards and failure modes it names.
+    names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def category(self, category_id: str) -> Category:
+        """The category with this id."""
+        return next(c for c in self.categories if c.id == category_id)
+
+    def cards_in(self, category_id: str) -> list[Entry[DecisionCard]]:
+        """Decision cards of a category, by title."""
+        cards = [e for e in self.decisions.values() if e.model.category == category_id]
+        return sorted(cards, key=lambda e: (e.model.title.casefold(), e.id))
+
+    def superseded_by(self, card_id: str) -> list[str]:
+        """Ids of cards that supersede this one."""
+        return [b.source for b in self.backlinks.get(card_id, []) if b.relation == "supersedes"]
+
+
+def load_catalog(
+    root: Path, cache: ParseCache | None = None, *, display_root: Path | None = None
+) -> Catalog:
+    """Load, validate and link the collection in `root`; raise InvalidCollection listing every problem.
+
+    Problems name files relative to `display_root` (default: the current folder). With `cache`
+    (kept by the caller between calls), a file whose size and modification time are unchanged is
+    not parsed again; `Catalog.fresh` lists the files that were.
+    """
+    if not root.is_dir():
+        raise FileNotFoundError(f"card folder not found: {root}")
+    reader = CollectionReader(root, display_root or Path.cwd(), cache)
+    reader.stray_files()
+    categories = reader.categories()
+    decisions = reader.entries(DECISIONS_DIR, DecisionCard)
+    failure_modes = reader.entries(FAILURE_MODES_DIR, FailureMode)
+    reader.clashing_ids()
+    linker = Linker(reader, [c.id for c in categories], set(decisions), set(failure_modes))
+    linker.check()
+    if reader.problems:
+        raise InvalidCollection(reader.problems, reader.files_checked)
+    return Catalog(
+        root,
+        categories,
+        decisions,
+        failure_modes,
+        backlinks=linker.backlinks(),
+        reached_from=linker.reached_from(),
+        names=linker.names(),
+        files_checked=reader.files_checked,
+        fresh=reader.fresh,
+    )

@@ -1,0 +1,244 @@
+"""Read a card folder: every file parsed and validated, every problem collected with its place."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .loader import Document, LoadError, load, load_file, read_text
+from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard
+from .parallel import can_fork, map_halves
+from .problems import Problem
+from .validation import problems_from_validation
+
+M = TypeVar("M", bound=BaseModel)
+
+DECISIONS_DIR = "decisions"
+FAILURE_MODES_DIR = "failure-modes"
+CATEGORIES_FILE = "categories.yaml"
+SCHEMA_FILES = ("decision.schema.json", "failure-mode.schema.json")
+_ID = re.compile(SLUG_PATTERN)
+
+# path -> ((mtime_ns, size), (model, document)): parsed files kept between loads (preview).
+ParseCache = dict[Path, tuple[tuple[int, int], tuple[Any, Document]]]
+
+
+@dataclass
+class Entry(Generic[M]):
+    """One validated file: its id, where it lives, its model and its source positions."""
+
+    id: str
+    path: Path
+    display: str
+    model: M
+    doc: Document
+
+
+def id_problem(stem: str) -> str | None:
+    """Why a file name is not a valid id, or None if it is one."""
+    odd = [ch for ch in stem if ord(ch) > 127 or not ch.isprintable()]
+    if odd:
+        names = ", ".join(
+            f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})" for ch in dict.fromkeys(odd)
+        )
+        return f"file name '{stem}' contains characters outside lowercase ASCII: {names}"
+    if not (ID_MIN <= len(stem) <= ID_MAX):
+        return f"file name '{stem}' is {len(stem)} characters; an id is {ID_MIN} to {ID_MAX}"
+    if not _ID.fullmatch(stem):
+        return (
+            f"file name '{stem}' is not a valid id: use lowercase letters, digits and single "
+            "hyphens (e.g. monolith-vs-microservices.yaml)"
+        )
+    return None
+
+
+class CollectionReader:
+    """Reads and validates every file of a card folder, collecting problems instead of stopping.
+
+    Paths in problems are written relative to `display_root` when they are inside it.
+    """
+
+    def __init__(self, root: Path, display_root: Path, cache: ParseCache | None = None) -> None:
+        self.root = root
+        self.display_root = os.path.abspath(display_root)
+        self.cache = cache
+        self.fresh: set[Path] = set()  # files parsed this time rather than taken from the cache
+        self.preloaded: dict[Path, tuple[Any, ...]] = {}  # parsed ahead, in a forked child
+        self.card_files: list[Path] = []  # every <id>.yaml seen, decisions then failure modes
+        self.problems: list[Problem] = []
+        self.files_checked = 0
+        # Ids of files that exist but failed validation: references to them are not reported again.
+        self.invalid_ids: set[str] = set()
+        # Every decision file that parsed as YAML, valid or not: (id, display path, document).
+        self.parsed_decisions: list[tuple[str, str, Document]] = []
+
+    def display(self, path: Path) -> str:
+        """The path as a contributor would type it: relative to the display root when inside it."""
+        absolute = os.path.abspath(path)  # no resolve(): it would stat every component of every file
+        relative = os.path.relpath(absolute, self.display_root)
+        return absolute if relative.startswith("..") else relative
+
+    def problem(self, display: str, message: str, position: tuple[int, int] = (1, 1)) -> None:
+        """Record one problem at a place in a file."""
+        self.problems.append(Problem(display, position[0], position[1], message))
+
+    def _cached(self, path: Path) -> tuple[tuple[int, int] | None, Any]:
+        if self.cache is None:
+            return None, None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None, None
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self.cache.get(path)
+        return key, (cached[1] if cached is not None and cached[0] == key else None)
+
+    def parse(self, path: Path, model: type[M]) -> tuple[M, Document] | None:
+        """The validated model and document of one file, or None after recording its problems."""
+        display = self.display(path)
+        self.files_checked += 1
+        key, result = self._cached(path)
+        if result is None:
+            self.fresh.add(path)
+            result = self._parse(path, model, display)
+            if self.cache is not None and key is not None and result is not None:
+                self.cache[path] = (key, result)
+        if result is not None and model is DecisionCard:
+            self.parsed_decisions.append((path.stem, display, result[1]))
+        return result  # type: ignore[no-any-return]
+
+    def _parse(self, path: Path, model: type[M], display: str) -> tuple[M, Document] | None:
+        outcome = self.preloaded.pop(path, None) or read_document(path)
+        if outcome[0] == "load":
+            self.problem(display, outcome[1], (outcome[2], outcome[3]))
+            return None
+        if outcome[0] == "os":
+            self.problem(display, f"cannot read file: {outcome[1]}")
+            return None
+        doc = Document(outcome[1], outcome[2])
+        try:
+            return model.model_validate(doc.data), doc
+        except ValidationError as exc:
+            if model is DecisionCard:  # its references are still checked, with its other mistakes
+                self.parsed_decisions.append((path.stem, display, doc))
+            self.problems.extend(problems_from_validation(exc, doc, model, display))
+            return None
+
+    def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
+        """Every valid `<id>.yaml` of a folder, by id."""
+        found: dict[str, Entry[M]] = {}
+        directory = self.root / folder
+        if not directory.is_dir():
+            return found
+        paths = []
+        for path in sorted(directory.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                self.problem(self.display(path), f"unexpected folder; cards go directly in {folder}/")
+                continue
+            if path.suffix != ".yaml":
+                hint = " (use the .yaml extension)" if path.suffix in (".yml", ".YAML") else ""
+                self.problem(self.display(path), f"unexpected file in {folder}/; expected <id>.yaml{hint}")
+                continue
+            paths.append(path)
+        self.card_files.extend(paths)
+        if self.cache is None and can_fork(len(paths)):
+            # Parsing is most of a large load: half of the files are parsed in a forked child.
+            self.preloaded.update(zip(paths, map_halves(read_document, paths, parallel=True)))
+        for path in paths:
+            bad_id = id_problem(path.stem)
+            if bad_id:
+                self.problem(self.display(path), bad_id)
+            parsed = self.parse(path, model)
+            if parsed and not bad_id:
+                found[path.stem] = Entry(path.stem, path, self.display(path), parsed[0], parsed[1])
+            else:
+                self.invalid_ids.add(path.stem)
+        return found
+
+    def categories(self) -> list[Category]:
+        """The categories, in the order the site shows them."""
+        path = self.root / CATEGORIES_FILE
+        display = self.display(path)
+        if not path.is_file():
+            self.problem(display, "categories file is missing; every card needs a category")
+            return []
+        self.files_checked += 1
+        try:
+            doc = load_file(path, top=list)
+        except LoadError as exc:
+            self.problem(display, exc.message, (exc.line, exc.column))
+            return []
+        categories: list[Category] = []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(doc.data):
+            try:
+                category = Category.model_validate(item)
+            except ValidationError as exc:
+                shifted = Document(item, None, _sub(doc.value_positions, index), _sub(doc.key_positions, index))
+                self.problems.extend(problems_from_validation(exc, shifted, Category, display))
+                continue
+            if category.id in seen:
+                self.problem(
+                    display,
+                    f"category '{category.id}' is defined twice (first as item {seen[category.id] + 1})",
+                    doc.position((index, "id")),
+                )
+                continue
+            seen[category.id] = index
+            categories.append(category)
+        ordered = sorted(
+            enumerate(categories), key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0])
+        )
+        return [c for _, c in ordered]
+
+    def stray_files(self) -> None:
+        """Report files and folders that have no place in a card folder."""
+        allowed = {CATEGORIES_FILE, *SCHEMA_FILES, "README.md"}
+        for path in sorted(self.root.iterdir()):
+            if path.name.startswith(".") or path.name in allowed:
+                continue
+            if path.is_dir() and path.name in (DECISIONS_DIR, FAILURE_MODES_DIR):
+                continue
+            self.problem(
+                self.display(path),
+                f"unexpected {'folder' if path.is_dir() else 'file'}; decision cards go in "
+                f"{DECISIONS_DIR}/<id>.yaml and failure modes in {FAILURE_MODES_DIR}/<id>.yaml",
+            )
+
+    def clashing_ids(self) -> None:
+        """Ids must be unique across the collection, also when case is ignored."""
+        seen: dict[str, Path] = {}
+        for path in self.card_files:
+            folded = unicodedata.normalize("NFKC", path.stem).casefold()
+            if folded in seen:
+                self.problem(
+                    self.display(path),
+                    f"id '{path.stem}' clashes with {self.display(seen[folded])}; ids must be unique "
+                    "across decisions and failure modes, ignoring case",
+                )
+            else:
+                seen[folded] = path
+
+
+def read_document(path: Path) -> tuple[Any, ...]:
+    """Parse one file into picklable plain data: ("ok", data, text), ("load", message, line,
+    column) or ("os", reason)."""
+    try:
+        text = read_text(path)
+        return ("ok", load(text).data, text)
+    except LoadError as exc:
+        return ("load", exc.message, exc.line, exc.column)
+    except OSError as exc:
+        return ("os", exc.strerror or str(exc))
+
+
+def _sub(table: dict[Any, Any], index: int) -> dict[Any, Any]:
+    return {key[1:]: pos for key, pos in table.items() if key and key[0] == index}

@@ -1,0 +1,31 @@
+"""The JSON Schemas of both card kinds, exported from the models (never written by hand)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .models import DecisionCard, FailureMode
+
+SCHEMAS = {"decision.schema.json": DecisionCard, "failure-mode.schema.json": FailureMode}
+
+
+def schema_texts() -> dict[str, str]:
+    """File name -> JSON text of each schema."""
+    texts = {}
+    for name, model in SCHEMAS.items():
+        schema = model.model_json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+        texts[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return texts
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write both JSON Schemas into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schema_texts().items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

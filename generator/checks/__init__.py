@@ -1,0 +1,1 @@
+"""The last stage of the pipeline: checks of a built site."""

@@ -1,0 +1,1 @@
+"""Engine adapters: each hands the site plan to one site engine."""

@@ -1,0 +1,5 @@
+"""The MkDocs engine adapter: the only part of the package that imports MkDocs."""
+
+from .plugin import TradeoffCardsPlugin
+
+__all__ = ["TradeoffCardsPlugin"]

@@ -1,0 +1,70 @@
+"""The field reference page's content: every key of the card format, read from the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..cards.models import Category, DecisionCard, FailureMode, models_in
+
+_ID_KEYS = ("key", "id", "category", "card", "failure_mode", "tags", "supersedes")
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One key of the card format, for the generated field reference."""
+
+    path: str
+    kind: str
+    required: bool
+    description: str
+
+
+def _kind(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin is typing.Annotated:
+        return _kind(args[0])
+    if origin is typing.Literal:
+        return "one of: " + ", ".join(f"`{a}`" for a in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(dict.fromkeys(_kind(a) for a in args))
+    if origin is list:
+        inner = _kind(args[0])
+        return f"list of {inner}" if not inner.startswith("list") else inner
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "mapping"
+    if annotation is dt.date:
+        return "date (YYYY-MM-DD)"
+    if annotation is int:
+        return "whole number"
+    return "text"
+
+
+def _fields(model: type[BaseModel], prefix: str = "") -> list[FieldDoc]:
+    docs: list[FieldDoc] = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        kind = _kind(field.annotation)
+        if name in _ID_KEYS:
+            kind = kind.replace("text", "id (lowercase letters, digits, hyphens)")
+        description = field.description or (model.__doc__ or "").strip()
+        docs.append(FieldDoc(path, kind, field.is_required(), description))
+        for sub in models_in(field.annotation):
+            item = "[]" if "list" in kind else ""
+            docs.extend(_fields(sub, f"{path}{item}."))
+    return docs
+
+
+def field_reference() -> dict[str, list[FieldDoc]]:
+    """Every key of both card kinds and of categories.yaml, from the models themselves."""
+    return {
+        "Decision card (cards/decisions/<id>.yaml)": _fields(DecisionCard),
+        "Failure mode (cards/failure-modes/<id>.yaml)": _fields(FailureMode),
+        "Category (an item of cards/categories.yaml)": _fields(Category),
+    }

@@ -1,0 +1,81 @@
+"""The site navigation: a section per category, then failure modes, browse pages and guides.
+
+Navigation titles are HTML-escaped here because themes print them without escaping.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..cards import Catalog
+from .markup import html_text
+from .paths import (
+    BY_REVERSIBILITY,
+    BY_WHO_PAYS,
+    FAILURE_MODES_INDEX,
+    FIELD_REFERENCE,
+    HOME,
+    REVIEW_DUE,
+    TAGS,
+    category_uri,
+    decision_uri,
+    failure_mode_uri,
+)
+
+# A category with more cards than this lists only its own page in the navigation; its page
+# lists the cards. Every page carries the navigation of its section, so a bounded section keeps
+# the cost of a page (and its size) from growing with the collection.
+NAV_CARDS_UP_TO = 40
+
+Nav = list[Any]
+
+
+def pages_outside_navigation(catalog: Catalog) -> list[str]:
+    """Source paths of the pages the navigation leaves out (see NAV_CARDS_UP_TO)."""
+    outside = [
+        decision_uri(e.id)
+        for category in catalog.categories
+        if len(entries := catalog.cards_in(category.id)) > NAV_CARDS_UP_TO
+        for e in entries
+    ]
+    if len(catalog.failure_modes) > NAV_CARDS_UP_TO:
+        outside += [failure_mode_uri(mode_id) for mode_id in sorted(catalog.failure_modes)]
+    return outside
+
+
+def navigation(catalog: Catalog, handwritten: list[str] | None = None) -> Nav:
+    """The navigation, with hand-written pages placed: `contribute/*` under Contribute, others
+    after Home."""
+    written = handwritten or []
+    contribute = sorted(u for u in written if u.startswith("contribute/"))
+    contribute.sort(key=lambda u: not u.endswith("index.md"))
+    others = sorted(u for u in written if not u.startswith("contribute/"))
+    nav: Nav = [{"Home": HOME}, *others]
+    for category in catalog.categories:
+        entries = catalog.cards_in(category.id)
+        cards: Nav = []
+        if len(entries) <= NAV_CARDS_UP_TO:
+            cards = [{html_text(e.model.title): decision_uri(e.id)} for e in entries]
+        nav.append({html_text(category.title): [category_uri(category.id), *cards]})
+    modes = sorted(catalog.failure_modes.values(), key=lambda e: e.model.title.casefold())
+    listed = modes if len(modes) <= NAV_CARDS_UP_TO else []
+    nav.append(
+        {
+            "Failure modes": [
+                FAILURE_MODES_INDEX,
+                *({html_text(e.model.title): failure_mode_uri(e.id)} for e in listed),
+            ]
+        }
+    )
+    nav.append(
+        {
+            "Browse": [
+                {"By reversibility": BY_REVERSIBILITY},
+                {"By who pays": BY_WHO_PAYS},
+                {"Review due": REVIEW_DUE},
+                {"Tags": TAGS},
+            ]
+        }
+    )
+    nav.append({"Contribute": [*contribute, {"Field reference": FIELD_REFERENCE}]})
+    return nav

@@ -1,0 +1,208 @@
+"""The site plan: every page, the navigation and the search entries, computed once from the catalog.
+
+The plan owes nothing to any site engine: an engine adapter adds the plan's pages, sets its
+navigation and hands its search entries to the engine's search. Comparing two plans says which
+pages changed, which is what a live preview rebuilds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..cards import Catalog
+from .fields import field_reference
+from .listings import (
+    build_date,
+    by_undo_cost,
+    due_for_review,
+    recent_changes,
+    recently_reviewed,
+    tag_index,
+    who_pays,
+)
+from .navigation import Nav, navigation, pages_outside_navigation
+from .paths import (
+    BY_REVERSIBILITY,
+    BY_WHO_PAYS,
+    FAILURE_MODES_INDEX,
+    FIELD_REFERENCE,
+    HOME,
+    REVIEW_DUE,
+    TAGS,
+    category_uri,
+    decision_uri,
+    failure_mode_uri,
+)
+from .render import ALL_DECISIONS, ALL_FAILURE_MODES, Rendered, Renderer
+from .search import SearchEntry, page_entries
+from .templating import template_signature
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page."""
+
+    path: str  # source path, e.g. decisions/<id>.md
+    kind: str  # decision, failure-mode, category, home or listing
+    id: str | None  # the card, failure mode or category it shows
+    title: str
+    source: Path | None  # the YAML file it is made from
+    depends_on: frozenset[str]  # ids of the entries it shows something of
+    markdown: str
+    search: tuple[SearchEntry, ...] = ()  # empty: the engine indexes the page itself
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What a site's configuration changes in the plan."""
+
+    template_dir: str | None = None  # searched for `*.md.j2` before the built-in templates
+    directory_urls: bool = True
+    site_name: str = "Trade-off Cards"
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Everything a site needs from the cards."""
+
+    catalog: Catalog
+    settings: SiteSettings
+    today: dt.date
+    pages: dict[str, Page]
+    not_in_nav: tuple[str, ...]
+    # A digest of what shows on every page (navigation, titles, categories, date, templates):
+    # when it differs between two plans, every page of the site has to be rebuilt.
+    fingerprint: str
+    rendered: set[str] = field(default_factory=set)  # paths rendered for this plan, not reused
+
+    def navigation(self, handwritten: Iterable[str] = ()) -> Nav:
+        """The navigation, with the site's own pages placed in it."""
+        return navigation(self.catalog, list(handwritten))
+
+    def changed_pages(self, previous: SitePlan | None) -> set[str] | None:
+        """Paths of the pages whose content differs from `previous`; None when every page of
+        the site must be rebuilt."""
+        if previous is None or previous.fingerprint != self.fingerprint:
+            return None
+        return {
+            path for path, page in self.pages.items()
+            if path not in previous.pages or previous.pages[path].markdown != page.markdown
+        }
+
+
+def _changed_ids(old: Catalog, new: Catalog) -> set[str]:
+    """Ids of entries added, removed or edited between two catalogs (with the ALL_* markers)."""
+    changed: set[str] = set()
+    for kind, marker in (("decisions", ALL_DECISIONS), ("failure_modes", ALL_FAILURE_MODES)):
+        before, after = getattr(old, kind), getattr(new, kind)
+        for entry_id in set(before) | set(after):
+            a, b = before.get(entry_id), after.get(entry_id)
+            if a is None or b is None or (a.model is not b.model and a.model != b.model):
+                changed.update((entry_id, marker))
+    return changed
+
+
+def _fingerprint(catalog: Catalog, settings: SiteSettings, today: dt.date, outside: list[str]) -> str:
+    shown_everywhere = {
+        "navigation": navigation(catalog),
+        "not_in_nav": outside,
+        "categories": [(c.id, c.title, c.description) for c in catalog.categories],
+        "today": today.isoformat(),
+        "settings": [settings.template_dir, settings.directory_urls, settings.site_name],
+        "templates": template_signature(settings.template_dir),
+    }
+    return hashlib.sha256(json.dumps(shown_everywhere, default=str).encode()).hexdigest()
+
+
+class _Planner:
+    """Renders each page of a plan, or takes it unchanged from the previous plan."""
+
+    def __init__(self, catalog: Catalog, renderer: Renderer, previous: SitePlan | None, fingerprint: str):
+        self.catalog = catalog
+        self.renderer = renderer
+        self.pages: dict[str, Page] = {}
+        self.rendered: set[str] = set()
+        self.reusable: dict[str, Page] = {}
+        self.changed: set[str] = set()
+        self.touched: set[str] = set()
+        if previous is not None and previous.fingerprint == fingerprint:
+            self.reusable = previous.pages
+            self.changed = _changed_ids(previous.catalog, catalog)
+            # The pages of entries a changed card names (before or after) show it as a backlink.
+            for entry_id in self.changed:
+                self.touched |= previous.catalog.names.get(entry_id, frozenset())
+                self.touched |= catalog.names.get(entry_id, frozenset())
+
+    def add(
+        self, path: str, kind: str, entry_id: str | None, title: str, source: Path | None,
+        render: Callable[[], Rendered], searchable: tuple[str, ...] | None = None,
+    ) -> None:
+        old = self.reusable.get(path)
+        if old is not None and not (old.depends_on & self.changed) and entry_id not in self.touched:
+            self.pages[path] = old
+            return
+        rendered = render()
+        search = tuple(page_entries(rendered.markdown, title, searchable)) if searchable is not None else ()
+        self.pages[path] = Page(path, kind, entry_id, title, source, rendered.depends_on, rendered.markdown, search)
+        self.rendered.add(path)
+
+
+def build_plan(
+    catalog: Catalog,
+    settings: SiteSettings | None = None,
+    *,
+    today: dt.date | None = None,
+    previous: SitePlan | None = None,
+) -> SitePlan:
+    """The plan of the whole site. With `previous` (the plan of the last build of the same site),
+    pages that show nothing that changed are taken from it instead of being rendered again."""
+    settings = settings or SiteSettings()
+    today = today or build_date()
+    outside = pages_outside_navigation(catalog)
+    fingerprint = _fingerprint(catalog, settings, today, outside)
+    renderer = Renderer(
+        catalog, today=today, template_dir=settings.template_dir, directory_urls=settings.directory_urls
+    )
+    planner = _Planner(catalog, renderer, previous, fingerprint)
+    for card_id, entry in catalog.decisions.items():
+        planner.add(
+            decision_uri(card_id), "decision", card_id, entry.model.title, entry.path,
+            partial(renderer.decision, entry), tuple(entry.model.tags or ()),
+        )
+    for mode_id, mode in catalog.failure_modes.items():
+        planner.add(
+            failure_mode_uri(mode_id), "failure-mode", mode_id, mode.model.title, mode.path,
+            partial(renderer.failure_mode, mode), tuple(mode.model.tags or ()),
+        )
+    for category in catalog.categories:
+        planner.add(
+            category_uri(category.id), "category", category.id, category.title, None,
+            partial(renderer.category, category),
+        )
+    listings: list[tuple[str, str, str, str, Callable[[Catalog], dict[str, Any]] | None]] = [
+        (HOME, "home", "home.md.j2", settings.site_name,
+         lambda c: {"recent": recently_reviewed(c), "changes": recent_changes(c)}),
+        (FAILURE_MODES_INDEX, "listing", "failure-modes.md.j2", "Failure modes",
+         lambda c: {"modes": sorted(c.failure_modes.values(), key=lambda e: e.model.title.casefold())}),
+        (BY_REVERSIBILITY, "listing", "reversibility.md.j2", "Browse by reversibility",
+         lambda c: {"by_undo": by_undo_cost(c)}),
+        (BY_WHO_PAYS, "listing", "who-pays.md.j2", "Browse by who pays", lambda c: {"bearers": who_pays(c)}),
+        (REVIEW_DUE, "listing", "review-due.md.j2", "Review due", lambda c: {"due": due_for_review(c, today)}),
+        (TAGS, "listing", "tags.md.j2", "Tags", lambda c: {"tags": tag_index(c)}),
+        (FIELD_REFERENCE, "listing", "fields.md.j2", "Field reference",
+         lambda c: {"references": field_reference()}),
+    ]
+    for path, kind, template, title, data in listings:
+        planner.add(
+            path, kind, None, title, None,
+            partial(renderer.listing, template, path, title, data),
+        )
+    pages = dict(sorted(planner.pages.items()))
+    return SitePlan(catalog, settings, today, pages, tuple(outside), fingerprint, planner.rendered)
