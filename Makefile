@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CARDS  := cards
 
-.PHONY: site serve test validate bench fuzz schema clean
+.PHONY: site serve test lint validate bench fuzz schema clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,9 +31,16 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/tradeoffs validate $(CARDS)
 
-## test: the whole test suite (browser tests need /usr/bin/chromium; .ci/run installs it)
-test: $(STAMP) node_modules/.installed
+## test: lint, formatting, types, then the whole test suite (browser tests need /usr/bin/chromium;
+## .ci/run installs it)
+test: lint $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+## lint: ruff (rules and formatting) and mypy, as configured in pyproject.toml
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
 
 ## fuzz: the property tests of the loader and validator with many more cases (FUZZ=N, default 20000)
 FUZZ ?= 20000

@@ -54,7 +54,7 @@ def make_project(n_cards: int, root: Path) -> Path:
 
 def _fetch(url: str) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8", "replace")
     except OSError:
         return None
@@ -78,9 +78,12 @@ class Server:
         args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"]
         if dirty:
             args.append("--dirty")
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (open for the server's lifetime)
         self.process = subprocess.Popen(
-            args, cwd=project, stdout=self.log, stderr=subprocess.STDOUT,
+            args,
+            cwd=project,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
 
@@ -127,7 +130,9 @@ def measure(n_cards: int, edits: int, root: Path) -> dict[str, object]:
     for dirty in (True, False):
         server = Server(project, dirty)
         try:
-            results["first_build_s" if dirty else "first_build_plain_s"] = round(server.wait_ready(), 2)
+            results["first_build_s" if dirty else "first_build_plain_s"] = round(
+                server.wait_ready(), 2
+            )
             times = []
             for number in range(edits if dirty else 1):
                 card = cards[(number * 97 + (0 if dirty else 500)) % len(cards)]

@@ -41,7 +41,7 @@ BIN = Path(sys.executable).parent  # the venv's bin/ when run with .venv/bin/pyt
 
 sys.path.insert(0, str(BENCH))
 
-from synth import synthesize
+from synth import synthesize  # noqa: E402  (after the path is set up above)
 
 # The code under test: the working tree, or with --ref a commit extracted by `git archive` into
 # bench/out/src-REF/ (generator/, mkdocs.yml, docs/, theme/), put first on PYTHONPATH.
@@ -79,7 +79,9 @@ def use_source(ref: str | None) -> dict[str, Any]:
             SRC.mkdir(parents=True, exist_ok=True)
             listed = _git("ls-tree", "--name-only", commit).split()
             wanted = [p for p in ("generator", "mkdocs.yml", "docs", "theme") if p in listed]
-            archive = subprocess.run(["git", "archive", commit, *wanted], cwd=REPO, capture_output=True, check=True)
+            archive = subprocess.run(
+                ["git", "archive", commit, *wanted], cwd=REPO, capture_output=True, check=True
+            )
             subprocess.run(["tar", "-x", "-C", str(SRC)], input=archive.stdout, check=True)
         ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
         code = {"ref": ref, "commit": commit, "dirty": False}
@@ -148,11 +150,14 @@ def measure(n_cards: int, runs: int, seed: int) -> dict[str, Any]:
     from generator.site.plan import SiteSettings, build_plan
 
     project = make_project(n_cards, seed)
-    site = Project(project / "mkdocs.yml")
-    cards_dir = site.cards_dir
-    settings = SiteSettings(site.template_dir, site.directory_urls, site.site_name)
+    config = Project(project / "mkdocs.yml")
+    cards_dir = config.cards_dir
+    settings = SiteSettings(config.template_dir, config.directory_urls, config.site_name)
 
-    print(f"\n[{n_cards} cards] project in {project.relative_to(REPO)}, {runs} run(s) each", flush=True)
+    print(
+        f"\n[{n_cards} cards] project in {project.relative_to(REPO)}, {runs} run(s) each",
+        flush=True,
+    )
     load_before = os.getloadavg()[0]
     validate_cpu: list[float] = []
     validate = [
@@ -173,26 +178,41 @@ def measure(n_cards: int, runs: int, seed: int) -> dict[str, Any]:
         load_cpu.append(c1 - c0)
         render_cpu.append(c2 - c1)
     n_pages = len(pages)
-    markdown_kb = statistics.median(
-        len(p.markdown.encode()) for u, p in pages.items() if u.startswith("decisions/")
-    ) / 1024
+    markdown_kb = (
+        statistics.median(
+            len(p.markdown.encode()) for u, p in pages.items() if u.startswith("decisions/")
+        )
+        / 1024
+    )
     print(f"  load          {_fmt_runs(load)}", flush=True)
     print(f"  render        {_fmt_runs(render)}  ({n_pages} pages)", flush=True)
 
     export_dir = project / "export"
     plain_config = project / "mkdocs.plain.yml"
     _run(
-        [_tool("tradeoffs"), "export", str(export_dir), "--config", str(project / "mkdocs.yml"),
-         "--mkdocs-config-out", str(plain_config)],
+        [
+            _tool("tradeoffs"),
+            "export",
+            str(export_dir),
+            "--config",
+            str(project / "mkdocs.yml"),
+            "--mkdocs-config-out",
+            str(plain_config),
+        ],
         project,
     )
     site, plain_site = project / "site", project / "site-plain"
-    build, plain, build_cpu, plain_cpu = [], [], [], []
+    build: list[float] = []
+    plain: list[float] = []
+    build_cpu: list[float] = []
+    plain_cpu: list[float] = []
     for _ in range(runs):
         for target in (site, plain_site):
             shutil.rmtree(target, ignore_errors=True)
         mkdocs = [_tool("mkdocs"), "build", "-q", "-f"]
-        build.append(_run([*mkdocs, str(project / "mkdocs.yml"), "-d", str(site)], project, build_cpu))
+        build.append(
+            _run([*mkdocs, str(project / "mkdocs.yml"), "-d", str(site)], project, build_cpu)
+        )
         print(f"  build         {build[-1]:.2f} s  (CPU {build_cpu[-1]:.2f} s)", flush=True)
         plain.append(_run([*mkdocs, str(plain_config), "-d", str(plain_site)], project, plain_cpu))
         print(f"  plain build   {plain[-1]:.2f} s  (CPU {plain_cpu[-1]:.2f} s)", flush=True)
@@ -219,7 +239,9 @@ def measure(n_cards: int, runs: int, seed: int) -> dict[str, Any]:
         "plain_page_kb": round(statistics.median(plain_sizes) / 1024, 1),
         "page_markdown_kb": round(markdown_kb, 1),
         "site_html_mb": round(html_total / 2**20, 1),
-        "search_index_mb": round(search_index.stat().st_size / 2**20, 1) if search_index.exists() else None,
+        "search_index_mb": round(search_index.stat().st_size / 2**20, 1)
+        if search_index.exists()
+        else None,
         "cpu_s": {
             "validate": round(_median(validate_cpu), 3),
             "load": round(_median(load_cpu), 3),
@@ -281,6 +303,7 @@ def targets(rows: list[dict[str, Any]], cpu: bool = False) -> list[tuple[str, st
     machine it is close to what a single-threaded run would take with the machine to itself
     (where the code uses several cores, it is an upper bound instead).
     """
+
     def get(row: dict[str, Any] | None, key: str) -> float | None:
         if row is None:
             return None
@@ -299,21 +322,39 @@ def targets(rows: list[dict[str, Any]], cpu: bool = False) -> list[tuple[str, st
     def ratio(a: float | None, b: float | None) -> float | None:
         return a / b if (a is not None and b) else None
 
-    check(f"validate at 1,000 cards <= {TARGET_VALIDATE_1000_S} s",
-          get(thousand, "validate_s"), TARGET_VALIDATE_1000_S, " s")
-    check(f"full build at 1,000 cards <= {TARGET_BUILD_1000_S:.0f} s",
-          get(thousand, "build_s"), TARGET_BUILD_1000_S, " s")
-    check(f"plugin build <= {TARGET_PLUGIN_OVER_PLAIN}x plain build (1,000 cards)",
-          ratio(get(thousand, "build_s"), get(thousand, "plain_build_s")), TARGET_PLUGIN_OVER_PLAIN, "x")
-    check(f"build at 2,000 cards <= {TARGET_SCALING_2000_OVER_1000}x build at 1,000",
-          ratio(get(two, "build_s"), get(thousand, "build_s")), TARGET_SCALING_2000_OVER_1000, "x")
+    check(
+        f"validate at 1,000 cards <= {TARGET_VALIDATE_1000_S} s",
+        get(thousand, "validate_s"),
+        TARGET_VALIDATE_1000_S,
+        " s",
+    )
+    check(
+        f"full build at 1,000 cards <= {TARGET_BUILD_1000_S:.0f} s",
+        get(thousand, "build_s"),
+        TARGET_BUILD_1000_S,
+        " s",
+    )
+    check(
+        f"plugin build <= {TARGET_PLUGIN_OVER_PLAIN}x plain build (1,000 cards)",
+        ratio(get(thousand, "build_s"), get(thousand, "plain_build_s")),
+        TARGET_PLUGIN_OVER_PLAIN,
+        "x",
+    )
+    check(
+        f"build at 2,000 cards <= {TARGET_SCALING_2000_OVER_1000}x build at 1,000",
+        ratio(get(two, "build_s"), get(thousand, "build_s")),
+        TARGET_SCALING_2000_OVER_1000,
+        "x",
+    )
     if rows:
         worst = max(rows, key=lambda r: r["page_kb"])
-        out.append((
-            f"median decision page <= {TARGET_PAGE_KB:.0f} KB (worst N: {worst['cards']})",
-            f"{worst['page_kb']:.1f} KB",
-            "PASS" if worst["page_kb"] <= TARGET_PAGE_KB else "FAIL",
-        ))
+        out.append(
+            (
+                f"median decision page <= {TARGET_PAGE_KB:.0f} KB (worst N: {worst['cards']})",
+                f"{worst['page_kb']:.1f} KB",
+                "PASS" if worst["page_kb"] <= TARGET_PAGE_KB else "FAIL",
+            )
+        )
     return out
 
 
@@ -332,7 +373,10 @@ BUCKETS = [
     ("pydantic", ("/pydantic", "pydantic_core")),
     ("html.parser / xml / re", ("html/parser", "xml/etree", "/re/", "_sre", "re.py")),
     ("json", ("/json/", "_json")),
-    ("file I/O, os", ("posixpath", "shutil", "genericpath", "pathlib", "<built-in method io.", "os.py")),
+    (
+        "file I/O, os",
+        ("posixpath", "shutil", "genericpath", "pathlib", "<built-in method io.", "os.py"),
+    ),
 ]
 
 # Stages of the build: (label, file suffix, function name); the cumulative time is reported.
@@ -344,10 +388,18 @@ STAGES = [
     ("    search entries (page_entries)", "generator/site/search.py", "page_entries"),
     ("    card text Markdown (markup.inline)", "generator/site/markup.py", "inline"),
     ("plugin on_files (ours)", "generator/engines/mkdocs/plugin.py", "on_files"),
-    ("plugin on_page_content: raw HTML back (ours)", "generator/engines/mkdocs/plugin.py", "on_page_content"),
+    (
+        "plugin on_page_content: raw HTML back (ours)",
+        "generator/engines/mkdocs/plugin.py",
+        "on_page_content",
+    ),
     ("plugin on_page_markdown (ours)", "generator/engines/mkdocs/plugin.py", "on_page_markdown"),
     ("plugin on_page_context (ours)", "generator/engines/mkdocs/plugin.py", "on_page_context"),
-    ("plugin on_post_page: compact HTML (ours)", "generator/engines/mkdocs/plugin.py", "on_post_page"),
+    (
+        "plugin on_post_page: compact HTML (ours)",
+        "generator/engines/mkdocs/plugin.py",
+        "on_post_page",
+    ),
     ("navigation (mkdocs get_navigation)", "mkdocs/structure/nav.py", "get_navigation"),
     ("_populate_page: read + Markdown -> HTML", "mkdocs/commands/build.py", "_populate_page"),
     ("  Page.render (Markdown conversion)", "mkdocs/structure/pages.py", "render"),
@@ -383,10 +435,16 @@ def _summarize(prof: Path, stages: list[tuple[str, str, str]], head: str) -> lis
     raw = stats.stats  # type: ignore[attr-defined]
 
     def cumulative(suffix: str, name: str) -> float:
-        return sum(v[3] for (file, _l, func), v in raw.items() if func == name and file.endswith(suffix))
+        return sum(
+            v[3] for (file, _l, func), v in raw.items() if func == name and file.endswith(suffix)
+        )
 
     whole = cumulative(*stages[0][1:]) or total
-    lines = [f"{head} ({total:.2f} s profiled)", "", "Stages (cumulative seconds, share of the first line):"]
+    lines = [
+        f"{head} ({total:.2f} s profiled)",
+        "",
+        "Stages (cumulative seconds, share of the first line):",
+    ]
     for label, suffix, name in stages:
         cum = cumulative(suffix, name)
         if cum:
@@ -395,7 +453,7 @@ def _summarize(prof: Path, stages: list[tuple[str, str, str]], head: str) -> lis
     buckets: dict[str, float] = {}
     for (file, _line, func), v in raw.items():
         where = file if file != "~" else func
-        for label, needles in BUCKETS:
+        for _label, needles in BUCKETS:
             if any(n in where for n in needles):
                 break
         else:
@@ -421,18 +479,49 @@ def profile(n_cards: int, seed: int, reuse: bool) -> None:
     report = OUT / f"profile-{n_cards}.txt"
     site = project / "site-profile"
     shutil.rmtree(site, ignore_errors=True)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "-q",
-           "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(prof),
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(project / "mkdocs.yml"),
+        "-d",
+        str(site),
+    ]
     print(f"profiling: {' '.join(cmd)}", flush=True)
     elapsed = _run(cmd, project)
-    lines = _summarize(prof, STAGES, f"cProfile of `mkdocs build` with the plugin, {n_cards} synthetic "
-                       f"cards: {elapsed:.1f} s wall under the profiler")
+    lines = _summarize(
+        prof,
+        STAGES,
+        f"cProfile of `mkdocs build` with the plugin, {n_cards} synthetic "
+        f"cards: {elapsed:.1f} s wall under the profiler",
+    )
     print("\n".join(lines), flush=True)
 
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(vprof), "-m", "generator", "validate", str(cards_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(vprof),
+        "-m",
+        "generator",
+        "validate",
+        str(cards_dir),
+    ]
     elapsed = _run(cmd, project)
-    vlines = _summarize(vprof, VALIDATE_STAGES, f"cProfile of `tradeoffs validate`, {n_cards} synthetic "
-                        f"cards: {elapsed:.2f} s wall under the profiler")
+    vlines = _summarize(
+        vprof,
+        VALIDATE_STAGES,
+        f"cProfile of `tradeoffs validate`, {n_cards} synthetic "
+        f"cards: {elapsed:.2f} s wall under the profiler",
+    )
     print("\n" + "\n".join(vlines), flush=True)
     lines += ["", *vlines]
 
@@ -447,7 +536,9 @@ def profile(n_cards: int, seed: int, reuse: bool) -> None:
                 handle.write(f"\n\n===== {what}: top 40 by {key} =====\n")
                 pstats.Stats(str(path), stream=handle).sort_stats(key).print_stats(40)
     print(f"\nfull listing (top 40 by cumulative and by tottime): {report.relative_to(REPO)}")
-    print(f"raw profiles: {prof.relative_to(REPO)}, {vprof.relative_to(REPO)} (`python -m pstats FILE`)")
+    print(
+        f"raw profiles: {prof.relative_to(REPO)}, {vprof.relative_to(REPO)} (`python -m pstats FILE`)"
+    )
 
 
 def _page_kind(uri: str) -> str:
@@ -484,9 +575,14 @@ def per_page(project: Path) -> list[str]:
             finally:
                 row = times.setdefault(page_of(*args).file.src_uri, [0.0, 0.0, 0.0])
                 row[slot] += time.perf_counter() - start
+
         return wrapper
 
-    saved = (mkbuild._populate_page, mkbuild._build_page, search_plugin.SearchIndex.add_entry_from_context)
+    saved = (
+        mkbuild._populate_page,
+        mkbuild._build_page,
+        search_plugin.SearchIndex.add_entry_from_context,
+    )
     mkbuild._populate_page = timed(0, saved[0], lambda page, *a: page)
     mkbuild._build_page = timed(1, saved[1], lambda page, *a: page)
     search_plugin.SearchIndex.add_entry_from_context = timed(2, saved[2], lambda self, page: page)
@@ -519,7 +615,9 @@ def per_page(project: Path) -> list[str]:
         ),
         f"  {'pages':40s} {'count':>5} {'populate s':>10} {'page s':>8} {'(search s)':>10} {'ms/page':>8}",
     ]
-    for kind, (count, populate, page, search) in sorted(kinds.items(), key=lambda kv: -(kv[1][1] + kv[1][2])):
+    for kind, (count, populate, page, search) in sorted(
+        kinds.items(), key=lambda kv: -(kv[1][1] + kv[1][2])
+    ):
         lines.append(
             f"  {kind:40s} {count:5d} {populate:10.2f} {page:8.2f} {search:10.2f} "
             f"{1000 * (populate + page) / count:8.1f}"
@@ -529,22 +627,47 @@ def per_page(project: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cards", type=int, action="append", default=[],
-                        help="collection size to measure (repeatable)")
+    parser.add_argument(
+        "--cards",
+        type=int,
+        action="append",
+        default=[],
+        help="collection size to measure (repeatable)",
+    )
     parser.add_argument("--json", type=Path, help="write the results here (a list of objects)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is kept")
-    parser.add_argument("--large-runs", type=int, metavar="R",
-                        help="runs for collections of 2,000 cards or more (default: --runs)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per measurement; the median is kept"
+    )
+    parser.add_argument(
+        "--large-runs",
+        type=int,
+        metavar="R",
+        help="runs for collections of 2,000 cards or more (default: --runs)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--profile", type=int, metavar="N",
-                        help="profile the plugin build at N cards with cProfile (after any --cards)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="with --profile: reuse bench/out/project-N if it exists")
-    parser.add_argument("--report", type=Path, metavar="JSON",
-                        help="only print the table and targets of a results file written earlier")
-    parser.add_argument("--ref", metavar="REF",
-                        help="measure the code of a git commit (extracted with git archive) "
-                        "instead of the working tree")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="profile the plugin build at N cards with cProfile (after any --cards)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --profile: reuse bench/out/project-N if it exists",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="JSON",
+        help="only print the table and targets of a results file written earlier",
+    )
+    parser.add_argument(
+        "--ref",
+        metavar="REF",
+        help="measure the code of a git commit (extracted with git archive) "
+        "instead of the working tree",
+    )
     args = parser.parse_args(argv)
     if args.report:
         _print_results(json.loads(args.report.read_text(encoding="utf-8")))
@@ -576,7 +699,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if rows:
         print()
-        print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+        )
         _print_results(rows)
         if args.json:
             print(f"\nwrote {args.json}")
@@ -593,7 +718,9 @@ def _print_results(rows: list[dict[str, Any]]) -> None:
     print()
     print("targets, on wall-clock medians | on CPU-time medians (CPU time is barely moved by other")
     print("load on the machine, but exceeds wall time where the code runs on several cores):")
-    for (name, value, verdict), (_, cpu_value, cpu_verdict) in zip(targets(rows), targets(rows, cpu=True)):
+    for (name, value, verdict), (_, cpu_value, cpu_verdict) in zip(
+        targets(rows), targets(rows, cpu=True), strict=False
+    ):
         print(f"  {verdict:4s} | {cpu_verdict:4s}  {name}: {value} | {cpu_value}")
 
 

@@ -145,9 +145,18 @@ decide checks check costs cost changes change adds add removes remove hides hide
 """)
 
 CODE_SPANS = [
-    "`WHERE updated_at > :last_run`", "`SELECT *`", "`kubectl rollout undo`", "`git rebase`",
-    "`max_tokens`", "`429 Too Many Requests`", "`--dry-run`", "`a | b`", "`<tenant>`",
-    "`if err == nil`", "`retry(3)`", "`x < y`",
+    "`WHERE updated_at > :last_run`",
+    "`SELECT *`",
+    "`kubectl rollout undo`",
+    "`git rebase`",
+    "`max_tokens`",
+    "`429 Too Many Requests`",
+    "`--dry-run`",
+    "`a | b`",
+    "`<tenant>`",
+    "`if err == nil`",
+    "`retry(3)`",
+    "`x < y`",
 ]
 EMPHASIS = ["*before*", "*after*", "*every*", "*not*", "*which*", "*own*", "*really*", "**never**"]
 LINKS = [
@@ -157,8 +166,15 @@ LINKS = [
     "[notes](https://example.org/notes/{n}#details)",
 ]
 ODD_BITS = [
-    "p99 < 200 ms", "A | B", "latency < 1 s", "cost | benefit", "x <= y", "read | write split",
-    "fewer than 5 < 10 teams", "a <b> tag written as text", "3 < 4",
+    "p99 < 200 ms",
+    "A | B",
+    "latency < 1 s",
+    "cost | benefit",
+    "x <= y",
+    "read | write split",
+    "fewer than 5 < 10 teams",
+    "a <b> tag written as text",
+    "3 < 4",
 ]
 
 TAG_WORDS = _pool("""
@@ -170,17 +186,69 @@ lakehouse agents prompting governance onboarding platform
 """)
 
 CATEGORY_NAMES = [
-    "AI systems", "Architecture", "Data", "Delivery", "Operations", "Security", "Testing",
-    "Platform", "Storage", "Networking", "Product", "Organisation", "Compliance", "Observability",
-    "Performance", "Frontend", "Mobile", "Integration", "Cost", "Governance",
+    "AI systems",
+    "Architecture",
+    "Data",
+    "Delivery",
+    "Operations",
+    "Security",
+    "Testing",
+    "Platform",
+    "Storage",
+    "Networking",
+    "Product",
+    "Organisation",
+    "Compliance",
+    "Observability",
+    "Performance",
+    "Frontend",
+    "Mobile",
+    "Integration",
+    "Cost",
+    "Governance",
 ]
 
 OPTION_NOUNS = [
-    "monolith", "microservices", "batch", "streaming", "rest", "graphql", "sql", "document-store",
-    "managed", "self-hosted", "build", "buy", "rewrite", "refactor", "canary", "blue-green",
-    "serverless", "containers", "sync", "async", "rag", "fine-tuning", "prompting", "agents",
-    "warehouse", "lakehouse", "monorepo", "polyrepo", "flags", "branches", "cache", "replica",
-    "queue", "cron", "library", "platform", "sidecar", "gateway", "mesh", "single-tenant",
+    "monolith",
+    "microservices",
+    "batch",
+    "streaming",
+    "rest",
+    "graphql",
+    "sql",
+    "document-store",
+    "managed",
+    "self-hosted",
+    "build",
+    "buy",
+    "rewrite",
+    "refactor",
+    "canary",
+    "blue-green",
+    "serverless",
+    "containers",
+    "sync",
+    "async",
+    "rag",
+    "fine-tuning",
+    "prompting",
+    "agents",
+    "warehouse",
+    "lakehouse",
+    "monorepo",
+    "polyrepo",
+    "flags",
+    "branches",
+    "cache",
+    "replica",
+    "queue",
+    "cron",
+    "library",
+    "platform",
+    "sidecar",
+    "gateway",
+    "mesh",
+    "single-tenant",
 ]
 
 DATE_START = dt.date(2024, 11, 1)
@@ -259,7 +327,9 @@ class _Text:
             # An occasional second paragraph, as a blank line inside the text.
             cut = sentence.find(" ", len(sentence) // 2)
             if cut > 0:
-                sentence = sentence[:cut] + ".\n\n" + sentence[cut + 1].upper() + sentence[cut + 2 :]
+                sentence = (
+                    sentence[:cut] + ".\n\n" + sentence[cut + 1].upper() + sentence[cut + 2 :]
+                )
         return sentence + end
 
     def items(self, field: str, count_key: str | None = None) -> list[str]:
@@ -288,7 +358,9 @@ def _card_ids(rng: random.Random, n: int) -> list[str]:
     return ids
 
 
-def _sources(rng: random.Random, text: _Text, count_key: str, note_key: str) -> list[dict[str, str]]:
+def _sources(
+    rng: random.Random, text: _Text, count_key: str, note_key: str
+) -> list[dict[str, str]]:
     low, high = LIST_LENGTHS[count_key]
     sources = []
     for _ in range(rng.randint(low, high)):
@@ -396,6 +468,7 @@ def _decision(
     # Relations to nearby cards (same region of the id list, so mostly the same category).
     relations: dict[str, Any] = {}
     if n > 1:
+
         def near() -> str:
             while True:
                 j = (index + rng.randint(-15, 15)) % n
@@ -445,14 +518,24 @@ def _failure_mode(rng: random.Random, text: _Text, tag_pool: list[str]) -> dict[
 
 def _dump(data: Any, schema: str | None) -> str:
     body = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
     )
     header = f"# yaml-language-server: $schema=../{schema}\n" if schema else ""
     return header + body
 
 
 def synthesize(
-    n_cards: int, out: Path | str, seed: int = 1, *, clean: bool = True, markdown_share: float = 0.25
+    n_cards: int,
+    out: Path | str,
+    seed: int = 1,
+    *,
+    clean: bool = True,
+    markdown_share: float = 0.25,
 ) -> dict[str, int]:
     """Write a valid synthetic collection of `n_cards` decision cards into `out`.
 
@@ -507,11 +590,13 @@ def synthesize(
     )
     n_relations = 0
     for index, card_id in enumerate(ids):
-        card = _decision(rng, text, index, card_id, ids, category_ids, tag_pool, links)
-        relations = card.get("relations", {})
-        n_relations += sum(len(relations.get(k, [])) for k in ("confused_with", "adjacent", "supersedes"))
+        decision = _decision(rng, text, index, card_id, ids, category_ids, tag_pool, links)
+        relations = decision.get("relations", {})
+        n_relations += sum(
+            len(relations.get(k, [])) for k in ("confused_with", "adjacent", "supersedes")
+        )
         (out / "decisions" / f"{card_id}.yaml").write_text(
-            _dump(card, "decision.schema.json"), encoding="utf-8"
+            _dump(decision, "decision.schema.json"), encoding="utf-8"
         )
     for mode_id in mode_ids:
         (out / "failure-modes" / f"{mode_id}.yaml").write_text(
@@ -546,7 +631,8 @@ def measure(cards_dir: Path | str) -> dict[str, tuple[int, int, int, int]]:
         for path in sorted((cards_dir / folder).glob("*.yaml")):
             walk(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader), prefix)
     return {
-        key: (len(v), min(v), round(statistics.median(v)), max(v)) for key, v in sorted(lengths.items())
+        key: (len(v), min(v), round(statistics.median(v)), max(v))
+        for key, v in sorted(lengths.items())
     }
 
 
@@ -555,10 +641,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cards", type=int, help="number of decision cards")
     parser.add_argument("--out", help="the cards folder to write (replaced if it exists)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--markdown-share", type=float, default=0.25,
-                        help="share of texts with Markdown syntax (default 0.25; real cards: <0.01)")
     parser.add_argument(
-        "--measure", metavar="CARDS_DIR", action="append", default=[],
+        "--markdown-share",
+        type=float,
+        default=0.25,
+        help="share of texts with Markdown syntax (default 0.25; real cards: <0.01)",
+    )
+    parser.add_argument(
+        "--measure",
+        metavar="CARDS_DIR",
+        action="append",
+        default=[],
         help="print count/min/median/max text length per field of a cards folder (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -576,7 +669,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     if not args.cards or not args.out:
         parser.error("--cards and --out are required (unless only --measure is given)")
-    counts = synthesize(args.cards, Path(args.out), seed=args.seed, markdown_share=args.markdown_share)
+    counts = synthesize(
+        args.cards, Path(args.out), seed=args.seed, markdown_share=args.markdown_share
+    )
     print(
         f"wrote {counts['decisions']} decision cards, {counts['failure_modes']} failure modes, "
         f"{counts['categories']} categories, {counts['misuse_links']} misuse links and "

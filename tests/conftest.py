@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ TESTS = Path(__file__).parent
 VALID = TESTS / "cards" / "valid"
 INVALID = TESTS / "cards" / "invalid"
 REPO = TESTS.parent
+
+# run_cli("validate", ..., cwd=None) -> (exit code, stdout, stderr)
+RunCli = Callable[..., tuple[int, str, str]]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,7 +50,7 @@ def collection(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
     """Run `tradeoffs ARGS` in-process; returns (exit code, stdout, stderr)."""
     from generator.cli import main
 
@@ -72,7 +77,9 @@ def make_project(root: Path, cards: Path) -> Path:
     return root
 
 
-def mkdocs_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
+def mkdocs_build(
+    project: Path, site: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs build --strict` on a project; returns the CompletedProcess."""
     import os
     import subprocess
@@ -80,8 +87,18 @@ def mkdocs_build(project: Path, site: Path, *extra: str, env: dict[str, str] | N
 
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-         "-d", str(site), *extra],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(site),
+            *extra,
+        ],
         capture_output=True,
         text=True,
         env=full_env,

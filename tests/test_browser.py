@@ -20,8 +20,9 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -37,8 +38,8 @@ DECISIONS = REPO / "cards" / "decisions"
 CARD = "rag-vs-fine-tuning"
 SEARCH_WORD = "lakehouse"
 SEARCH_CARD = "warehouse-vs-lakehouse"
-DESKTOP = {"width": 1400, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: Any = {"width": 1400, "height": 900}
+PHONE: Any = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -72,7 +73,7 @@ def _card(card_id: str) -> dict:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -118,12 +119,15 @@ def browser() -> Iterator[Browser]:
             b.close()
 
 
+NewPage = Callable[..., Page]
+
+
 @pytest.fixture
-def new_page(browser: Browser, site_url: str):
+def new_page(browser: Browser, site_url: str) -> Iterator[NewPage]:
     """Factory for pages in fresh contexts; only the local server is reachable."""
     contexts = []
 
-    def make(viewport: dict | None = None, color_scheme: str = "light") -> Page:
+    def make(viewport: Any = None, color_scheme: Any = "light") -> Page:
         context = browser.new_context(
             viewport=viewport or DESKTOP,
             color_scheme=color_scheme,
@@ -134,9 +138,9 @@ def new_page(browser: Browser, site_url: str):
         local = site_url + "/"
         context.route(
             "**/*",
-            lambda route: route.continue_()
-            if route.request.url.startswith(local)
-            else route.abort(),
+            lambda route: (
+                route.continue_() if route.request.url.startswith(local) else route.abort()
+            ),
         )
         contexts.append(context)
         return context.new_page()
@@ -147,7 +151,7 @@ def new_page(browser: Browser, site_url: str):
 
 
 @pytest.fixture
-def page(new_page) -> Page:
+def page(new_page: NewPage) -> Page:
     return new_page()
 
 
@@ -228,7 +232,7 @@ def test_search_finds_a_card_by_a_title_word(page: Page) -> None:
 # --------------------------------------------------------------------------- layout
 
 
-def test_screenshots_and_no_page_overflow_on_phone(new_page) -> None:
+def test_screenshots_and_no_page_overflow_on_phone(new_page: NewPage) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         for scheme in ("light", "dark"):
@@ -293,7 +297,7 @@ def _format_violations(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(AXE_PAGES))
-def test_axe_finds_no_serious_violations(new_page, name: str, scheme: str) -> None:
+def test_axe_finds_no_serious_violations(new_page: NewPage, name: str, scheme: str) -> None:
     page = new_page(DESKTOP, scheme)
     page.goto(AXE_PAGES[name])
     expected_scheme = "slate" if scheme == "dark" else "default"

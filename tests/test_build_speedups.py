@@ -11,8 +11,8 @@ import pytest
 
 from generator.cards import load_catalog
 from generator.engines.mkdocs.page_size import compact_html
-from generator.site.plan import build_plan
 from generator.engines.mkdocs.raw_html import fill_html_blocks, split_html_blocks
+from generator.site.plan import build_plan
 
 from .conftest import REPO, VALID
 
@@ -20,7 +20,9 @@ EXTENSIONS = ["attr_list", "md_in_html", "admonition", "toc", "pymdownx.superfen
 
 
 def _convert(page_markdown: str) -> str:
-    body = page_markdown.split("\n---\n", 1)[1] if page_markdown.startswith("---\n") else page_markdown
+    body = (
+        page_markdown.split("\n---\n", 1)[1] if page_markdown.startswith("---\n") else page_markdown
+    )
     return markdown.Markdown(extensions=EXTENSIONS).convert(body)
 
 
@@ -49,7 +51,10 @@ def test_cards_are_indexed_from_the_catalog(built_example: Path) -> None:
     assert "decisions/cache-or-recompute/#option-cache" in locations
     option = next(d for d in card if d["location"].endswith("#option-cache"))
     assert option["title"] == "Cache" and "Absorbs read spikes | even at peak." in option["text"]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in option["text"] and "<script>" not in option["text"]
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in option["text"]
+        and "<script>" not in option["text"]
+    )
     assert card[0]["tags"] == ["caching", "latency"]
     # pages that are not cards are still indexed by the theme
     assert any(d["location"].startswith("failure-modes/stale-cache-storm/") for d in docs)
@@ -57,7 +62,10 @@ def test_cards_are_indexed_from_the_catalog(built_example: Path) -> None:
 
 def test_compact_keeps_preformatted_text() -> None:
     page = "<div>\n    <p>a</p>\n\n\n   <pre><code>  x\n    y</code></pre>\n  <script>\n  s = `\n  t`\n</script>\n"
-    assert compact_html(page) == "<div>\n<p>a</p>\n<pre><code>  x\n    y</code></pre>\n<script>\n  s = `\n  t`\n</script>\n"
+    assert (
+        compact_html(page)
+        == "<div>\n<p>a</p>\n<pre><code>  x\n    y</code></pre>\n<script>\n  s = `\n  t`\n</script>\n"
+    )
 
 
 def test_built_pages_are_compacted_by_default(tmp_path: Path) -> None:
@@ -85,7 +93,9 @@ def test_forked_loading_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def test_forked_loading_reports_the_same_problems(monkeypatch: pytest.MonkeyPatch, collection: Path) -> None:
+def test_forked_loading_reports_the_same_problems(
+    monkeypatch: pytest.MonkeyPatch, collection: Path
+) -> None:
     import shutil
 
     import generator.cards.reading as catalog_module

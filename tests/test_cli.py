@@ -13,28 +13,33 @@ import pytest
 
 from generator.cards.schema import schema_texts
 
-from .conftest import INVALID, REPO
+from .conftest import INVALID, REPO, RunCli
 
 
-def test_validate_valid_collection(run_cli, collection: Path) -> None:
+def test_validate_valid_collection(run_cli: RunCli, collection: Path) -> None:
     code, out, _ = run_cli("validate", str(collection))
     assert code == 0
     assert "5 files checked, no problems" in out
 
 
-def test_validate_reports_every_problem_in_every_file(run_cli, collection: Path, tmp_path: Path) -> None:
+def test_validate_reports_every_problem_in_every_file(
+    run_cli: RunCli, collection: Path, tmp_path: Path
+) -> None:
     for name in ("five-mistakes", "duplicate-key", "bad-url"):
         shutil.copy(INVALID / "decisions" / f"{name}.yaml", collection / "decisions")
     code, out, err = run_cli("validate", "cards", cwd=tmp_path)
     assert code == 1
     lines = out.strip().splitlines()
     assert lines[-1] == "7 problems in 3 of 8 files"
-    assert "cards/decisions/duplicate-key.yaml:4:1: duplicate key 'category' (first written on line 3)" in lines
+    assert (
+        "cards/decisions/duplicate-key.yaml:4:1: duplicate key 'category' (first written on line 3)"
+        in lines
+    )
     assert all(re.match(r"cards/decisions/[a-z-]+\.yaml:\d+:\d+: ", line) for line in lines[:-1])
     assert "Traceback" not in out + err
 
 
-def test_validate_json(run_cli, collection: Path, tmp_path: Path) -> None:
+def test_validate_json(run_cli: RunCli, collection: Path, tmp_path: Path) -> None:
     shutil.copy(INVALID / "decisions" / "bad-undo-cost.yaml", collection / "decisions")
     code, out, _ = run_cli("validate", "cards", "--format", "json", cwd=tmp_path)
     report = json.loads(out)
@@ -49,7 +54,7 @@ def test_validate_json(run_cli, collection: Path, tmp_path: Path) -> None:
     ]
 
 
-def test_validate_github_annotations(run_cli, collection: Path, tmp_path: Path) -> None:
+def test_validate_github_annotations(run_cli: RunCli, collection: Path, tmp_path: Path) -> None:
     shutil.copy(INVALID / "decisions" / "colon-in-plain-text.yaml", collection / "decisions")
     code, out, _ = run_cli("validate", "cards", "--format", "github", cwd=tmp_path)
     assert code == 1
@@ -59,7 +64,7 @@ def test_validate_github_annotations(run_cli, collection: Path, tmp_path: Path) 
     )
 
 
-def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:
+def test_usage_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
     code, _, err = run_cli("validate", str(tmp_path / "missing"))
     assert code == 2 and "card folder not found" in err
     code, _, err = run_cli("validate", "--format", "xml")
@@ -70,21 +75,32 @@ def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:
 
 def test_python_dash_m_generator_runs_the_cli(collection: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", str(collection)], capture_output=True, text=True
+        [sys.executable, "-m", "generator", "validate", str(collection)],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "no problems" in result.stdout
 
 
 def _fill_placeholders(text: str) -> str:
-    filled = text.replace('card: ""', "card: cache-or-recompute").replace('url: ""', "url: https://example.org/")
+    filled = text.replace('card: ""', "card: cache-or-recompute").replace(
+        'url: ""', "url: https://example.org/"
+    )
     filled = filled.replace("tags: []", "tags: [new-card]")
     return filled.replace('""', '"Filled in."')
 
 
-def test_new_decision_scaffold_validates_once_filled(run_cli, collection: Path) -> None:
-    code, out, _ = run_cli("new", "decision", "cache-vs-read-replica", "--category", "performance",
-                           "--cards", str(collection))
+def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:
+    code, out, _ = run_cli(
+        "new",
+        "decision",
+        "cache-vs-read-replica",
+        "--category",
+        "performance",
+        "--cards",
+        str(collection),
+    )
     assert code == 0
     path = collection / "decisions" / "cache-vs-read-replica.yaml"
     text = path.read_text()
@@ -97,11 +113,13 @@ def test_new_decision_scaffold_validates_once_filled(run_cli, collection: Path) 
     assert code == 0, out
 
 
-def test_new_failure_mode_scaffold_validates_once_filled(run_cli, collection: Path) -> None:
+def test_new_failure_mode_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:
     code, _, _ = run_cli("new", "failure-mode", "cache-stampede", "--cards", str(collection))
     assert code == 0
     path = collection / "failure-modes" / "cache-stampede.yaml"
-    assert path.read_text().startswith("# yaml-language-server: $schema=../failure-mode.schema.json\n")
+    assert path.read_text().startswith(
+        "# yaml-language-server: $schema=../failure-mode.schema.json\n"
+    )
     path.write_text(_fill_placeholders(path.read_text()))
     code, out, _ = run_cli("validate", str(collection))
     assert code == 0, out
@@ -114,10 +132,15 @@ def test_new_failure_mode_scaffold_validates_once_filled(run_cli, collection: Pa
         (("new", "decision", "ab"), "an id is 3 to 80"),
         (("new", "decision", "cache-or-recompute"), "already exists"),
         (("new", "failure-mode", "cache-or-recompute"), "already exists"),
-        (("new", "decision", "fresh-card", "--category", "perfromance"), "did you mean 'performance'"),
+        (
+            ("new", "decision", "fresh-card", "--category", "perfromance"),
+            "did you mean 'performance'",
+        ),
     ],
 )
-def test_new_refuses(run_cli, collection: Path, args: tuple[str, ...], message: str) -> None:
+def test_new_refuses(
+    run_cli: RunCli, collection: Path, args: tuple[str, ...], message: str
+) -> None:
     before = sorted(p.read_bytes() for p in collection.rglob("*.yaml"))
     code, _, err = run_cli(*args, "--cards", str(collection))
     assert code == 2 and message in err
@@ -130,8 +153,8 @@ def test_committed_schemas_match_the_models() -> None:
         assert committed == text, f"cards/{name} is out of date: run `make schema`"
 
 
-def test_schema_command_writes_both(run_cli, tmp_path: Path) -> None:
-    code, out, _ = run_cli("schema", "--out", str(tmp_path))
+def test_schema_command_writes_both(run_cli: RunCli, tmp_path: Path) -> None:
+    code, _out, _ = run_cli("schema", "--out", str(tmp_path))
     assert code == 0
     schema = json.loads((tmp_path / "decision.schema.json").read_text())
     assert schema["additionalProperties"] is False
@@ -139,6 +162,6 @@ def test_schema_command_writes_both(run_cli, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "failure-mode.schema.json").read_text())["title"] == "FailureMode"
 
 
-def test_real_collection_is_valid(run_cli) -> None:
+def test_real_collection_is_valid(run_cli: RunCli) -> None:
     code, out, _ = run_cli("validate", str(REPO / "cards"))
     assert code == 0, out

@@ -26,7 +26,9 @@ def test_size_and_categories(catalog: Catalog) -> None:
 
 def test_required_cards_exist(catalog: Catalog) -> None:
     required = {
-        "rag-vs-fine-tuning", "hosted-api-vs-self-hosted-model", "human-review-vs-automated-evaluation",
+        "rag-vs-fine-tuning",
+        "hosted-api-vs-self-hosted-model",
+        "human-review-vs-automated-evaluation",
         "prompting-vs-fine-tuning",
     }
     assert required <= set(catalog.decisions)
@@ -41,7 +43,10 @@ def test_flagship_card_fills_every_section(catalog: Catalog) -> None:
         if name == "changes":  # a history, not a section: empty until the card is first corrected
             continue
         assert getattr(card, name) not in (None, [], ""), name
-    assert card.how_to_decide.litmus_test and card.relations.confused_with and card.relations.adjacent
+    assert card.relations is not None
+    assert (
+        card.how_to_decide.litmus_test and card.relations.confused_with and card.relations.adjacent
+    )
     assert all(o.summary for o in card.options)
 
 
@@ -68,10 +73,12 @@ def test_every_option_is_dense(catalog: Catalog) -> None:
 def test_relations_are_declared_once_per_pair(catalog: Catalog) -> None:
     # a pair declared from both sides would need both notes kept in agreement; one side suffices
     # because the other card's page shows the link back
-    pairs = Counter()
+    pairs: Counter[frozenset[str]] = Counter()
     for card_id, entry in catalog.decisions.items():
         relations = entry.model.relations
-        for related in ((relations.confused_with or []) + (relations.adjacent or [])) if relations else []:
+        for related in (
+            ((relations.confused_with or []) + (relations.adjacent or [])) if relations else []
+        ):
             pairs[frozenset((card_id, related.card))] += 1
     assert [tuple(p) for p, n in pairs.items() if n > 1] == []
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +26,7 @@ from .conftest import REPO, VALID
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 
 
-def _settings(default: int):
+def _settings(default: int) -> Any:
     return settings(
         max_examples=EXAMPLES or default,
         deadline=None,
@@ -32,7 +35,7 @@ def _settings(default: int):
     )
 
 
-def _clean(fn, *args):
+def _clean(fn: Callable[..., Any], *args: Any) -> Any:
     """Run fn; only LoadError (a clean, positioned problem) may escape."""
     try:
         return fn(*args)
@@ -49,7 +52,9 @@ def test_random_bytes(raw: bytes) -> None:
         _clean(load, text)
 
 
-YAML_ALPHABET = st.sampled_from(list("abc:- \n\t'\"[]{}#&*!|>%@`,?~0123.\\\ufeff\u200b") + ["---", "...", "!!str ", "- ", ": "])
+YAML_ALPHABET = st.sampled_from(
+    [*list("abc:- \n\t'\"[]{}#&*!|>%@`,?~0123.\\\ufeff\u200b"), "---", "...", "!!str ", "- ", ": "]
+)
 
 
 @_settings(400)
@@ -60,7 +65,7 @@ def test_random_yaml_like_text(text: str) -> None:
         _assert_plain(doc.data)
 
 
-def _assert_plain(data) -> None:
+def _assert_plain(data: object) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
             assert isinstance(key, str)
@@ -72,7 +77,9 @@ def _assert_plain(data) -> None:
         assert isinstance(data, str)
 
 
-REAL_CARDS = sorted((REPO / "cards" / "decisions").glob("*.yaml")) + sorted((VALID / "decisions").glob("*.yaml"))
+REAL_CARDS = sorted((REPO / "cards" / "decisions").glob("*.yaml")) + sorted(
+    (VALID / "decisions").glob("*.yaml")
+)
 
 
 def _mutate(text: str, rnd: random.Random) -> str:
@@ -92,7 +99,13 @@ def _mutate(text: str, rnd: random.Random) -> str:
             lines[i] = lines[i].lstrip(" ")  # dedent
         elif kind == 4:
             pos = rnd.randrange(len(lines[i]) + 1)
-            lines[i] = lines[i][:pos] + rnd.choice([":", "- ", "&x ", "*x", "!!int ", "\t", "'", "[", "{", "#", "\x00", "\u00e9"]) + lines[i][pos:]
+            lines[i] = (
+                lines[i][:pos]
+                + rnd.choice(
+                    [":", "- ", "&x ", "*x", "!!int ", "\t", "'", "[", "{", "#", "\x00", "\u00e9"]
+                )
+                + lines[i][pos:]
+            )
         elif kind == 5:
             lines[i] = lines[i].replace(":", "", 1)
         else:
@@ -121,7 +134,9 @@ def test_mutated_real_cards_validate_or_fail_cleanly(card: Path, seed: int) -> N
 
 @_settings(25)
 @given(seed=st.integers(0, 2**32 - 1))
-def test_mutated_collections_report_through_the_catalog(seed: int, tmp_path_factory) -> None:
+def test_mutated_collections_report_through_the_catalog(
+    seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     cards = tmp_path_factory.mktemp("fuzz") / "cards"
     shutil.copytree(VALID, cards)
     rnd = random.Random(seed)

@@ -29,11 +29,13 @@ def _problems_for(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     lines = [str(p) for p in caught.value.problems]
     others = [line for line in lines if not line.startswith(prefix)]
     assert not others, f"problems reported in files other than the case: {others}"
-    return [line[len(prefix):] for line in lines]
+    return [line[len(prefix) :] for line in lines]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])
-def test_invalid_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request) -> None:
+def test_invalid_case(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
     got = _problems_for(case, tmp_path, monkeypatch)
     expected_file = case.with_suffix(".expected")
     if request.config.getoption("--update-golden"):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.checks import links as linkcheck
-from generator.cli import main
 from generator.checks.links import BrokenLink, check_site, parse_srcset
+from generator.cli import main
 
 PAGE = "<!doctype html><html><head><title>t</title></head><body>{}</body></html>"
 
@@ -42,28 +42,31 @@ def broken(site: Path, **kwargs: object) -> list[tuple[str, str, str]]:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A small valid site in the shape MkDocs writes (directory URLs)."""
-    return write_site(tmp_path / "site", {
-        "index.html": (
-            '<a href="decisions/foo/">foo</a> <a href="decisions/bar/#options">bar</a>'
-            '<a href="#">top</a> <a href="#intro">intro</a> <h1 id="intro">Intro</h1>'
-            '<a href="mailto:a@example.org">mail</a> <a href="tel:+1555">tel</a>'
-            '<a href="javascript:void(0)">js</a> <img src="data:image/png;base64,AAAA">'
-            '<a href="https://example.org/">external</a> <a href="//cdn.example.org/x.js">cdn</a>'
-            '<link rel="stylesheet" href="assets/main.css"><script src="assets/app.js"></script>'
-            '<link rel="preconnect" href="https://fonts.gstatic.com">'
-        ),
-        "decisions/foo/index.html": (
-            '<a href="../bar/">bar</a> <a href="../bar/index.html#options">options</a>'
-            '<a href="../../">home</a> <a href="..">up</a> <a href="./">self</a>'
-            '<a href="../../assets/logo.png">logo</a> <a name="legacy"></a>'
-            '<a href="#legacy">legacy anchor</a>'
-        ),
-        "decisions/bar/index.html": '<h2 id="options">Options</h2><a href="../foo/#legacy">x</a>',
-        "decisions/index.html": "<p>all decisions</p>",
-        "assets/main.css": "body{}",
-        "assets/app.js": "",
-        "assets/logo.png": "png",
-    })
+    return write_site(
+        tmp_path / "site",
+        {
+            "index.html": (
+                '<a href="decisions/foo/">foo</a> <a href="decisions/bar/#options">bar</a>'
+                '<a href="#">top</a> <a href="#intro">intro</a> <h1 id="intro">Intro</h1>'
+                '<a href="mailto:a@example.org">mail</a> <a href="tel:+1555">tel</a>'
+                '<a href="javascript:void(0)">js</a> <img src="data:image/png;base64,AAAA">'
+                '<a href="https://example.org/">external</a> <a href="//cdn.example.org/x.js">cdn</a>'
+                '<link rel="stylesheet" href="assets/main.css"><script src="assets/app.js"></script>'
+                '<link rel="preconnect" href="https://fonts.gstatic.com">'
+            ),
+            "decisions/foo/index.html": (
+                '<a href="../bar/">bar</a> <a href="../bar/index.html#options">options</a>'
+                '<a href="../../">home</a> <a href="..">up</a> <a href="./">self</a>'
+                '<a href="../../assets/logo.png">logo</a> <a name="legacy"></a>'
+                '<a href="#legacy">legacy anchor</a>'
+            ),
+            "decisions/bar/index.html": '<h2 id="options">Options</h2><a href="../foo/#legacy">x</a>',
+            "decisions/index.html": "<p>all decisions</p>",
+            "assets/main.css": "body{}",
+            "assets/app.js": "",
+            "assets/logo.png": "png",
+        },
+    )
 
 
 # --------------------------------------------------------------------------- the valid site
@@ -110,10 +113,16 @@ def test_broken_internal_link_reports_page_and_link(
 def test_missing_anchor_in_target_page(site: Path) -> None:
     write_site(site, {"decisions/bar/index.html": '<h2 id="choices">Choices</h2>'})
     assert broken(site) == [
-        ("decisions/foo/index.html", "../bar/index.html#options",
-         'no element with id "options" in decisions/bar/index.html'),
-        ("index.html", "decisions/bar/#options",
-         'no element with id "options" in decisions/bar/index.html'),
+        (
+            "decisions/foo/index.html",
+            "../bar/index.html#options",
+            'no element with id "options" in decisions/bar/index.html',
+        ),
+        (
+            "index.html",
+            "decisions/bar/#options",
+            'no element with id "options" in decisions/bar/index.html',
+        ),
     ]
 
 
@@ -139,10 +148,12 @@ def test_deleted_page_is_reported_on_every_page_linking_to_it(site: Path) -> Non
     (site / "decisions/bar/index.html").unlink()
     (site / "decisions/bar").rmdir()
     assert broken(site) == [
-        ("decisions/foo/index.html", "../bar/",
-         "file not found: decisions/bar/index.html"),
-        ("decisions/foo/index.html", "../bar/index.html#options",
-         "file not found: decisions/bar/index.html"),
+        ("decisions/foo/index.html", "../bar/", "file not found: decisions/bar/index.html"),
+        (
+            "decisions/foo/index.html",
+            "../bar/index.html#options",
+            "file not found: decisions/bar/index.html",
+        ),
         ("index.html", "decisions/bar/#options", "file not found: decisions/bar/index.html"),
     ]
 
@@ -172,16 +183,19 @@ def test_identical_page_and_link_pairs_are_reported_once(site: Path) -> None:
 
 
 def test_query_strings_and_percent_encoding(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", {
-        "index.html": (
-            '<a href="caf%C3%A9/">ok</a> <a href="caf%C3%A9/?lang=fr#menu">ok</a>'
-            '<a href="café/index.html?x=1&amp;y=2">ok</a> <img src="img/file%20name.png">'
-            '<a href="?page=2">same page</a> <a href="caf%C3%A9/#m%C3%A9nu">encoded id</a>'
-            '<a href="caf%C3%A9/?q=1#nomenu">bad</a> <a href="caf%25C3%25A9/">double</a>'
-        ),
-        "café/index.html": '<nav id="menu"></nav><p id="ménu"></p>',
-        "img/file name.png": "png",
-    })
+    site = write_site(
+        tmp_path / "site",
+        {
+            "index.html": (
+                '<a href="caf%C3%A9/">ok</a> <a href="caf%C3%A9/?lang=fr#menu">ok</a>'
+                '<a href="café/index.html?x=1&amp;y=2">ok</a> <img src="img/file%20name.png">'
+                '<a href="?page=2">same page</a> <a href="caf%C3%A9/#m%C3%A9nu">encoded id</a>'
+                '<a href="caf%C3%A9/?q=1#nomenu">bad</a> <a href="caf%25C3%25A9/">double</a>'
+            ),
+            "café/index.html": '<nav id="menu"></nav><p id="ménu"></p>',
+            "img/file name.png": "png",
+        },
+    )
     assert broken(site) == [
         ("index.html", "caf%C3%A9/?q=1#nomenu", 'no element with id "nomenu" in café/index.html'),
         ("index.html", "caf%25C3%25A9/", "file not found: caf%C3%A9/index.html"),
@@ -189,11 +203,16 @@ def test_query_strings_and_percent_encoding(tmp_path: Path) -> None:
 
 
 def test_root_relative_links(site: Path) -> None:
-    write_site(site, {"decisions/foo/index.html": (
-        '<a name="legacy"></a>'
-        '<a href="/decisions/bar/#options">ok</a> <a href="/">home</a>'
-        '<img src="/assets/logo.png"> <a href="/nope/">bad</a>'
-    )})
+    write_site(
+        site,
+        {
+            "decisions/foo/index.html": (
+                '<a name="legacy"></a>'
+                '<a href="/decisions/bar/#options">ok</a> <a href="/">home</a>'
+                '<img src="/assets/logo.png"> <a href="/nope/">bad</a>'
+            )
+        },
+    )
     assert broken(site) == [
         ("decisions/foo/index.html", "/nope/", "file not found: nope/index.html")
     ]
@@ -201,25 +220,32 @@ def test_root_relative_links(site: Path) -> None:
 
 def test_root_relative_link_with_a_subpath_suggests_base_path(site: Path) -> None:
     write_site(site, {"404.html": '<a href="/project/decisions/bar/">bar</a>'})
-    assert broken(site) == [(
-        "404.html", "/project/decisions/bar/",
-        "file not found: project/decisions/bar/index.html "
-        "(served under /project/? then pass --base-path /project/)",
-    )]
+    assert broken(site) == [
+        (
+            "404.html",
+            "/project/decisions/bar/",
+            "file not found: project/decisions/bar/index.html "
+            "(served under /project/? then pass --base-path /project/)",
+        )
+    ]
     assert broken(site, base_path="/project/") == []
 
 
 def test_base_path_for_sites_served_under_a_subpath(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_site(site, {"decisions/foo/index.html": (
-        '<a name="legacy"></a>'
-        '<a href="/project/decisions/bar/#options">ok</a> <a href="/project/">home</a>'
-        '<a href="/project">home too</a> <a href="/decisions/bar/">outside</a>'
-    )})
+    write_site(
+        site,
+        {
+            "decisions/foo/index.html": (
+                '<a name="legacy"></a>'
+                '<a href="/project/decisions/bar/#options">ok</a> <a href="/project/">home</a>'
+                '<a href="/project">home too</a> <a href="/decisions/bar/">outside</a>'
+            )
+        },
+    )
     assert broken(site, base_path="/project/") == [
-        ("decisions/foo/index.html", "/decisions/bar/",
-         "points outside the base path /project/"),
+        ("decisions/foo/index.html", "/decisions/bar/", "points outside the base path /project/"),
     ]
     code, out, _ = run(capsys, "check-links", str(site), "--base-path", "project")
     assert code == 1 and "/decisions/bar/: points outside the base path /project/" in out
@@ -229,10 +255,13 @@ def test_base_path_for_sites_served_under_a_subpath(
 
 def test_link_escaping_the_site_dir_is_broken_even_if_the_file_exists(tmp_path: Path) -> None:
     (tmp_path / "outside.html").write_text("<p>not part of the site</p>")
-    site = write_site(tmp_path / "site", {
-        "index.html": '<a href="../../etc/passwd">x</a> <a href="../outside.html">y</a>',
-        "sub/index.html": '<a href="../../site/index.html">z</a>',
-    })
+    site = write_site(
+        tmp_path / "site",
+        {
+            "index.html": '<a href="../../etc/passwd">x</a> <a href="../outside.html">y</a>',
+            "sub/index.html": '<a href="../../site/index.html">z</a>',
+        },
+    )
     assert broken(site) == [
         ("index.html", "../../etc/passwd", "points outside the site directory"),
         ("index.html", "../outside.html", "points outside the site directory"),
@@ -241,10 +270,15 @@ def test_link_escaping_the_site_dir_is_broken_even_if_the_file_exists(tmp_path: 
 
 
 def test_srcset_candidates_are_each_checked(site: Path) -> None:
-    write_site(site, {"index.html": (
-        '<img src="assets/logo.png" srcset="assets/logo.png 1x, assets/logo@2x.png 2x">'
-        '<picture><source srcset="assets/wide.png 800w,assets/logo.png 400w"></picture>'
-    )})
+    write_site(
+        site,
+        {
+            "index.html": (
+                '<img src="assets/logo.png" srcset="assets/logo.png 1x, assets/logo@2x.png 2x">'
+                '<picture><source srcset="assets/wide.png 800w,assets/logo.png 400w"></picture>'
+            )
+        },
+    )
     assert broken(site) == [
         ("index.html", "assets/logo@2x.png", "file not found: assets/logo@2x.png"),
         ("index.html", "assets/wide.png", "file not found: assets/wide.png"),
@@ -252,24 +286,39 @@ def test_srcset_candidates_are_each_checked(site: Path) -> None:
 
 
 def test_other_link_sources_are_checked(site: Path) -> None:
-    write_site(site, {"index.html": (
-        '<meta http-equiv="refresh" content="0; url=moved/">'
-        '<iframe src="embed.html"></iframe> <video poster="poster.jpg"></video>'
-        '<map><area href="area/" alt=""></map> <object data="doc.svg"></object>'
-        '<a href="assets/logo.png#frag">fragment on a non-HTML file is not checked</a>'
-        '<A HREF="UPPER.html">upper-case markup</A>'
-    )})
+    write_site(
+        site,
+        {
+            "index.html": (
+                '<meta http-equiv="refresh" content="0; url=moved/">'
+                '<iframe src="embed.html"></iframe> <video poster="poster.jpg"></video>'
+                '<map><area href="area/" alt=""></map> <object data="doc.svg"></object>'
+                '<a href="assets/logo.png#frag">fragment on a non-HTML file is not checked</a>'
+                '<A HREF="UPPER.html">upper-case markup</A>'
+            )
+        },
+    )
     assert [link for _, link, _ in broken(site)] == [
-        "moved/", "embed.html", "poster.jpg", "area/", "doc.svg", "UPPER.html",
+        "moved/",
+        "embed.html",
+        "poster.jpg",
+        "area/",
+        "doc.svg",
+        "UPPER.html",
     ]
 
 
 def test_links_in_comments_and_scripts_are_not_links(site: Path) -> None:
-    write_site(site, {"index.html": (
-        '<!-- <a href="gone-comment/">x</a> -->'
-        '<script>document.write(\'<a href="gone-script/">x</a>\')</script>'
-        '<pre><code>&lt;a href="gone-code/"&gt;</code></pre>'
-    )})
+    write_site(
+        site,
+        {
+            "index.html": (
+                '<!-- <a href="gone-comment/">x</a> -->'
+                "<script>document.write('<a href=\"gone-script/\">x</a>')</script>"
+                '<pre><code>&lt;a href="gone-code/"&gt;</code></pre>'
+            )
+        },
+    )
     assert broken(site) == []
 
 
@@ -315,18 +364,21 @@ def test_bad_option_values_are_usage_errors(
 # --------------------------------------------------------------------------- internals
 
 
-@pytest.mark.parametrize(("value", "urls"), [
-    ("a.png", ["a.png"]),
-    ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
-    ("a.png 480w,b.png 800w", ["a.png", "b.png"]),
-    ("  a.png  ,  b.png 2x  ", ["a.png", "b.png"]),
-    # As in browsers: a URL runs to the next whitespace, so this is one (odd) URL.
-    ("a.png,b.png", ["a.png,b.png"]),
-    ("a.png, b.png", ["a.png", "b.png"]),
-    ("a.png 1x (note, here), b.png", ["a.png", "b.png"]),
-    ("data:image/png;base64,AA,BB 1x, c.png 2x", ["data:image/png;base64,AA,BB", "c.png"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    ("value", "urls"),
+    [
+        ("a.png", ["a.png"]),
+        ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
+        ("a.png 480w,b.png 800w", ["a.png", "b.png"]),
+        ("  a.png  ,  b.png 2x  ", ["a.png", "b.png"]),
+        # As in browsers: a URL runs to the next whitespace, so this is one (odd) URL.
+        ("a.png,b.png", ["a.png,b.png"]),
+        ("a.png, b.png", ["a.png", "b.png"]),
+        ("a.png 1x (note, here), b.png", ["a.png", "b.png"]),
+        ("data:image/png;base64,AA,BB 1x, c.png 2x", ["data:image/png;base64,AA,BB", "c.png"]),
+        ("", []),
+    ],
+)
 def test_parse_srcset(value: str, urls: list[str]) -> None:
     assert parse_srcset(value) == urls
 

@@ -6,14 +6,13 @@ import io
 import json
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from generator.cli import main
 from generator.checks.links import (
     USER_AGENT,
     ExternalOptions,
@@ -23,6 +22,7 @@ from generator.checks.links import (
     compile_ignores,
     parse_retry_after,
 )
+from generator.cli import main
 
 SLOW_SECONDS = 3.0  # longer than every timeout used below; released early at teardown
 
@@ -164,10 +164,15 @@ def make_site(root: Path, pages: dict[str, list[str]]) -> Path:
 
 def fast_options(**overrides: object) -> ExternalOptions:
     """Options scaled down so a test takes about a second, without a cache by default."""
-    values: dict[str, object] = dict(
-        timeout=0.5, retries=1, backoff=0.05, per_host_rate=1000.0, max_retry_after=5.0,
-        cache_path=None, concurrency=16,
-    )
+    values: dict[str, object] = {
+        "timeout": 0.5,
+        "retries": 1,
+        "backoff": 0.05,
+        "per_host_rate": 1000.0,
+        "max_retry_after": 5.0,
+        "cache_path": None,
+        "concurrency": 16,
+    }
     values.update(overrides)
     return ExternalOptions(**values)  # type: ignore[arg-type]
 
@@ -187,12 +192,14 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_external_mode_reports_exactly_the_dead_urls(tmp_path: Path, server: Server) -> None:
     b = server.base
     good = ["/ok", "/flaky-429", "/moved", "/no-head", "/no-head-501", "/chain/10"]
-    dead = ["/missing", "/moved-to-missing", "/slow", "/loop", "/error", "/long-retry",
-            "/chain/9"]
-    site = make_site(tmp_path / "site", {
-        "index.html": [b + p for p in good + dead] + [b + "/ok#section"],
-        "other/index.html": [b + "/ok", b + "/missing"],
-    })
+    dead = ["/missing", "/moved-to-missing", "/slow", "/loop", "/error", "/long-retry", "/chain/9"]
+    site = make_site(
+        tmp_path / "site",
+        {
+            "index.html": [b + p for p in good + dead] + [b + "/ok#section"],
+            "other/index.html": [b + "/ok", b + "/missing"],
+        },
+    )
     started = time.monotonic()
     report = check_site(site, external=fast_options())
     elapsed = time.monotonic() - started
@@ -273,7 +280,7 @@ def test_rate_limiter_keeps_hosts_independent() -> None:
 
 
 def test_parse_retry_after() -> None:
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
     assert parse_retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now) == 0.0
@@ -317,7 +324,9 @@ def test_cli_external_output_and_exit_code(
 
 
 def test_cli_progress_line_on_a_terminal(
-    tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    server: Server,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     class Terminal(io.StringIO):
@@ -328,8 +337,9 @@ def test_cli_progress_line_on_a_terminal(
     monkeypatch.setattr("sys.stderr", terminal)
     urls = [server.base + "/ok", server.base + "/missing"]
     site = make_site(tmp_path / "site", {"index.html": urls})
-    code, _, _ = run(capsys, "check-links", str(site), "--external", "--no-cache",
-                     "--per-host-rate", "100")
+    code, _, _ = run(
+        capsys, "check-links", str(site), "--external", "--no-cache", "--per-host-rate", "100"
+    )
     assert code == 1
     shown = terminal.getvalue()
     assert "\r\x1b[Kexternal links: 0/2 checked, 0 broken" in shown
@@ -375,8 +385,16 @@ def test_corrupt_cache_is_ignored_with_a_warning(
     cache_file = tmp_path / "links.json"
     cache_file.write_text("{not json")
     site = make_site(tmp_path / "site", {"index.html": [server.base + "/ok"]})
-    code, out, err = run(capsys, "check-links", str(site), "--external", "--cache",
-                         str(cache_file), "--per-host-rate", "100")
+    code, out, err = run(
+        capsys,
+        "check-links",
+        str(site),
+        "--external",
+        "--cache",
+        str(cache_file),
+        "--per-host-rate",
+        "100",
+    )
     assert code == 0, out
     assert "warning: ignoring the corrupt link cache" in err
     assert server.hits("/ok") == ["HEAD"]
@@ -386,8 +404,9 @@ def test_corrupt_cache_is_ignored_with_a_warning(
     for junk in ('["a list"]', '{"version": 1, "urls": {"http://x/": "not an entry"}}', "\xff"):
         cache_file.write_bytes(junk.encode("latin-1"))
         warnings: list[str] = []
-        results = check_external([server.base + "/ok"], fast_options(cache_path=cache_file),
-                                 warn=warnings.append)
+        results = check_external(
+            [server.base + "/ok"], fast_options(cache_path=cache_file), warn=warnings.append
+        )
         assert results[server.base + "/ok"].ok
 
 
@@ -399,8 +418,19 @@ def test_ignore_patterns_from_the_command_line(
 ) -> None:
     b = server.base
     site = make_site(tmp_path / "site", {"index.html": [b + "/ok", b + "/missing", b + "/error"]})
-    code, out, _ = run(capsys, "check-links", str(site), "--external", "--no-cache",
-                       "--per-host-rate", "100", "--ignore", r"/missing$", "--ignore", "error")
+    code, out, _ = run(
+        capsys,
+        "check-links",
+        str(site),
+        "--external",
+        "--no-cache",
+        "--per-host-rate",
+        "100",
+        "--ignore",
+        r"/missing$",
+        "--ignore",
+        "error",
+    )
     assert code == 0, out
     assert "1 fetched, 0 cached, 2 ignored" in out
     assert server.paths() == {"/ok"}
@@ -414,8 +444,9 @@ def test_ignore_patterns_from_pyproject(
         '[tool.tradeoffs.check-links]\nignore = ["/missing", "^http://127\\\\.0\\\\.0\\\\.1:\\\\d+/err"]\n'
     )
     site = make_site(tmp_path / "site", {"index.html": [b + "/ok", b + "/missing", b + "/error"]})
-    code, out, _ = run(capsys, "check-links", str(site), "--external", "--no-cache",
-                       "--per-host-rate", "100")
+    code, out, _ = run(
+        capsys, "check-links", str(site), "--external", "--no-cache", "--per-host-rate", "100"
+    )
     assert code == 0, out
     assert server.paths() == {"/ok"}
 

@@ -9,9 +9,34 @@ import pytest
 from generator.cards.loader import MAX_BYTES, LoadError, decode, load, load_file
 
 LOOKALIKES = [
-    "yes", "no", "on", "off", "y", "n", "Y", "NO", "true", "False", "1.10", "1:10", "0755",
-    "0x1F", "1e3", ".nan", ".inf", "-.inf", "~", "null", "Null", "2026-01-01", "2026-01-01 10:00:00",
-    "12", "-0", "+1", "=", "<<x",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Y",
+    "NO",
+    "true",
+    "False",
+    "1.10",
+    "1:10",
+    "0755",
+    "0x1F",
+    "1e3",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "~",
+    "null",
+    "Null",
+    "2026-01-01",
+    "2026-01-01 10:00:00",
+    "12",
+    "-0",
+    "+1",
+    "=",
+    "<<x",
 ]
 
 
@@ -28,8 +53,13 @@ def test_lookalikes_as_keys_and_option_keys_stay_text(value: str) -> None:
 
 
 def test_quoted_and_block_scalars_keep_their_text() -> None:
-    text = 'a: "no"\nb: \'1.10\'\nc: |\n  line one\n  line two\nd: >-\n  folded\n  text\n'
-    assert load(text).data == {"a": "no", "b": "1.10", "c": "line one\nline two\n", "d": "folded text"}
+    text = "a: \"no\"\nb: '1.10'\nc: |\n  line one\n  line two\nd: >-\n  folded\n  text\n"
+    assert load(text).data == {
+        "a": "no",
+        "b": "1.10",
+        "c": "line one\nline two\n",
+        "d": "folded text",
+    }
 
 
 def test_empty_value_is_empty_text() -> None:
@@ -61,7 +91,9 @@ def test_bom_and_crlf_load_like_plain_files() -> None:
         (b"title: a\x00b\n", 1, 9, "NUL byte"),
     ],
 )
-def test_bad_bytes_are_reported_with_position(raw: bytes, line: int, column: int, fragment: str) -> None:
+def test_bad_bytes_are_reported_with_position(
+    raw: bytes, line: int, column: int, fragment: str
+) -> None:
     with pytest.raises(LoadError) as caught:
         decode(raw)
     assert (caught.value.line, caught.value.column) == (line, column)
@@ -88,8 +120,19 @@ def test_alias_bomb_is_refused_before_expansion() -> None:
 
 @pytest.mark.parametrize(
     "tag",
-    ["!!python/object/apply:os.system", "!!python/name:os.system", "!!str", "!!int", "!!binary",
-     "!!map", "!!seq", "!!set", "!!omap", "!custom", "!<tag:example.com,2026:x>"],
+    [
+        "!!python/object/apply:os.system",
+        "!!python/name:os.system",
+        "!!str",
+        "!!int",
+        "!!binary",
+        "!!map",
+        "!!seq",
+        "!!set",
+        "!!omap",
+        "!custom",
+        "!<tag:example.com,2026:x>",
+    ],
 )
 def test_every_explicit_tag_is_refused(tag: str) -> None:
     value = "[a]" if tag in ("!!seq", "!!set", "!!omap") else ("{a: b}" if tag == "!!map" else "x")

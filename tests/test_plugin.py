@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .conftest import INVALID, VALID, make_project, mkdocs_build
+from .conftest import INVALID, VALID, RunCli, make_project, mkdocs_build
 
 
 def test_invalid_cards_stop_the_build_with_every_problem(tmp_path: Path) -> None:
@@ -15,7 +15,10 @@ def test_invalid_cards_stop_the_build_with_every_problem(tmp_path: Path) -> None
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "6 problems in the cards; nothing was built" in result.stderr
-    assert "cards/decisions/five-mistakes.yaml:36:14: 'medium' is not a valid undo_cost" in result.stderr
+    assert (
+        "cards/decisions/five-mistakes.yaml:36:14: 'medium' is not a valid undo_cost"
+        in result.stderr
+    )
     assert "cards/decisions/tab-indent.yaml:6:1: tab used for indentation" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site" / "decisions").exists()
@@ -32,8 +35,12 @@ def test_generated_page_may_not_replace_a_handwritten_one(tmp_path: Path) -> Non
 
 def test_template_override_in_theme_is_used(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", VALID)
-    source = (Path(__file__).parents[1] / "generator" / "site" / "templates" / "failure-mode.md.j2").read_text()
-    (project / "theme" / "failure-mode.md.j2").write_text(source.replace("## Symptoms", "## What you see"))
+    source = (
+        Path(__file__).parents[1] / "generator" / "site" / "templates" / "failure-mode.md.j2"
+    ).read_text()
+    (project / "theme" / "failure-mode.md.j2").write_text(
+        source.replace("## Symptoms", "## What you see")
+    )
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / "failure-modes" / "stale-cache-storm" / "index.html").read_text()
@@ -42,23 +49,36 @@ def test_template_override_in_theme_is_used(tmp_path: Path) -> None:
 
 def test_edit_links_point_at_sources(built_example: Path) -> None:
     card = (built_example / "decisions" / "queue-or-direct-call" / "index.html").read_text()
-    assert 'href="https://github.com/tradeoff-cards/tradeoff-cards/edit/main/cards/decisions/queue-or-direct-call.yaml"' in card
+    assert (
+        'href="https://github.com/tradeoff-cards/tradeoff-cards/edit/main/cards/decisions/queue-or-direct-call.yaml"'
+        in card
+    )
     guide = (built_example / "contribute" / "index.html").read_text()
     assert "edit/main/docs/contribute/index.md" in guide
     listing = (built_example / "browse" / "reversibility" / "index.html").read_text()
     assert "/edit/main/" not in listing  # generated listings have no source to edit
 
 
-def test_export_builds_the_same_pages_without_the_plugin(tmp_path: Path, run_cli, built_example: Path) -> None:
+def test_export_builds_the_same_pages_without_the_plugin(
+    tmp_path: Path, run_cli: RunCli, built_example: Path
+) -> None:
     project = make_project(tmp_path / "project", VALID)
     out, config = tmp_path / "exported", tmp_path / "plain.yml"
-    code, stdout, stderr = run_cli(
-        "export", str(out), "--config", str(project / "mkdocs.yml"), "--mkdocs-config-out", str(config)
+    code, _stdout, stderr = run_cli(
+        "export",
+        str(out),
+        "--config",
+        str(project / "mkdocs.yml"),
+        "--mkdocs-config-out",
+        str(config),
     )
     assert code == 0, stderr
     assert (out / "decisions" / "cache-or-recompute.md").is_file()
     assert (out / "contribute" / "index.md").is_file()  # hand-written pages too
-    assert "tradeoff-cards" not in config.read_text().split("plugins:")[1].split("markdown_extensions")[0]
+    assert (
+        "tradeoff-cards"
+        not in config.read_text().split("plugins:")[1].split("markdown_extensions")[0]
+    )
     site = tmp_path / "plain-site"
     import os
     import subprocess
@@ -66,10 +86,14 @@ def test_export_builds_the_same_pages_without_the_plugin(tmp_path: Path, run_cli
 
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"},
     )
     assert result.returncode == 0, result.stderr
-    plugin_pages = sorted(p.relative_to(built_example).as_posix() for p in built_example.rglob("*.html"))
+    plugin_pages = sorted(
+        p.relative_to(built_example).as_posix() for p in built_example.rglob("*.html")
+    )
     plain_pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert plugin_pages == plain_pages
     # export refuses to write into a non-empty folder

@@ -23,7 +23,11 @@ class Preview:
 
     def build(self) -> set[str]:
         """Rebuild; returns the pages whose HTML file was written."""
-        before = {p: p.stat().st_mtime_ns for p in self.site.rglob("*.html")} if self.site.exists() else {}
+        before = (
+            {p: p.stat().st_mtime_ns for p in self.site.rglob("*.html")}
+            if self.site.exists()
+            else {}
+        )
         config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
         if not self.started:
             config.plugins.on_startup(command="serve", dirty=True)
@@ -70,7 +74,9 @@ def _edit(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def test_editing_a_card_rebuilds_it_and_the_pages_that_show_it(preview: Preview, tmp_path: Path) -> None:
+def test_editing_a_card_rebuilds_it_and_the_pages_that_show_it(
+    preview: Preview, tmp_path: Path
+) -> None:
     card = preview.project / "cards" / "decisions" / "queue-or-direct-call.yaml"
     _edit(card, "Absorbs spikes.", "Absorbs spikes of ten times the median.")
     written = preview.build()
@@ -86,9 +92,14 @@ def test_editing_a_card_rebuilds_it_and_the_pages_that_show_it(preview: Preview,
 
 def test_a_relation_note_reaches_the_other_card(preview: Preview, tmp_path: Path) -> None:
     card = preview.project / "cards" / "decisions" / "cache-or-recompute.yaml"
-    _edit(card, "Queues defer work; caches avoid repeating it.", "Queues defer work; caches skip it.")
+    _edit(
+        card, "Queues defer work; caches avoid repeating it.", "Queues defer work; caches skip it."
+    )
     written = preview.build()
-    assert {"decisions/cache-or-recompute/index.html", "decisions/queue-or-direct-call/index.html"} <= written
+    assert {
+        "decisions/cache-or-recompute/index.html",
+        "decisions/queue-or-direct-call/index.html",
+    } <= written
     _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
 
 
@@ -101,7 +112,11 @@ def test_a_title_change_rebuilds_every_page(preview: Preview, tmp_path: Path) ->
 
 
 def test_a_handwritten_page_change_rebuilds_every_page(preview: Preview, tmp_path: Path) -> None:
-    _edit(preview.project / "docs" / "contribute" / "index.md", "# Contributor guide", "# How to contribute")
+    _edit(
+        preview.project / "docs" / "contribute" / "index.md",
+        "# Contributor guide",
+        "# How to contribute",
+    )
     written = preview.build()
     assert "decisions/queue-or-direct-call/index.html" in written
     _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
@@ -124,4 +139,6 @@ def test_an_invalid_edit_keeps_the_last_good_site(preview: Preview) -> None:
 
     with pytest.raises(Abort):
         preview.build()
-    assert (preview.site / "decisions" / "queue-or-direct-call" / "index.html").read_text() == before
+    assert (
+        preview.site / "decisions" / "queue-or-direct-call" / "index.html"
+    ).read_text() == before

@@ -11,7 +11,7 @@ import pytest
 
 from generator.cards import load_catalog
 from generator.site.listings import add_months
-from generator.site.plan import build_plan
+from generator.site.plan import Page, build_plan
 
 from .conftest import TESTS, VALID
 
@@ -19,16 +19,23 @@ GOLDEN = TESTS / "golden"
 TODAY = dt.date(2026, 11, 21)
 
 
+Pages = dict[str, Page]
+
+
 @pytest.fixture(scope="module")
-def pages():
+def pages() -> Pages:
     return build_plan(load_catalog(VALID), today=TODAY).pages
 
 
 @pytest.mark.parametrize(
     "uri",
-    ["decisions/cache-or-recompute.md", "failure-modes/stale-cache-storm.md", "categories/performance/index.md"],
+    [
+        "decisions/cache-or-recompute.md",
+        "failure-modes/stale-cache-storm.md",
+        "categories/performance/index.md",
+    ],
 )
-def test_golden_markdown(pages, uri: str, request) -> None:
+def test_golden_markdown(pages: Pages, uri: str, request: pytest.FixtureRequest) -> None:
     golden = GOLDEN / uri.replace("/", "__")
     if request.config.getoption("--update-golden"):
         golden.parent.mkdir(exist_ok=True)
@@ -38,18 +45,30 @@ def test_golden_markdown(pages, uri: str, request) -> None:
     )
 
 
-def test_every_page_kind_is_generated(pages) -> None:
+def test_every_page_kind_is_generated(pages: Pages) -> None:
     expected = {
-        "index.md", "decisions/cache-or-recompute.md", "decisions/queue-or-direct-call.md",
-        "decisions/old-rpc-guidance.md", "failure-modes/stale-cache-storm.md", "failure-modes/index.md",
-        "categories/performance/index.md", "categories/integration/index.md", "browse/reversibility.md",
-        "browse/who-pays.md", "browse/review-due.md", "browse/tags.md", "contribute/fields.md",
+        "index.md",
+        "decisions/cache-or-recompute.md",
+        "decisions/queue-or-direct-call.md",
+        "decisions/old-rpc-guidance.md",
+        "failure-modes/stale-cache-storm.md",
+        "failure-modes/index.md",
+        "categories/performance/index.md",
+        "categories/integration/index.md",
+        "browse/reversibility.md",
+        "browse/who-pays.md",
+        "browse/review-due.md",
+        "browse/tags.md",
+        "contribute/fields.md",
     }
     assert set(pages) == expected
-    assert pages["decisions/cache-or-recompute.md"].source == VALID / "decisions" / "cache-or-recompute.yaml"
+    assert (
+        pages["decisions/cache-or-recompute.md"].source
+        == VALID / "decisions" / "cache-or-recompute.yaml"
+    )
 
 
-def test_review_due_uses_the_months(pages) -> None:
+def test_review_due_uses_the_months(pages: Pages) -> None:
     due = pages["browse/review-due.md"].markdown
     # old-rpc-guidance: reviewed 2024-01-10, 12 months -> due; cache-or-recompute: 2026-10-02 + 6 -> not due
     assert 'href="../../decisions/old-rpc-guidance/"' in due and "due since 2025-01-10" in due
@@ -57,10 +76,16 @@ def test_review_due_uses_the_months(pages) -> None:
     assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
 
 
-def test_field_reference_lists_every_model_key(pages) -> None:
+def test_field_reference_lists_every_model_key(pages: Pages) -> None:
     reference = pages["contribute/fields.md"].markdown
-    for key in ("framing.really_about", "options[].misuse", "relations.confused_with[].note",
-                "reversibility.undo_cost", "ai_impact.false_confidence", "follow_ups[].answer"):
+    for key in (
+        "framing.really_about",
+        "options[].misuse",
+        "relations.confused_with[].note",
+        "reversibility.undo_cost",
+        "ai_impact.false_confidence",
+        "follow_ups[].answer",
+    ):
         assert f"<code>{key}</code>" in reference
 
 
@@ -75,11 +100,16 @@ def test_card_page_renders_every_field_faithfully(built_example: Path) -> None:
     assert len(re.findall(r'<th scope="col" id="option-[a-z-]+">', html)) == 3
     assert html.count('scope="colgroup"') == 9
     # raw HTML in a text field is shown, never rendered
-    assert "<script>alert(1)</script>" not in html and "Cold starts after a flush <script>alert(1)</script>" in text
+    assert (
+        "<script>alert(1)</script>" not in html
+        and "Cold starts after a flush <script>alert(1)</script>" in text
+    )
     assert "<abbr>" not in html and "Keep the last result with a <abbr>TTL</abbr>." in text
     # a | in a cell and in the title neither breaks the table nor the heading
     assert "Absorbs read spikes | even at peak." in text
-    assert "<title>Cache | recompute | precompute - Trade-off Cards</title>" in html.replace("&amp;", "&")
+    assert "<title>Cache | recompute | precompute - Trade-off Cards</title>" in html.replace(
+        "&amp;", "&"
+    )
     # YAML lookalikes are text
     assert re.search(r"<li>no</li>", html) and re.search(r"<li>1\.10</li>", html)
     # Markdown in text works
@@ -95,7 +125,9 @@ def test_backlinks_and_superseded_by(built_example: Path) -> None:
     queue = _text((built_example / "decisions" / "queue-or-direct-call" / "index.html").read_text())
     assert "Referenced by" in queue and "Queues defer work; caches avoid repeating it." in queue
     old = (built_example / "decisions" / "old-rpc-guidance" / "index.html").read_text()
-    assert "This card has been replaced by" in _text(old) and 'href="../queue-or-direct-call/"' in old
+    assert (
+        "This card has been replaced by" in _text(old) and 'href="../queue-or-direct-call/"' in old
+    )
     assert "Deprecated" in old
 
 
@@ -112,12 +144,17 @@ def test_listing_pages_and_navigation(built_example: Path) -> None:
     category = (built_example / "categories" / "performance" / "index.html").read_text()
     assert 'href="../../decisions/cache-or-recompute/"' in category
     assert "Undo cost: low" in category
-    assert "Undo cost: high" in (built_example / "browse" / "reversibility" / "index.html").read_text()
+    assert (
+        "Undo cost: high" in (built_example / "browse" / "reversibility" / "index.html").read_text()
+    )
     who_pays = (built_example / "browse" / "who-pays" / "index.html").read_text()
-    assert "On-call engineers <span class=\"tc-count\">(1)</span>" in who_pays
+    assert 'On-call engineers <span class="tc-count">(1)</span>' in who_pays
     # navigation.prune: a card page of one category does not embed the other category's cards
     assert "queue-or-direct-call" not in re.sub(
-        r'<div class="md-content".*', "", (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text(), flags=re.S
+        r'<div class="md-content".*',
+        "",
+        (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text(),
+        flags=re.S,
     )
     tags = (built_example / "browse" / "tags" / "index.html").read_text()
     assert "caching" in tags and "../../decisions/cache-or-recompute/" in tags
@@ -143,16 +180,22 @@ def test_who_pays_groups_by_party() -> None:
     assert payer("Security — who signs off") == "Security"
 
 
-def test_large_categories_list_cards_on_their_page_not_in_the_navigation(monkeypatch) -> None:
+def test_large_categories_list_cards_on_their_page_not_in_the_navigation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import generator.site.navigation as render
 
     catalog = load_catalog(VALID)
     assert render.pages_outside_navigation(catalog) == []
     monkeypatch.setattr(render, "NAV_CARDS_UP_TO", 1)  # integration has two cards
     assert render.pages_outside_navigation(catalog) == [
-        "decisions/queue-or-direct-call.md", "decisions/old-rpc-guidance.md",
+        "decisions/queue-or-direct-call.md",
+        "decisions/old-rpc-guidance.md",
     ]
     nav = render.navigation(catalog)
     sections = {next(iter(item)): next(iter(item.values())) for item in nav[1:3]}
     assert sections["Integration"] == ["categories/integration/index.md"]
-    assert sections["Performance"] == ["categories/performance/index.md", {"Cache | recompute | precompute": "decisions/cache-or-recompute.md"}]
+    assert sections["Performance"] == [
+        "categories/performance/index.md",
+        {"Cache | recompute | precompute": "decisions/cache-or-recompute.md"},
+    ]

@@ -15,7 +15,9 @@ def test_ci_workflow_is_valid_and_runs_what_ci_runs() -> None:
     assert "make test" in (REPO / ".ci" / "run").read_text()
     assert "tradeoffs validate cards --format github" in runs["validate"]
     assert "make site" in runs["site"] and "check-links site --external" in runs["site"]
-    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in jobs["deploy"]["steps"])
+    assert any(
+        s.get("uses", "").startswith("actions/deploy-pages") for s in jobs["deploy"]["steps"]
+    )
     # PyYAML reads the bare key `on` as True (YAML 1.1); either way a weekly schedule is set
     triggers = workflow.get("on", workflow.get(True))
     assert triggers["schedule"][0]["cron"]

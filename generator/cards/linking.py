@@ -73,8 +73,12 @@ def references(card_id: str, data: Any) -> Iterator[Reference]:
             target = _text(item.get("failure_mode")) if isinstance(item, dict) else None
             if target is not None:
                 yield Reference(
-                    card_id, "failure_mode", target, ("options", index, "misuse", m_index, "failure_mode"),
-                    _text(item.get("note")), (key or "", name or ""),
+                    card_id,
+                    "failure_mode",
+                    target,
+                    ("options", index, "misuse", m_index, "failure_mode"),
+                    _text(item.get("note")),
+                    (key or "", name or ""),
                 )
     for kind in RELATION_KINDS:
         for r_index, related in _items(data, "relations", kind):
@@ -157,7 +161,11 @@ class Linker:
             return f"card '{ref.target}' is listed twice here"
         seen.add((group + ref.kind, ref.target))
         if ref.target not in self.decisions and ref.target not in self.reader.invalid_ids:
-            kind = " (that is a failure mode, not a decision card)" if ref.target in self.failure_modes else ""
+            kind = (
+                " (that is a failure mode, not a decision card)"
+                if ref.target in self.failure_modes
+                else ""
+            )
             return (
                 f"unknown card '{ref.target}'{kind}{did_you_mean(ref.target, self.decisions)}; "
                 f"expected a file {DECISIONS_DIR}/{ref.target}.yaml"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -17,8 +17,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 
-Data = Union[str, list["Data"], dict[str, "Data"]]
-PathKey = tuple[Union[str, int], ...]
+Data = str | list["Data"] | dict[str, "Data"]
+PathKey = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
 
 _LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
@@ -101,15 +101,17 @@ class Document:
             node = loader.get_single_node()
         finally:
             loader.dispose()
+        if node is None:
+            return
         stack: list[tuple[Node, PathKey]] = [(node, ())]
         while stack:
             current, path = stack.pop()
             self._values[path] = _mark(current)
             if isinstance(current, SequenceNode):
-                stack.extend((item, path + (i,)) for i, item in enumerate(current.value))
+                stack.extend((item, (*path, i)) for i, item in enumerate(current.value))
             elif isinstance(current, MappingNode):
                 for key_node, value_node in current.value:
-                    child = path + (key_node.value,)
+                    child = (*path, key_node.value)
                     self._keys.setdefault(child, _mark(key_node))
                     stack.append((value_node, child))
 
@@ -142,9 +144,7 @@ def read_text(path: Path) -> str:
 def decode(raw: bytes) -> str:
     """Decode file bytes, reporting oversize files, NUL bytes and invalid UTF-8 with positions."""
     if len(raw) > MAX_BYTES:
-        raise LoadError(
-            f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes (1 MiB)"
-        )
+        raise LoadError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes (1 MiB)")
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _byte_position(raw, nul)
@@ -217,7 +217,7 @@ def _reject_tags_and_anchors(text: str) -> None:
     try:
         for event in yaml.parse(text, Loader=yaml.CBaseLoader):
             mark = event.start_mark
-            where = (mark.line + 1, mark.column + 1)
+            where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             if isinstance(event, yaml.AliasEvent):
                 raise LoadError(
                     f"alias '*{event.anchor}' is not allowed; write the value out in full", *where

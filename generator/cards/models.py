@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -38,7 +38,9 @@ def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             raise PydanticCustomError(
-                "date_format", "expected a date written as YYYY-MM-DD, found '{value}'", {"value": value}
+                "date_format",
+                "expected a date written as YYYY-MM-DD, found '{value}'",
+                {"value": value},
             )
         try:
             return dt.date.fromisoformat(value.strip())
@@ -88,7 +90,9 @@ class Change(Model):
     """One entry of a card's change log."""
 
     date: ReviewDate = Field(description="When the change was made (YYYY-MM-DD).")
-    note: Text = Field(description="What changed and why: a corrected fact, a new option, a re-review.")
+    note: Text = Field(
+        description="What changed and why: a corrected fact, a new option, a re-review."
+    )
 
 
 class MisuseLink(Model):
@@ -103,7 +107,7 @@ def _misuse_kind(value: Any) -> str:
 
 
 Misuse = Annotated[
-    Union[Annotated[Text, Tag("text")], Annotated[MisuseLink, Tag("link")]],
+    Annotated[Text, Tag("text")] | Annotated[MisuseLink, Tag("link")],
     Discriminator(_misuse_kind),
 ]
 
@@ -156,7 +160,9 @@ class HowToDecide(Model):
 class Pressures(Model):
     """Reasoning that pushes the decision for the wrong reasons."""
 
-    bad_reasons: TextList = Field(description="Reasoning that feels convincing but does not hold up.")
+    bad_reasons: TextList = Field(
+        description="Reasoning that feels convincing but does not hold up."
+    )
     anti_patterns: TextList = Field(description="Shapes of reasoning to recognise and set aside.")
 
 
@@ -226,7 +232,9 @@ class DecisionCard(Model):
     follow_ups: list[FollowUp] | None = Field(None, description="Common follow-up questions.")
     relations: Relations | None = None
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
-    changes: list[Change] | None = Field(None, description="What changed in this card, newest first.")
+    changes: list[Change] | None = Field(
+        None, description="What changed in this card, newest first."
+    )
 
 
 class FailureMode(Model):
@@ -241,7 +249,9 @@ class FailureMode(Model):
     recovery: TextList = Field(description="The playbook: steps that get you out.")
     prevention: list[Text] | None = Field(None, description="How to avoid it.")
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
-    changes: list[Change] | None = Field(None, description="What changed in this entry, newest first.")
+    changes: list[Change] | None = Field(
+        None, description="What changed in this entry, newest first."
+    )
 
 
 class Category(Model):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from typing import Any, Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,7 +38,9 @@ def _child() -> list[Any]:
     return [func(item) for item in items]
 
 
-def map_halves(func: Callable[[T], R], items: Sequence[T], *, parallel: bool | None = None) -> list[R]:
+def map_halves(
+    func: Callable[[T], R], items: Sequence[T], *, parallel: bool | None = None
+) -> list[R]:
     """[func(item) for item in items], the second half computed in a forked child when worthwhile."""
     if not (can_fork(len(items)) if parallel is None else parallel):
         return [func(item) for item in items]

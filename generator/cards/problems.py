@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from typing import Callable, Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -37,7 +37,11 @@ def format_json(problems: Iterable[Problem], checked: int) -> str:
     """A JSON object with the problems as a list, for tools."""
     problems = list(problems)
     return json.dumps(
-        {"valid": not problems, "files_checked": checked, "problems": [asdict(p) for p in problems]},
+        {
+            "valid": not problems,
+            "files_checked": checked,
+            "problems": [asdict(p) for p in problems],
+        },
         indent=2,
         ensure_ascii=False,
     )

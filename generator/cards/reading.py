@@ -80,7 +80,9 @@ class CollectionReader:
 
     def display(self, path: Path) -> str:
         """The path as a contributor would type it: relative to the display root when inside it."""
-        absolute = os.path.abspath(path)  # no resolve(): it would stat every component of every file
+        absolute = os.path.abspath(
+            path
+        )  # no resolve(): it would stat every component of every file
         relative = os.path.relpath(absolute, self.display_root)
         return absolute if relative.startswith("..") else relative
 
@@ -111,7 +113,7 @@ class CollectionReader:
                 self.cache[path] = (key, result)
         if result is not None and model is DecisionCard:
             self.parsed_decisions.append((path.stem, display, result[1]))
-        return result  # type: ignore[no-any-return]
+        return result
 
     def _parse(self, path: Path, model: type[M], display: str) -> tuple[M, Document] | None:
         outcome = self.preloaded.pop(path, None) or read_document(path)
@@ -141,17 +143,23 @@ class CollectionReader:
             if path.name.startswith("."):
                 continue
             if path.is_dir():
-                self.problem(self.display(path), f"unexpected folder; cards go directly in {folder}/")
+                self.problem(
+                    self.display(path), f"unexpected folder; cards go directly in {folder}/"
+                )
                 continue
             if path.suffix != ".yaml":
                 hint = " (use the .yaml extension)" if path.suffix in (".yml", ".YAML") else ""
-                self.problem(self.display(path), f"unexpected file in {folder}/; expected <id>.yaml{hint}")
+                self.problem(
+                    self.display(path), f"unexpected file in {folder}/; expected <id>.yaml{hint}"
+                )
                 continue
             paths.append(path)
         self.card_files.extend(paths)
         if self.cache is None and can_fork(len(paths)):
             # Parsing is most of a large load: half of the files are parsed in a forked child.
-            self.preloaded.update(zip(paths, map_halves(read_document, paths, parallel=True)))
+            self.preloaded.update(
+                zip(paths, map_halves(read_document, paths, parallel=True), strict=False)
+            )
         for path in paths:
             bad_id = id_problem(path.stem)
             if bad_id:
@@ -182,7 +190,9 @@ class CollectionReader:
             try:
                 category = Category.model_validate(item)
             except ValidationError as exc:
-                shifted = Document(item, None, _sub(doc.value_positions, index), _sub(doc.key_positions, index))
+                shifted = Document(
+                    item, None, _sub(doc.value_positions, index), _sub(doc.key_positions, index)
+                )
                 self.problems.extend(problems_from_validation(exc, shifted, Category, display))
                 continue
             if category.id in seen:
@@ -195,7 +205,8 @@ class CollectionReader:
             seen[category.id] = index
             categories.append(category)
         ordered = sorted(
-            enumerate(categories), key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0])
+            enumerate(categories),
+            key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0]),
         )
         return [c for _, c in ordered]
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import DecisionCard, FailureMode
+from .models import DecisionCard, FailureMode, Model
 
-SCHEMAS = {"decision.schema.json": DecisionCard, "failure-mode.schema.json": FailureMode}
+SCHEMAS: dict[str, type[Model]] = {
+    "decision.schema.json": DecisionCard,
+    "failure-mode.schema.json": FailureMode,
+}
 
 
 def schema_texts() -> dict[str, str]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,12 +40,11 @@ def model_at(root: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
     """Keep the parts of pydantic's loc that name a real key or index (drop union tags)."""
     path: list[str | int] = []
-    node = data
+    node: Any = data
     for index, part in enumerate(loc):
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        key_found = isinstance(node, dict) and isinstance(part, str) and part in node
+        index_found = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if key_found or index_found:
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
@@ -91,14 +91,16 @@ def problems_from_validation(
     errors = error.errors(include_url=False)
     # A misspelt key shows up twice: as unknown, and as the missing key it was meant to be.
     # Report it once, as the unknown key with its suggestion.
-    suggested = set()
+    suggested: set[PathKey] = set()
     for item in errors:
         if item["type"] == "extra_forbidden":
             path = _data_path(doc.data, item["loc"])
             parent_model = model_at(model, path[:-1])
             if parent_model is not None:
-                close = difflib.get_close_matches(str(path[-1]), list(parent_model.model_fields), 1, 0.7)
-                suggested.update(path[:-1] + (c,) for c in close)
+                close = difflib.get_close_matches(
+                    str(path[-1]), list(parent_model.model_fields), 1, 0.7
+                )
+                suggested.update((*path[:-1], c) for c in close)
     for item in errors:
         path = _data_path(doc.data, item["loc"])
         kind = item["type"]
@@ -144,7 +146,9 @@ def problems_from_validation(
             message = f"'{label}' is too long: at most {ctx.get('max_length')} characters"
         elif kind == "string_pattern_mismatch":
             if label == "url":
-                message = f"'{_short(value)}' is not a web address starting with http:// or https://"
+                message = (
+                    f"'{_short(value)}' is not a web address starting with http:// or https://"
+                )
             else:
                 message = (
                     f"'{_short(value)}' is not a valid {label}: use lowercase ASCII letters, digits "
@@ -154,7 +158,9 @@ def problems_from_validation(
             allowed = str(ctx.get("expected", "")).replace("'", "")
             options = [o.strip() for o in allowed.replace(" or ", ",").split(",") if o.strip()]
             hint = did_you_mean(str(value), options)
-            message = f"'{_short(value)}' is not a valid {label}{hint}; use one of: {', '.join(options)}"
+            message = (
+                f"'{_short(value)}' is not a valid {label}{hint}; use one of: {', '.join(options)}"
+            )
         elif kind == "greater_than_equal":
             message = f"'{label}' must be at least {ctx.get('ge')}, found {value}"
         elif kind == "blank_text":

@@ -27,11 +27,12 @@ import unicodedata
 import urllib.error
 import urllib.request
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 __all__ = [
@@ -352,7 +353,7 @@ def _resolve(
             if norm == base[:-1]:
                 norm = "/"
             elif norm.startswith(base):
-                norm = norm[len(base) - 1:]
+                norm = norm[len(base) - 1 :]
             else:
                 return _INTERNAL, "", frag, f"points outside the base path {base}"
         norm = norm.lstrip("/")
@@ -445,7 +446,7 @@ def _scan_site(root: Path, pages: list[str], index: _SiteIndex, jobs: int) -> li
     # a process that runs other threads (a live-reload server) can deadlock: then "spawn".
     method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
     size = max(1, -(-len(pages) // (jobs * 4)))
-    chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
+    chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
@@ -720,8 +721,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class LinkCache:
@@ -981,8 +982,12 @@ def check_external(
             status = entry.get("status")
             final = entry.get("final_url")
             results[url] = ExternalResult(
-                url, True, "", status if isinstance(status, int) else None,
-                final if isinstance(final, str) else None, cached=True,
+                url,
+                True,
+                "",
+                status if isinstance(status, int) else None,
+                final if isinstance(final, str) else None,
+                cached=True,
             )
         else:
             pending.append(url)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
@@ -35,7 +35,7 @@ def _new(args: argparse.Namespace) -> int:
         path = new_entry(args.kind, args.id, Path(args.cards), args.category)
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
-    print(f"wrote {path}: fill in every \"\", then run `tradeoffs validate {args.cards}`")
+    print(f'wrote {path}: fill in every "", then run `tradeoffs validate {args.cards}`')
     return 0
 
 
@@ -84,10 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check every card and report all problems")
-    validate.add_argument("cards_dir", nargs="?", default="cards", metavar="CARDS_DIR",
-                          help="the card folder (default: cards)")
-    validate.add_argument("--format", choices=sorted(FORMATS), default="text",
-                          help="text (default), json, or github (workflow annotations)")
+    validate.add_argument(
+        "cards_dir",
+        nargs="?",
+        default="cards",
+        metavar="CARDS_DIR",
+        help="the card folder (default: cards)",
+    )
+    validate.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="text",
+        help="text (default), json, or github (workflow annotations)",
+    )
     validate.set_defaults(handler=_validate)
 
     new = commands.add_parser("new", help="write a commented scaffold for a new card")

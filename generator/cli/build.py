@@ -58,8 +58,17 @@ def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> Non
         _step("building with mkdocs --strict")
         _run(
             # No --quiet: it hides warnings from the counter --strict relies on.
-            [sys.executable, "-m", "mkdocs", "build", "--strict",
-             "--config-file", str(config_path), "--site-dir", str(staging)],
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--config-file",
+                str(config_path),
+                "--site-dir",
+                str(staging),
+            ],
             "mkdocs build --strict",
             show=False,
         )
@@ -70,8 +79,15 @@ def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> Non
             # The 404 page links root-relative under site_url's path; check them against it.
             base_path = urlsplit(project.site_url or "/").path or "/"
             _run(
-                [sys.executable, "-m", "generator", "check-links", str(staging),
-                 "--base-path", base_path],
+                [
+                    sys.executable,
+                    "-m",
+                    "generator",
+                    "check-links",
+                    str(staging),
+                    "--base-path",
+                    base_path,
+                ],
                 "link check",
             )
         _replace(staging, out)

@@ -29,39 +29,87 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("site_dir", metavar="SITE_DIR", help="the built site, e.g. site")
     parser.add_argument(
-        "--base-path", default="/", metavar="PATH",
+        "--base-path",
+        default="/",
+        metavar="PATH",
         help="the path the site is served under, e.g. /project/ (default: /); "
         "root-relative links must start with it",
     )
-    parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="text (default) or json")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="processes for parsing pages (default: one per CPU)")
+    parser.add_argument(
+        "--format", choices=["text", "json"], default="text", help="text (default) or json"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes for parsing pages (default: one per CPU)",
+    )
 
     ext = parser.add_argument_group("external links (only with --external)")
-    ext.add_argument("--external", action="store_true",
-                     help="also check http(s) links, each distinct URL once")
-    ext.add_argument("--concurrency", type=int, default=8, metavar="N",
-                     help="requests in flight at once (default: 8)")
-    ext.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                     help="per-request timeout (default: 10)")
-    ext.add_argument("--retries", type=int, default=2, metavar="N",
-                     help="retries, with exponential backoff, after a connection error, "
-                     "a 5xx or a 429 (default: 2)")
-    ext.add_argument("--per-host-rate", type=float, default=2.0, metavar="N",
-                     help="at most N requests per second to one host (default: 2)")
-    ext.add_argument("--max-retry-after", type=float, default=60.0, metavar="SECONDS",
-                     help="longest Retry-After to honour; a longer one reports the link as "
-                     "rate limited (default: 60)")
-    ext.add_argument("--cache", default=None, metavar="FILE",
-                     help="cache of good URLs (default: .cache/tradeoffs/external-links.json)")
-    ext.add_argument("--cache-days", type=float, default=7.0, metavar="DAYS",
-                     help="recheck cached good URLs after this many days (default: 7)")
+    ext.add_argument(
+        "--external", action="store_true", help="also check http(s) links, each distinct URL once"
+    )
+    ext.add_argument(
+        "--concurrency",
+        type=int,
+        default=8,
+        metavar="N",
+        help="requests in flight at once (default: 8)",
+    )
+    ext.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="per-request timeout (default: 10)",
+    )
+    ext.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="retries, with exponential backoff, after a connection error, "
+        "a 5xx or a 429 (default: 2)",
+    )
+    ext.add_argument(
+        "--per-host-rate",
+        type=float,
+        default=2.0,
+        metavar="N",
+        help="at most N requests per second to one host (default: 2)",
+    )
+    ext.add_argument(
+        "--max-retry-after",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="longest Retry-After to honour; a longer one reports the link as "
+        "rate limited (default: 60)",
+    )
+    ext.add_argument(
+        "--cache",
+        default=None,
+        metavar="FILE",
+        help="cache of good URLs (default: .cache/tradeoffs/external-links.json)",
+    )
+    ext.add_argument(
+        "--cache-days",
+        type=float,
+        default=7.0,
+        metavar="DAYS",
+        help="recheck cached good URLs after this many days (default: 7)",
+    )
     ext.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    ext.add_argument("--ignore", action="append", default=[], metavar="PATTERN",
-                     help="skip URLs matching this regular expression (re.search on the full "
-                     "URL; repeatable); [tool.tradeoffs.check-links] ignore = [...] in "
-                     "./pyproject.toml adds more")
+    ext.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip URLs matching this regular expression (re.search on the full "
+        "URL; repeatable); [tool.tradeoffs.check-links] ignore = [...] in "
+        "./pyproject.toml adds more",
+    )
     parser.set_defaults(handler=_check_links)
 
 
@@ -116,7 +164,9 @@ def _check_links(args: argparse.Namespace) -> int:
             retries=args.retries,
             per_host_rate=args.per_host_rate,
             max_retry_after=args.max_retry_after,
-            cache_path=None if args.no_cache else (Path(args.cache) if args.cache else DEFAULT_CACHE),
+            cache_path=None
+            if args.no_cache
+            else (Path(args.cache) if args.cache else DEFAULT_CACHE),
             cache_days=args.cache_days,
             ignore=ignore,
         )

@@ -29,7 +29,11 @@ def category_ids(cards_dir: Path) -> list[str]:
         doc = load_file(cards_dir / CATEGORIES_FILE, top=list)
     except (OSError, LoadError):
         return []
-    return [item["id"] for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str)]
+    return [
+        str(item["id"])
+        for item in doc.data
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    ]
 
 
 def new_entry(kind: str, card_id: str, cards_dir: Path, category: str | None = None) -> Path:
@@ -47,12 +51,16 @@ def new_entry(kind: str, card_id: str, cards_dir: Path, category: str | None = N
         existing = cards_dir / other / f"{card_id}.yaml"
         if existing.exists():
             raise ScaffoldError(f"{existing} already exists; ids are unique across the collection")
-    text = environment().get_template(f"new-{kind}.yaml.j2").render(
-        id=card_id,
-        title=title_from_id(card_id),
-        category=category,
-        categories=known,
-        today=dt.date.today().isoformat(),
+    text = (
+        environment()
+        .get_template(f"new-{kind}.yaml.j2")
+        .render(
+            id=card_id,
+            title=title_from_id(card_id),
+            category=category,
+            categories=known,
+            today=dt.date.today().isoformat(),
+        )
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite

@@ -29,7 +29,9 @@ def export_docs(config_path: Path, out: Path, config_out: Path | None = None) ->
     for path, page in plan.pages.items():
         target = out / path
         if target.exists():
-            raise FileExistsError(f"{project.docs_dir / path} would be replaced by a generated page")
+            raise FileExistsError(
+                f"{project.docs_dir / path} would be replaced by a generated page"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
     if config_out is not None:
@@ -41,6 +43,9 @@ def export_docs(config_path: Path, out: Path, config_out: Path | None = None) ->
             if plan.not_in_nav:  # listed on their category page, as the plugin does
                 plain["not_in_nav"] = "\n".join(f"/{path}" for path in plan.not_in_nav) + "\n"
         if project.theme.get("custom_dir"):
-            plain["theme"] = {**project.theme, "custom_dir": str(project.dir / project.theme["custom_dir"])}
+            plain["theme"] = {
+                **project.theme,
+                "custom_dir": str(project.dir / project.theme["custom_dir"]),
+            }
         config_out.write_text(dump_config(plain), encoding="utf-8")
     return len(plan.pages) + len(handwritten)

@@ -15,7 +15,9 @@ class _ConfigLoader(yaml.SafeLoader):
 
 
 def _keep_tagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Tagged:
-    return Tagged(node.tag, loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else "")
+    return Tagged(
+        node.tag, loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else ""
+    )
 
 
 class Tagged(str):
@@ -36,7 +38,8 @@ class _ConfigDumper(yaml.SafeDumper):
 
 
 _ConfigDumper.add_representer(
-    Tagged, lambda dumper, data: dumper.represent_scalar(data.tag, str(data))  # type: ignore[attr-defined]
+    Tagged,
+    lambda dumper, data: dumper.represent_scalar(data.tag, str(data)),  # type: ignore[attr-defined]
 )
 
 
@@ -65,7 +68,8 @@ def without_plugin(plugins: Any) -> Any:
     if isinstance(plugins, dict):
         return {k: v for k, v in plugins.items() if k != PLUGIN_NAME}
     return [
-        p for p in plugins or []
+        p
+        for p in plugins or []
         if p != PLUGIN_NAME and not (isinstance(p, dict) and PLUGIN_NAME in p)
     ]
 
@@ -97,4 +101,8 @@ class Project:
         """Source paths of the Markdown pages under docs_dir."""
         if not self.docs_dir.is_dir():
             return []
-        return sorted(p.relative_to(self.docs_dir).as_posix() for p in self.docs_dir.rglob("*.md") if p.is_file())
+        return sorted(
+            p.relative_to(self.docs_dir).as_posix()
+            for p in self.docs_dir.rglob("*.md")
+            if p.is_file()
+        )

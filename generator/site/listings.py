@@ -57,7 +57,9 @@ def due_for_review(catalog: Catalog, today: dt.date) -> list[Entry[DecisionCard]
 
 def recently_reviewed(catalog: Catalog, count: int = 8) -> list[Entry[DecisionCard]]:
     """The most recently reviewed cards."""
-    ordered = sorted(catalog.decisions.values(), key=lambda e: (e.model.reviewed, e.id), reverse=True)
+    ordered = sorted(
+        catalog.decisions.values(), key=lambda e: (e.model.reviewed, e.id), reverse=True
+    )
     return ordered[:count]
 
 

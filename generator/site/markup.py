@@ -46,6 +46,7 @@ def _parser() -> MarkdownIt:
 
 _MD = _parser()
 
+
 def _identity(url: str) -> str:
     return url
 
@@ -76,7 +77,9 @@ def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
     return Markup(_render_inline(text, rewrite))
 
 
-def paragraphs(text: str, rewrite: LinkRewriter = _identity, css_class: str | None = None) -> Markup:
+def paragraphs(
+    text: str, rewrite: LinkRewriter = _identity, css_class: str | None = None
+) -> Markup:
     """Each paragraph of `text` as a <p> element."""
     attr = f' class="{css_class}"' if css_class else ""
     parts = [p for p in _PARAGRAPHS.split(text.strip()) if p.strip()]

@@ -7,7 +7,7 @@ links are computed from those paths to final URLs, with or without directory URL
 from __future__ import annotations
 
 import posixpath
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 HOME = "index.md"

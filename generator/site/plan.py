@@ -92,7 +92,8 @@ class SitePlan:
         if previous is None or previous.fingerprint != self.fingerprint:
             return None
         return {
-            path for path, page in self.pages.items()
+            path
+            for path, page in self.pages.items()
             if path not in previous.pages or previous.pages[path].markdown != page.markdown
         }
 
@@ -109,7 +110,9 @@ def _changed_ids(old: Catalog, new: Catalog) -> set[str]:
     return changed
 
 
-def _fingerprint(catalog: Catalog, settings: SiteSettings, today: dt.date, outside: list[str]) -> str:
+def _fingerprint(
+    catalog: Catalog, settings: SiteSettings, today: dt.date, outside: list[str]
+) -> str:
     shown_everywhere = {
         "navigation": navigation(catalog),
         "not_in_nav": outside,
@@ -124,7 +127,9 @@ def _fingerprint(catalog: Catalog, settings: SiteSettings, today: dt.date, outsi
 class _Planner:
     """Renders each page of a plan, or takes it unchanged from the previous plan."""
 
-    def __init__(self, catalog: Catalog, renderer: Renderer, previous: SitePlan | None, fingerprint: str):
+    def __init__(
+        self, catalog: Catalog, renderer: Renderer, previous: SitePlan | None, fingerprint: str
+    ):
         self.catalog = catalog
         self.renderer = renderer
         self.pages: dict[str, Page] = {}
@@ -141,16 +146,28 @@ class _Planner:
                 self.touched |= catalog.names.get(entry_id, frozenset())
 
     def add(
-        self, path: str, kind: str, entry_id: str | None, title: str, source: Path | None,
-        render: Callable[[], Rendered], searchable: tuple[str, ...] | None = None,
+        self,
+        path: str,
+        kind: str,
+        entry_id: str | None,
+        title: str,
+        source: Path | None,
+        render: Callable[[], Rendered],
+        searchable: tuple[str, ...] | None = None,
     ) -> None:
         old = self.reusable.get(path)
         if old is not None and not (old.depends_on & self.changed) and entry_id not in self.touched:
             self.pages[path] = old
             return
         rendered = render()
-        search = tuple(page_entries(rendered.markdown, title, searchable)) if searchable is not None else ()
-        self.pages[path] = Page(path, kind, entry_id, title, source, rendered.depends_on, rendered.markdown, search)
+        search = (
+            tuple(page_entries(rendered.markdown, title, searchable))
+            if searchable is not None
+            else ()
+        )
+        self.pages[path] = Page(
+            path, kind, entry_id, title, source, rendered.depends_on, rendered.markdown, search
+        )
         self.rendered.add(path)
 
 
@@ -168,40 +185,95 @@ def build_plan(
     outside = pages_outside_navigation(catalog)
     fingerprint = _fingerprint(catalog, settings, today, outside)
     renderer = Renderer(
-        catalog, today=today, template_dir=settings.template_dir, directory_urls=settings.directory_urls
+        catalog,
+        today=today,
+        template_dir=settings.template_dir,
+        directory_urls=settings.directory_urls,
     )
     planner = _Planner(catalog, renderer, previous, fingerprint)
     for card_id, entry in catalog.decisions.items():
         planner.add(
-            decision_uri(card_id), "decision", card_id, entry.model.title, entry.path,
-            partial(renderer.decision, entry), tuple(entry.model.tags or ()),
+            decision_uri(card_id),
+            "decision",
+            card_id,
+            entry.model.title,
+            entry.path,
+            partial(renderer.decision, entry),
+            tuple(entry.model.tags or ()),
         )
     for mode_id, mode in catalog.failure_modes.items():
         planner.add(
-            failure_mode_uri(mode_id), "failure-mode", mode_id, mode.model.title, mode.path,
-            partial(renderer.failure_mode, mode), tuple(mode.model.tags or ()),
+            failure_mode_uri(mode_id),
+            "failure-mode",
+            mode_id,
+            mode.model.title,
+            mode.path,
+            partial(renderer.failure_mode, mode),
+            tuple(mode.model.tags or ()),
         )
     for category in catalog.categories:
         planner.add(
-            category_uri(category.id), "category", category.id, category.title, None,
+            category_uri(category.id),
+            "category",
+            category.id,
+            category.title,
+            None,
             partial(renderer.category, category),
         )
     listings: list[tuple[str, str, str, str, Callable[[Catalog], dict[str, Any]] | None]] = [
-        (HOME, "home", "home.md.j2", settings.site_name,
-         lambda c: {"recent": recently_reviewed(c), "changes": recent_changes(c)}),
-        (FAILURE_MODES_INDEX, "listing", "failure-modes.md.j2", "Failure modes",
-         lambda c: {"modes": sorted(c.failure_modes.values(), key=lambda e: e.model.title.casefold())}),
-        (BY_REVERSIBILITY, "listing", "reversibility.md.j2", "Browse by reversibility",
-         lambda c: {"by_undo": by_undo_cost(c)}),
-        (BY_WHO_PAYS, "listing", "who-pays.md.j2", "Browse by who pays", lambda c: {"bearers": who_pays(c)}),
-        (REVIEW_DUE, "listing", "review-due.md.j2", "Review due", lambda c: {"due": due_for_review(c, today)}),
+        (
+            HOME,
+            "home",
+            "home.md.j2",
+            settings.site_name,
+            lambda c: {"recent": recently_reviewed(c), "changes": recent_changes(c)},
+        ),
+        (
+            FAILURE_MODES_INDEX,
+            "listing",
+            "failure-modes.md.j2",
+            "Failure modes",
+            lambda c: {
+                "modes": sorted(c.failure_modes.values(), key=lambda e: e.model.title.casefold())
+            },
+        ),
+        (
+            BY_REVERSIBILITY,
+            "listing",
+            "reversibility.md.j2",
+            "Browse by reversibility",
+            lambda c: {"by_undo": by_undo_cost(c)},
+        ),
+        (
+            BY_WHO_PAYS,
+            "listing",
+            "who-pays.md.j2",
+            "Browse by who pays",
+            lambda c: {"bearers": who_pays(c)},
+        ),
+        (
+            REVIEW_DUE,
+            "listing",
+            "review-due.md.j2",
+            "Review due",
+            lambda c: {"due": due_for_review(c, today)},
+        ),
         (TAGS, "listing", "tags.md.j2", "Tags", lambda c: {"tags": tag_index(c)}),
-        (FIELD_REFERENCE, "listing", "fields.md.j2", "Field reference",
-         lambda c: {"references": field_reference()}),
+        (
+            FIELD_REFERENCE,
+            "listing",
+            "fields.md.j2",
+            "Field reference",
+            lambda c: {"references": field_reference()},
+        ),
     ]
     for path, kind, template, title, data in listings:
         planner.add(
-            path, kind, None, title, None,
+            path,
+            kind,
+            None,
+            title,
+            None,
             partial(renderer.listing, template, path, title, data),
         )
     pages = dict(sorted(planner.pages.items()))

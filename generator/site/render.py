@@ -59,7 +59,11 @@ class _WatchedLinks(_Watched[list[V]]):
     """Backlinks or "reached from" lists: reading one records the entries it comes from."""
 
     def __init__(
-        self, data: Mapping[str, list[V]], seen: set[str], everything: str, origin: Callable[[V], str]
+        self,
+        data: Mapping[str, list[V]],
+        seen: set[str],
+        everything: str,
+        origin: Callable[[V], str],
     ) -> None:
         super().__init__(data, seen, everything)
         self._origin = origin
@@ -181,12 +185,20 @@ class Renderer:
         """A category's index page: its cards as a grid."""
 
         def context(catalog: Catalog) -> dict[str, Any]:
-            return {"title": category.title, "category": category, "cards": catalog.cards_in(category.id)}
+            return {
+                "title": category.title,
+                "category": category,
+                "cards": catalog.cards_in(category.id),
+            }
 
         return self.render("category.md.j2", category_uri(category.id), context)
 
     def listing(
-        self, template: str, uri: str, title: str, data: Callable[[Catalog], dict[str, Any]] | None = None
+        self,
+        template: str,
+        uri: str,
+        title: str,
+        data: Callable[[Catalog], dict[str, Any]] | None = None,
     ) -> Rendered:
         """A generated page that lists cards; `data` computes its lists from the watched catalog."""
 

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SECTION = re.compile(r"^## (?P<title>.+?)(?: \{ #(?P<anchor>[A-Za-z0-9_-]+) \})?[ \t]*$", re.M)
+_SUBHEADING = re.compile(r"^#{3,6} (.+?)(?: \{ #[A-Za-z0-9_-]+ \})?[ \t]*$", re.M)
 _NOT_TEXT = re.compile(r"<(pre|svg|script|style|figure|template)\b.*?</\1>", re.S | re.I)
 _BLOCK_END = re.compile(r"</(?:p|li|dd|dt|td|th|h[1-6]|summary|figcaption)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _OPTION_HEAD = re.compile(r'<th\b[^>]*\bid="option-(?P<key>[^"]+)"[^>]*>(?P<head>.*?)</th>', re.S)
 _OPTION_NAME = re.compile(r'class="tc-option-name"[^>]*>(.*?)</span>', re.S)
-_OPTION_CELL = re.compile(r'<td\b[^>]*\bdata-option-key="(?P<key>[^"]+)"[^>]*>(?P<cell>.*?)</td>', re.S)
+_OPTION_CELL = re.compile(
+    r'<td\b[^>]*\bdata-option-key="(?P<key>[^"]+)"[^>]*>(?P<cell>.*?)</td>', re.S
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def plain(fragment: str) -> str:
 
 def _text(fragment: str) -> str:
     """Searchable text: each block of the fragment as an escaped paragraph."""
-    blocks = (plain(b) for b in _BLOCK_END.split(_NOT_TEXT.sub(" ", fragment)))
+    fragment = _SUBHEADING.sub(r"<h3>\1</h3>", _NOT_TEXT.sub(" ", fragment))
+    blocks = (plain(b) for b in _BLOCK_END.split(fragment))
     return "".join(f"<p>{html.escape(b, quote=False)}</p>" for b in blocks if b)
 
 
@@ -69,8 +73,12 @@ def page_entries(markdown: str, title: str, tags: tuple[str, ...] = ()) -> list[
             continue
         options = _options(fragment) if "data-option-key=" in fragment else []
         if options:
-            entries += [SearchEntry(f"option-{key}", html.escape(name, quote=False), text, tags)
-                        for key, name, text in options]
+            entries += [
+                SearchEntry(f"option-{key}", html.escape(name, quote=False), text, tags)
+                for key, name, text in options
+            ]
             continue
-        entries.append(SearchEntry(anchor, html.escape(plain(heading), quote=False), _text(fragment), tags))
+        entries.append(
+            SearchEntry(anchor, html.escape(plain(heading), quote=False), _text(fragment), tags)
+        )
     return entries

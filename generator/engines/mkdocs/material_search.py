@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...site.paths import page_url
+from ...site.plan import SitePlan
+
 SEARCH_PLUGIN_NAMES = ("material/search", "search")
 
 
@@ -33,7 +36,9 @@ def _plugin(config: Any) -> Any:
     return None
 
 
-def add_entries(config: Any, entries: list[dict[str, Any]], rebuilt: set[str], fed: set[str]) -> None:
+def add_entries(
+    config: Any, entries: list[dict[str, Any]], rebuilt: set[str], fed: set[str]
+) -> None:
     """Add `entries` (for the pages whose URLs are in `fed`) to the index about to be written.
 
     In a dirty build the theme indexed only the pages it rebuilt (`rebuilt`); the previous index
@@ -46,10 +51,32 @@ def add_entries(config: Any, entries: list[dict[str, Any]], rebuilt: set[str], f
     previous = getattr(plugin, "search_index_prev", None) if plugin is not None else None
     if previous is not None:
         kept = [
-            e for e in previous.entries
+            e
+            for e in previous.entries
             if (page := e["location"].split("#")[0]) not in rebuilt and page not in fed
         ]
         index.entries[:0] = kept
         # The theme's own merge assumes one rebuilt page; the merge above replaces it.
         plugin.search_index_prev = None
     index.entries.extend(entries)
+
+
+def plan_entries(plan: SitePlan, directory_urls: bool) -> tuple[list[dict[str, Any]], set[str]]:
+    """Index entries for every page the plan has entries for, and those pages' URLs."""
+    entries: list[dict[str, Any]] = []
+    fed: set[str] = set()
+    for path, page in plan.pages.items():
+        if not page.search:
+            continue
+        url = page_url(path, directory_urls)
+        fed.add(url)
+        for entry in page.search:
+            item: dict[str, Any] = {
+                "location": f"{url}#{entry.anchor}" if entry.anchor else url,
+                "title": entry.title,
+                "text": entry.text,
+            }
+            if entry.tags:
+                item["tags"] = list(entry.tags)
+            entries.append(item)
+    return entries, fed

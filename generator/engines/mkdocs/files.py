@@ -1,0 +1,66 @@
+"""The plan's pages as MkDocs files, and what a dirty build may leave as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ...site.plan import SitePlan
+from .raw_html import split_html_blocks
+
+
+def add_plan_pages(
+    files: Files, config: MkDocsConfig, plan: SitePlan, changed: set[str] | None, project_dir: Path
+) -> dict[str, list[str]]:
+    """Add a generated file per page of the plan; returns each page's HTML blocks, which are
+    kept from Python-Markdown and put back after conversion."""
+    docs = relative(Path(config.docs_dir), project_dir)
+    for file in files:
+        if file.is_documentation_page():
+            file.edit_uri = f"{docs}/{file.src_uri}" if docs else file.src_uri
+            if changed is None:
+                file.is_modified = _always  # type: ignore[method-assign]
+    blocks: dict[str, list[str]] = {}
+    for path, page in plan.pages.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(
+                f"tradeoff-cards: {docs}/{path} would be replaced by a generated page; rename or remove it"
+            )
+        markdown, blocks[path] = split_html_blocks(page.markdown)
+        outside = path in plan.not_in_nav
+        inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.UNDEFINED
+        file = File.generated(config, path, content=markdown, inclusion=inclusion)
+        # Read only by dirty builds (`mkdocs serve --dirty`): unchanged pages are left as built.
+        file.is_modified = _always if changed is None or path in changed else _never  # type: ignore[method-assign]
+        file.edit_uri = relative(page.source, project_dir) if page.source else None
+        files.append(file)
+    return blocks
+
+
+def site_inputs(config: MkDocsConfig, template_dir: str | None) -> list[tuple[str, int]]:
+    """Modification times of what besides the cards shows on pages: the config, the theme's
+    overrides and the hand-written pages. When one changes, every page is rebuilt."""
+    watched = [Path(config.config_file_path or "mkdocs.yml")]
+    for folder in (template_dir, config.theme.custom_dir, config.docs_dir):
+        if folder and Path(folder).is_dir():
+            watched.extend(p for p in Path(folder).rglob("*") if p.is_file())
+    return sorted((str(p), p.stat().st_mtime_ns) for p in watched)
+
+
+def relative(path: Path, base_dir: Path) -> str:
+    """`path` relative to `base_dir` when inside it, else as given."""
+    try:
+        return path.resolve().relative_to(base_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _always() -> bool:
+    return True
+
+
+def _never() -> bool:
+    return False

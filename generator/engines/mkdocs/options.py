@@ -1,0 +1,23 @@
+"""The options of the `tradeoff-cards` plugin in mkdocs.yml."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class TradeoffCardsConfig(base.Config):
+    """Options of the `tradeoff-cards` plugin in mkdocs.yml."""
+
+    cards_dir = c.Type(str, default="cards")
+    """The card folder, relative to mkdocs.yml."""
+
+    templates_dir = c.Optional(c.Type(str))
+    """Folder searched for `*.md.j2` overrides before the built-in templates, relative to
+    mkdocs.yml. Defaults to the theme's `custom_dir`."""
+
+    generate_nav = c.Type(bool, default=True)
+    """Build the navigation (a section per category) unless mkdocs.yml sets `nav` itself."""
+
+    compact_html = c.Type(bool, default=True)
+    """Remove the theme's indentation from every page: a quarter of a card page's bytes."""
