@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import inspect
 import json
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
 from generator.engines.mkdocs import material_search
+
+from .conftest import REPO, VALID
 
 
 def test_material_search_keeps_the_attributes_the_adapter_uses() -> None:
@@ -55,3 +59,40 @@ def test_a_dirty_build_keeps_the_entries_of_pages_it_did_not_rebuild() -> None:
         ("about/", "About", "new"),
         ("decisions/x/#decision", "New", ""),
     ]
+
+
+@pytest.mark.parametrize("cards", [VALID, REPO / "cards"], ids=["examples", "real"])
+def test_prerendered_pages_match_python_markdown(cards: Path) -> None:
+    import markdown
+
+    from generator.cards import load_catalog
+    from generator.engines.mkdocs import prerendered
+    from generator.engines.mkdocs.raw_html import fill_html_blocks, split_html_blocks
+    from generator.site.plan import build_plan
+
+    for path, page in build_plan(load_catalog(cards)).pages.items():
+        body = (
+            page.markdown.split("\n---\n", 1)[1]
+            if page.markdown.startswith("---\n")
+            else page.markdown
+        )
+        slotted, blocks = split_html_blocks(body)
+        result = prerendered.render(slotted, blocks, True)
+        assert result is not None, path
+        html, tokens, anchors = result
+        md = markdown.Markdown(
+            extensions=["attr_list", "toc"], extension_configs={"toc": {"permalink": True}}
+        )
+        expected = fill_html_blocks(md.convert(slotted), blocks)
+        assert " ".join(html.split()) == " ".join(expected.split()), path
+        simplified = [(t["level"], t["id"]) for t in md.toc_tokens]  # type: ignore[attr-defined]
+        assert [(t["level"], t["id"]) for t in tokens] == simplified, path
+        assert {t["id"] for t in md.toc_tokens} <= anchors  # type: ignore[attr-defined]
+
+
+def test_markdown_in_a_template_override_falls_back_to_mkdocs() -> None:
+    from generator.engines.mkdocs import prerendered
+
+    assert (
+        prerendered.render("## Heading { #h }\n\nSome *Markdown* paragraph.\n", [], False) is None
+    )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cards import Catalog
+from ..cards.parallel import map_halves
 from .fields import field_reference
 from .listings import (
     build_date,
@@ -137,6 +138,7 @@ class _Planner:
         self.reusable: dict[str, Page] = {}
         self.changed: set[str] = set()
         self.touched: set[str] = set()
+        self.pending: list[_Job] = []
         if previous is not None and previous.fingerprint == fingerprint:
             self.reusable = previous.pages
             self.changed = _changed_ids(previous.catalog, catalog)
@@ -155,20 +157,48 @@ class _Planner:
         render: Callable[[], Rendered],
         searchable: tuple[str, ...] | None = None,
     ) -> None:
+        """Queue a page: taken from the previous plan if nothing it shows changed, else rendered."""
         old = self.reusable.get(path)
         if old is not None and not (old.depends_on & self.changed) and entry_id not in self.touched:
             self.pages[path] = old
             return
-        rendered = render()
-        search = (
-            tuple(page_entries(rendered.markdown, title, searchable))
-            if searchable is not None
-            else ()
-        )
-        self.pages[path] = Page(
-            path, kind, entry_id, title, source, rendered.depends_on, rendered.markdown, search
-        )
-        self.rendered.add(path)
+        self.pending.append(_Job(path, kind, entry_id, title, source, render, searchable))
+
+    def finish(self) -> dict[str, Page]:
+        """Render every queued page (on both cores when there are many) and return all pages."""
+        for page in map_halves(_make_page, self.pending):
+            self.pages[page.path] = page
+            self.rendered.add(page.path)
+        self.pending = []
+        return dict(sorted(self.pages.items()))
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    kind: str
+    entry_id: str | None
+    title: str
+    source: Path | None
+    render: Callable[[], Rendered]
+    searchable: tuple[str, ...] | None
+
+
+def _make_page(job: _Job) -> Page:
+    rendered = job.render()
+    search = ()
+    if job.searchable is not None:
+        search = tuple(page_entries(rendered.markdown, job.title, job.searchable))
+    return Page(
+        job.path,
+        job.kind,
+        job.entry_id,
+        job.title,
+        job.source,
+        rendered.depends_on,
+        rendered.markdown,
+        search,
+    )
 
 
 def build_plan(
@@ -276,5 +306,5 @@ def build_plan(
             None,
             partial(renderer.listing, template, path, title, data),
         )
-    pages = dict(sorted(planner.pages.items()))
+    pages = planner.finish()
     return SitePlan(catalog, settings, today, pages, tuple(outside), fingerprint, planner.rendered)

@@ -16,9 +16,7 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SECTION = re.compile(r"^## (?P<title>.+?)(?: \{ #(?P<anchor>[A-Za-z0-9_-]+) \})?[ \t]*$", re.M)
 _SUBHEADING = re.compile(r"^#{3,6} (.+?)(?: \{ #[A-Za-z0-9_-]+ \})?[ \t]*$", re.M)
 _NOT_TEXT = re.compile(r"<(pre|svg|script|style|figure|template)\b.*?</\1>", re.S | re.I)
-_BLOCK_END = re.compile(r"</(?:p|li|dd|dt|td|th|h[1-6]|summary|figcaption)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 _OPTION_HEAD = re.compile(r'<th\b[^>]*\bid="option-(?P<key>[^"]+)"[^>]*>(?P<head>.*?)</th>', re.S)
 _OPTION_NAME = re.compile(r'class="tc-option-name"[^>]*>(.*?)</span>', re.S)
 _OPTION_CELL = re.compile(
@@ -38,14 +36,13 @@ class SearchEntry:
 
 def plain(fragment: str) -> str:
     """The visible text of an HTML fragment, on one line."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
 def _text(fragment: str) -> str:
-    """Searchable text: each block of the fragment as an escaped paragraph."""
-    fragment = _SUBHEADING.sub(r"<h3>\1</h3>", _NOT_TEXT.sub(" ", fragment))
-    blocks = (plain(b) for b in _BLOCK_END.split(fragment))
-    return "".join(f"<p>{html.escape(b, quote=False)}</p>" for b in blocks if b)
+    """Searchable text of a fragment: its visible words, escaped, in one paragraph."""
+    words = plain(_SUBHEADING.sub("\\1", _NOT_TEXT.sub(" ", fragment)))
+    return f"<p>{html.escape(words, quote=False)}</p>" if words else ""
 
 
 def _options(fragment: str) -> list[tuple[str, str, str]]:

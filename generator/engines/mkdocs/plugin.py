@@ -14,7 +14,7 @@ from mkdocs.structure.files import Files
 from ...cards import InvalidCollection, ParseCache, load_catalog
 from ...site.markup import html_text
 from ...site.plan import SitePlan, SiteSettings, build_plan
-from . import material_search
+from . import material_search, prerendered
 from .files import add_plan_pages, site_inputs
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
@@ -97,6 +97,17 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             # Documented front matter: the theme skips this page; the plan's entries stand in.
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return markdown
+
+    def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if page.file.src_uri in self.plan.pages:
+            render = page.render  # MkDocs' own conversion, for pages that need it
+
+            def render_planned(config: MkDocsConfig, files: Files) -> None:
+                if not prerendered.render_page(page, self.blocks[page.file.src_uri], config):
+                    render(config, files)
+
+            page.render = render_planned
+        return page
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.get(page.file.src_uri)

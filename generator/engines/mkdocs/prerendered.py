@@ -1,0 +1,85 @@
+"""Generated pages skip Python-Markdown: they are HTML already, apart from their headings.
+
+A page the plan generates is HTML blocks under Markdown headings. When nothing else is Markdown
+(a theme override may add some), the headings are turned into HTML here and the table of contents
+is built from them, so MkDocs' per-page Markdown conversion, most of the cost of a generated
+page, is skipped; the site needs no Markdown extension (such as `attr_list`) for them either.
+Anything else goes through MkDocs as usual.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+from mkdocs.structure.toc import get_toc
+
+from .raw_html import fill_html_blocks
+
+_HEADING = re.compile(r"(#{1,6}) (.+?)(?: \{ #([A-Za-z0-9_:.-]+) \})?[ \t]*")
+_PLACEHOLDER = re.compile(r"<!-- tc:slot:\d+ -->")
+_ID = re.compile(r'\bid="([^"]+)"')
+_NOT_WORD = re.compile(r"[^\w\s-]")
+_SPACE = re.compile(r"[-\s]+")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _slug(text: str, seen: set[str]) -> str:
+    """An id as Python-Markdown's `toc` extension makes one, unique on the page."""
+    plain = unicodedata.normalize("NFKD", html.unescape(_TAG.sub("", text)))
+    ascii_text = plain.encode("ascii", "ignore").decode("ascii")
+    base = _SPACE.sub("-", _NOT_WORD.sub("", ascii_text).strip().lower()) or "section"
+    slug, n = base, 0
+    while slug in seen:
+        n += 1
+        slug = f"{base}_{n}"
+    return slug
+
+
+def render(
+    slotted: str, blocks: list[str], permalink: Any
+) -> tuple[str, list[dict[str, Any]], set[str]] | None:
+    """(HTML, table-of-contents tokens, ids present) of a generated page's Markdown body whose
+    HTML blocks were replaced by placeholders, or None when it holds Markdown other than headings."""
+    html: list[str] = []
+    tokens: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for chunk in slotted.split("\n"):
+        line = chunk.strip()
+        if not line or _PLACEHOLDER.fullmatch(line):
+            html.append(line)
+            continue
+        heading = _HEADING.fullmatch(line)
+        if heading is None:
+            return None
+        level, text = len(heading[1]), heading[2].strip()
+        anchor = heading[3] or _slug(text, seen)
+        seen.add(anchor)
+        link = ""
+        if permalink:
+            mark = "&para;" if permalink is True else str(permalink)
+            link = f'<a class="headerlink" href="#{anchor}" title="Permanent link">{mark}</a>'
+        html.append(f'<h{level} id="{anchor}">{text}{link}</h{level}>')
+        token = {"level": level, "id": anchor, "name": text, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    content = fill_html_blocks("\n".join(html), blocks)
+    return content, tokens, set(_ID.findall(content))
+
+
+def render_page(page: Any, blocks: list[str], config: Any) -> bool:
+    """Set a generated page's content, table of contents and anchors without Python-Markdown;
+    False when the page needs MkDocs' own conversion."""
+    toc_config = (config.mdx_configs or {}).get("toc") or {}
+    result = render(page.markdown, blocks, toc_config.get("permalink"))
+    if result is None:
+        return False
+    page.content, tokens, page.present_anchor_ids = result
+    page.toc = get_toc(tokens)  # type: ignore[arg-type]
+    page.links_to_anchors = None
+    return True
