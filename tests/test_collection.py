@@ -205,7 +205,12 @@ def test_no_recurring_tropes(catalog: Catalog) -> None:
 
 
 def test_every_entry_keeps_a_change_log(catalog: Catalog) -> None:
-    for entry_id, entry in [*catalog.decisions.items(), *catalog.failure_modes.items()]:
-        changes = entry.model.changes or []
+    models: list[tuple[str, DecisionCard | FailureMode]] = [
+        *((i, e.model) for i, e in catalog.decisions.items()),
+        *((i, e.model) for i, e in catalog.failure_modes.items()),
+    ]
+    for entry_id, model in models:
+        changes = model.changes or []
         assert changes, entry_id
-        assert all(c.date <= entry.model.reviewed or c.date.year >= 2026 for c in changes)
+        # a change is made while checking the card, so none is later than the last review
+        assert all(c.date <= model.reviewed for c in changes), entry_id

@@ -186,7 +186,7 @@ class _Job:
 
 def _make_page(job: _Job) -> Page:
     rendered = job.render()
-    search = ()
+    search: tuple[SearchEntry, ...] = ()
     if job.searchable is not None:
         search = tuple(page_entries(rendered.markdown, job.title, job.searchable))
     return Page(

@@ -63,7 +63,7 @@ def render(
             mark = "&para;" if permalink is True else str(permalink)
             link = f'<a class="headerlink" href="#{anchor}" title="Permanent link">{mark}</a>'
         html.append(f'<h{level} id="{anchor}">{text}{link}</h{level}>')
-        token = {"level": level, "id": anchor, "name": text, "children": []}
+        token: dict[str, Any] = {"level": level, "id": anchor, "name": text, "children": []}
         while stack and stack[-1]["level"] >= level:
             stack.pop()
         (stack[-1]["children"] if stack else tokens).append(token)
