@@ -95,6 +95,20 @@ class Change(Model):
     )
 
 
+def _newest_first(changes: list[Change] | None) -> list[Change] | None:
+    for earlier, later in zip(changes or [], (changes or [])[1:]):
+        if later.date > earlier.date:
+            raise PydanticCustomError(
+                "changes_order",
+                "changes are listed newest first: {later} comes after {earlier}",
+                {"later": later.date.isoformat(), "earlier": earlier.date.isoformat()},
+            )
+    return changes
+
+
+ChangeLog = Annotated[list[Change] | None, AfterValidator(_newest_first)]
+
+
 class MisuseLink(Model):
     """A failure mode this option leads to, linked to its entry."""
 
@@ -232,7 +246,7 @@ class DecisionCard(Model):
     follow_ups: list[FollowUp] | None = Field(None, description="Common follow-up questions.")
     relations: Relations | None = None
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
-    changes: list[Change] | None = Field(
+    changes: ChangeLog = Field(
         None, description="What changed in this card, newest first."
     )
 
@@ -249,7 +263,7 @@ class FailureMode(Model):
     recovery: TextList = Field(description="The playbook: steps that get you out.")
     prevention: list[Text] | None = Field(None, description="How to avoid it.")
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
-    changes: list[Change] | None = Field(
+    changes: ChangeLog = Field(
         None, description="What changed in this entry, newest first."
     )
 

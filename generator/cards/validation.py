@@ -163,6 +163,8 @@ def problems_from_validation(
             )
         elif kind == "greater_than_equal":
             message = f"'{label}' must be at least {ctx.get('ge')}, found {value}"
+        elif kind == "changes_order":
+            message = str(item["msg"])
         elif kind == "blank_text":
             message = f"'{label}' is empty or only white space"
         else:
