@@ -246,9 +246,7 @@ class DecisionCard(Model):
     follow_ups: list[FollowUp] | None = Field(None, description="Common follow-up questions.")
     relations: Relations | None = None
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
-    changes: ChangeLog = Field(
-        None, description="What changed in this card, newest first."
-    )
+    changes: ChangeLog = Field(None, description="What changed in this card, newest first.")
 
 
 class FailureMode(Model):
@@ -263,9 +261,7 @@ class FailureMode(Model):
     recovery: TextList = Field(description="The playbook: steps that get you out.")
     prevention: list[Text] | None = Field(None, description="How to avoid it.")
     sources: list[Source] | None = Field(None, description="Where the facts come from.")
-    changes: ChangeLog = Field(
-        None, description="What changed in this entry, newest first."
-    )
+    changes: ChangeLog = Field(None, description="What changed in this entry, newest first.")
 
 
 class Category(Model):
