@@ -7,6 +7,7 @@ and `review_every_months` (a number) are converted.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import typing
 from typing import Annotated, Any, Literal
@@ -96,7 +97,7 @@ class Change(Model):
 
 
 def _newest_first(changes: list[Change] | None) -> list[Change] | None:
-    for earlier, later in zip(changes or [], (changes or [])[1:]):
+    for earlier, later in itertools.pairwise(changes or []):
         if later.date > earlier.date:
             raise PydanticCustomError(
                 "changes_order",
