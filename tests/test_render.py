@@ -160,14 +160,18 @@ def test_listing_pages_and_navigation(built_example: Path) -> None:
     assert "caching" in tags and "../../decisions/cache-or-recompute/" in tags
 
 
-def test_relation_diagram_source_reaches_mermaid_intact(built_example: Path) -> None:
+def test_relation_diagram_is_inline_svg_with_real_links(built_example: Path) -> None:
     html = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
-    block = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', html, re.S)
-    assert block, "no mermaid block"
-    source = unescape(block.group(1))  # the browser unescapes once; Mermaid reads the result
-    assert 'n1["Cache | recompute | precompute"]:::current' in source
-    assert "n1 -. confused with .-> n2" in source
-    assert "&" not in source  # nothing escaped twice
+    svg = re.search(r'<svg class="tc-diagram".*?</svg>', html, re.S)
+    assert svg, "no relation diagram"
+    diagram = svg.group(0)
+    assert 'role="group" aria-label="Cache | recompute | precompute and the 1 decisions it is related to"' in diagram
+    assert '<g class="tc-node tc-node--current" aria-current="page">' in diagram
+    assert '<a class="tc-node" href="../queue-or-direct-call/">' in diagram  # a real link
+    assert ">confused with</text>" in diagram
+    old = (built_example / "decisions" / "old-rpc-guidance" / "index.html").read_text()
+    assert ">superseded by</text>" in old
+    assert "mermaid" not in html and "<script" not in diagram
 
 
 def test_who_pays_groups_by_party() -> None:

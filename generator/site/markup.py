@@ -103,19 +103,6 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def mermaid_label(text: str) -> Markup:
-    """A Mermaid node label: quoted, with characters Mermaid treats specially as entity codes.
-
-    Returned as HTML text for the <pre class="mermaid"> element that holds the diagram.
-    """
-    escaped = (
-        text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    )
-    escaped = escaped.replace("`", "#96;").replace("\n", " ")
-    # The diagram source sits in HTML; the browser decodes this escaping before Mermaid reads it.
-    return Markup(html.escape(f'"{escaped}"', quote=False))
-
-
 def yaml_string(text: str) -> Markup:
     """A YAML scalar that reads back as exactly `text` (JSON strings are valid YAML)."""
     return Markup(json.dumps(text, ensure_ascii=True))

@@ -43,7 +43,7 @@ from .paths import (
 )
 from .render import ALL_DECISIONS, ALL_FAILURE_MODES, Rendered, Renderer
 from .search import SearchEntry, page_entries
-from .templating import template_signature
+from .templating import ASSETS, template_signature
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,10 @@ class SitePlan:
     # when it differs between two plans, every page of the site has to be rebuilt.
     fingerprint: str
     rendered: set[str] = field(default_factory=set)  # paths rendered for this plan, not reused
+    # Files besides pages, by path in the site: the pages' stylesheets and scripts, data exports.
+    files: dict[str, str] = field(default_factory=dict)
+    stylesheets: tuple[str, ...] = ()  # paths among `files` every page links
+    scripts: tuple[str, ...] = ()
 
     def navigation(self, handwritten: Iterable[str] = ()) -> Nav:
         """The navigation, with the site's own pages placed in it."""
@@ -97,6 +101,15 @@ class SitePlan:
             for path, page in self.pages.items()
             if path not in previous.pages or previous.pages[path].markdown != page.markdown
         }
+
+
+def assets() -> dict[str, str]:
+    """The stylesheets and scripts generated pages need, by their path in the site."""
+    return {
+        f"assets/tradeoff-cards/{path.name}": path.read_text(encoding="utf-8")
+        for path in sorted(ASSETS.iterdir())
+        if path.suffix in (".css", ".js")
+    }
 
 
 def _changed_ids(old: Catalog, new: Catalog) -> set[str]:
@@ -307,4 +320,10 @@ def build_plan(
             partial(renderer.listing, template, path, title, data),
         )
     pages = planner.finish()
-    return SitePlan(catalog, settings, today, pages, tuple(outside), fingerprint, planner.rendered)
+    files = assets()
+    return SitePlan(
+        catalog, settings, today, pages, tuple(outside), fingerprint, planner.rendered,
+        files=files,
+        stylesheets=tuple(p for p in files if p.endswith(".css")),
+        scripts=tuple(p for p in files if p.endswith(".js")),
+    )

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from ..cards import RELATION_KINDS, Catalog, Entry
 from ..cards.models import Category, DecisionCard, FailureMode
+from .diagram import relation_svg
 from .listings import UNDO_COST_TEXT, review_due_date
 from .paths import PAGES, category_uri, decision_uri, failure_mode_uri, link_rewriter, relative_url
 from .templating import environment
@@ -154,6 +155,7 @@ class Renderer:
         """The page of one decision card."""
         card = entry.model
         due = review_due_date(card)
+        uri = decision_uri(entry.id)
 
         def context(catalog: Catalog) -> dict[str, Any]:
             return {
@@ -164,10 +166,15 @@ class Renderer:
                 "superseded_by": catalog.superseded_by(entry.id),
                 "due": due,
                 "is_due": due <= self.today,
-                "neighbourhood": neighbourhood(catalog, entry.id),
+                "diagram": relation_svg(
+                    entry.id,
+                    neighbourhood(catalog, entry.id),
+                    lambda card_id: catalog.decisions[card_id].model.title,
+                    lambda card_id: relative_url(uri, decision_uri(card_id), self.directory_urls),
+                ),
             }
 
-        return self.render("decision.md.j2", decision_uri(entry.id), context, entry.id)
+        return self.render("decision.md.j2", uri, context, entry.id)
 
     def failure_mode(self, entry: Entry[FailureMode]) -> Rendered:
         """The page of one failure mode, with every option that leads to it."""

@@ -13,6 +13,7 @@ from . import markup
 from .paths import LinkRewriter, link_rewriter
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
 
 
 def _rewrite(context: jinja2.runtime.Context) -> LinkRewriter:
@@ -58,7 +59,6 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
         "para": _para,
         "bullets": _bullets,
         "attr": markup.attribute,
-        "mermaid": markup.mermaid_label,
         "yaml_string": markup.yaml_string,
         "meta_string": markup.meta_string,
     }

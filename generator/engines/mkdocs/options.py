@@ -19,5 +19,9 @@ class TradeoffCardsConfig(base.Config):
     generate_nav = c.Type(bool, default=True)
     """Build the navigation (a section per category) unless mkdocs.yml sets `nav` itself."""
 
+    external_requests = c.Type(bool, default=False)
+    """Let pages ask other hosts for what the theme would load from them: web fonts and the
+    repository's statistics. Off by default: the site works on an intranet and offline."""
+
     compact_html = c.Type(bool, default=True)
     """Remove the theme's indentation from every page: a quarter of a card page's bytes."""

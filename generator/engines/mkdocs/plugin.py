@@ -17,6 +17,7 @@ from ...site.plan import SitePlan, SiteSettings, build_plan
 from . import material_search, prerendered
 from .files import add_plan_pages, site_inputs
 from .options import TradeoffCardsConfig
+from .theme import add_asset_files, prepare_theme, register_assets, write_markdown_files
 from .page_size import compact_html
 from .raw_html import fill_html_blocks
 
@@ -35,6 +36,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "serving"):
             self.on_startup(command="build", dirty=False)
+        prepare_theme(config, self.config.external_requests)
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
@@ -53,6 +55,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         settings = SiteSettings(template_dir, config.use_directory_urls, config.site_name)
         previous, previous_inputs = self.built or (None, None)
         self.plan = build_plan(catalog, settings, previous=previous if self.serving else None)
+        register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = self.plan.changed_pages(previous) if self.inputs == previous_inputs else None
         self.rebuilt: set[str] = set()
@@ -67,6 +70,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
+        add_asset_files(files, config, self.plan)
         if self.config.generate_nav and not config.nav:
             config.nav = self.plan.navigation(handwritten)
         return files
@@ -124,6 +128,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         entries, fed = material_search.plan_entries(self.plan, config.use_directory_urls)
         material_search.add_entries(config, entries, self.rebuilt, fed)
+        write_markdown_files(config, self.plan)
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -1,0 +1,71 @@
+"""What the plugin sets up in the theme so generated pages render on their own.
+
+Pages need the plan's stylesheets and scripts and nothing from the site's configuration: no
+Markdown extension, `extra_css` or `custom_dir`. By default nothing is requested from another
+host: the theme's web fonts are replaced by the system font stack and the repository link does
+not fetch statistics. `external_requests: true` leaves both as the theme has them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from ...site.plan import SitePlan
+
+HERE = Path(__file__).parent
+OVERRIDES = HERE / "overrides"
+# Scripts for the theme itself (not for the plan's pages), served beside the plan's assets.
+THEME_SCRIPTS = {"assets/tradeoff-cards/material-a11y.js": HERE / "assets" / "material-a11y.js"}
+SUPPORTED_THEMES = ("material",)
+
+
+def prepare_theme(config: MkDocsConfig, external_requests: bool) -> None:
+    """Check the theme and make it serve generated pages without help from the site."""
+    name = config.theme.name
+    if name not in SUPPORTED_THEMES:
+        raise PluginError(
+            f"tradeoff-cards: the theme '{name}' is not supported; use Material for MkDocs "
+            "(theme: {name: material}), or `tradeoffs export` to build the cards with another engine"
+        )
+    if "attr_list" not in config.markdown_extensions:
+        # for generated pages that a template override fills with Markdown of its own
+        config.markdown_extensions.append("attr_list")
+    if not external_requests:
+        config.theme["font"] = False
+        # after the site's own overrides (custom_dir), before the theme's templates
+        index = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(index, str(OVERRIDES))
+
+
+def register_assets(config: MkDocsConfig, plan: SitePlan) -> None:
+    """List the plan's stylesheets and scripts, and the theme scripts, in every page's head."""
+    for path in plan.stylesheets:
+        if path not in config.extra_css:
+            config.extra_css.append(path)
+    for path in [*plan.scripts, *THEME_SCRIPTS]:
+        if path not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(path)  # type: ignore[arg-type]
+
+
+def add_asset_files(files: Files, config: MkDocsConfig, plan: SitePlan) -> None:
+    """Serve the plan's files (all but Markdown, which is written after the build) and the theme
+    scripts, unless the site has a file of its own at the same path."""
+    contents = {p: c for p, c in plan.files.items() if not p.endswith(".md")}
+    contents.update({p: source.read_text(encoding="utf-8") for p, source in THEME_SCRIPTS.items()})
+    for path, content in contents.items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=content))
+
+
+def write_markdown_files(config: MkDocsConfig, plan: SitePlan) -> None:
+    """Write the plan's Markdown files (kept away from MkDocs, which would make pages of them)."""
+    site = Path(config.site_dir)
+    for path, content in plan.files.items():
+        if path.endswith(".md"):
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")

@@ -1,0 +1,101 @@
+"""The relation diagram of a card, drawn at build time as inline SVG.
+
+No script and no other host is needed to see it: the card sits at the top and every card it
+relates to hangs below it, each a real link, with the kind of relation on its connector. The
+layout is one column, so it stays readable at a phone's width; colours come from the page's CSS,
+so light and dark schemes both read. The lists under "Related decisions" are its text equivalent.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+WIDTH = 440
+SPINE_X, BOX_X, BOX_W = 34, 150, 280
+LINE_H, PAD, GAP = 18, 14, 14
+WRAP = 30  # characters per line of a node's title
+
+# How an edge reads from the current card's side: (kind, outgoing) -> label.
+LABELS = {
+    ("confused_with", True): "confused with",
+    ("confused_with", False): "confused with",
+    ("adjacent", True): "adjacent",
+    ("adjacent", False): "adjacent",
+    ("supersedes", True): "supersedes",
+    ("supersedes", False): "superseded by",
+}
+
+
+def _lines(title: str, limit: int = 3) -> list[str]:
+    lines = textwrap.wrap(title, WRAP) or [title]
+    if len(lines) > limit:
+        lines = lines[:limit]
+        lines[-1] = lines[-1][: WRAP - 1].rstrip() + "…"
+    return lines
+
+
+def _text(lines: list[str], x: float, top: float, anchor: str = "start") -> str:
+    spans = "".join(
+        f'<tspan x="{x:.0f}" y="{top + (i + 1) * LINE_H - 4:.0f}">{html.escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}">{spans}</text>'
+
+
+def relation_svg(
+    current: str,
+    edges: list[tuple[str, str, str]],
+    title_of: Callable[[str], str],
+    href_of: Callable[[str], str],
+) -> Markup:
+    """An SVG of `current` and every card it relates to; `edges` are (from, kind, to), and
+    `title_of` and `href_of` give a card's title and the link to its page."""
+    labels: dict[str, list[str]] = {}
+    for a, kind, b in edges:
+        other, outgoing = (b, True) if a == current else (a, False)
+        label = LABELS.get((kind, outgoing), kind)
+        if label not in labels.setdefault(other, []):
+            labels[other].append(label)
+    head = _lines(title_of(current))
+    head_h = len(head) * LINE_H + PAD
+    parts = [
+        f'<g class="tc-node tc-node--current" aria-current="page"><rect x="10" y="6" '
+        f'width="{WIDTH - 20}" height="{head_h}" rx="8"/>{_text(head, WIDTH / 2, 6 + PAD / 2, "middle")}</g>'
+    ]
+    y = 6 + head_h + GAP
+    last_mid = y
+    for other, kinds in labels.items():
+        lines = _lines(title_of(other))
+        box_h = len(lines) * LINE_H + PAD
+        mid = y + box_h / 2
+        css = " ".join(f"tc-edge--{k.replace(' ', '-')}" for k in kinds)
+        parts.append(
+            f'<line class="tc-edge {css}" x1="{SPINE_X}" y1="{mid:.0f}" x2="{BOX_X}" y2="{mid:.0f}"/>'
+            f'<text class="tc-edge-label" x="{SPINE_X + 8}" y="{mid - 6:.0f}">'
+            f"{html.escape('; '.join(kinds))}</text>"
+        )
+        link = html.escape(href_of(other), quote=True)
+        parts.append(
+            f'<a class="tc-node" href="{link}"><rect x="{BOX_X}" y="{y:.0f}" width="{BOX_W}" '
+            f'height="{box_h}" rx="8"/>{_text(lines, BOX_X + 12, y + PAD / 2)}</a>'
+        )
+        last_mid = mid
+        y += box_h + GAP
+    if labels:
+        parts.insert(
+            1,
+            f'<line class="tc-edge tc-spine" x1="{SPINE_X}" y1="{6 + head_h}" x2="{SPINE_X}" '
+            f'y2="{last_mid:.0f}"/>',
+        )
+    height = y + 4
+    name = html.escape(
+        f"{title_of(current)} and the {len(labels)} decisions it is related to", quote=True
+    )
+    return Markup(
+        f'<svg class="tc-diagram" viewBox="0 0 {WIDTH} {height:.0f}" role="group" aria-label="{name}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
