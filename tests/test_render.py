@@ -165,7 +165,10 @@ def test_relation_diagram_is_inline_svg_with_real_links(built_example: Path) -> 
     svg = re.search(r'<svg class="tc-diagram".*?</svg>', html, re.S)
     assert svg, "no relation diagram"
     diagram = svg.group(0)
-    assert 'role="group" aria-label="Cache | recompute | precompute and the 1 decisions it is related to"' in diagram
+    assert (
+        'role="group" aria-label="Cache | recompute | precompute and the 1 decisions it is related to"'
+        in diagram
+    )
     assert '<g class="tc-node tc-node--current" aria-current="page">' in diagram
     assert '<a class="tc-node" href="../queue-or-direct-call/">' in diagram  # a real link
     assert ">confused with</text>" in diagram

@@ -66,7 +66,7 @@ def relation_svg(
         f'<g class="tc-node tc-node--current" aria-current="page"><rect x="10" y="6" '
         f'width="{WIDTH - 20}" height="{head_h}" rx="8"/>{_text(head, WIDTH / 2, 6 + PAD / 2, "middle")}</g>'
     ]
-    y = 6 + head_h + GAP
+    y: float = 6 + head_h + GAP
     last_mid = y
     for other, kinds in labels.items():
         lines = _lines(title_of(other))

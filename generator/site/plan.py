@@ -322,7 +322,13 @@ def build_plan(
     pages = planner.finish()
     files = assets()
     return SitePlan(
-        catalog, settings, today, pages, tuple(outside), fingerprint, planner.rendered,
+        catalog,
+        settings,
+        today,
+        pages,
+        tuple(outside),
+        fingerprint,
+        planner.rendered,
         files=files,
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js")),

@@ -17,9 +17,9 @@ from ...site.plan import SitePlan, SiteSettings, build_plan
 from . import material_search, prerendered
 from .files import add_plan_pages, site_inputs
 from .options import TradeoffCardsConfig
-from .theme import add_asset_files, prepare_theme, register_assets, write_markdown_files
 from .page_size import compact_html
 from .raw_html import fill_html_blocks
+from .theme import add_asset_files, prepare_theme, register_assets, write_markdown_files
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

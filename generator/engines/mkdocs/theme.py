@@ -48,7 +48,7 @@ def register_assets(config: MkDocsConfig, plan: SitePlan) -> None:
             config.extra_css.append(path)
     for path in [*plan.scripts, *THEME_SCRIPTS]:
         if path not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(path)  # type: ignore[arg-type]
+            config.extra_javascript.append(path)
 
 
 def add_asset_files(files: Files, config: MkDocsConfig, plan: SitePlan) -> None:
