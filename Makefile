@@ -9,7 +9,7 @@ CARDS  := cards
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,properdocs,zensical]'
 	@touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json

@@ -165,3 +165,16 @@ def test_schema_command_writes_both(run_cli: RunCli, tmp_path: Path) -> None:
 def test_real_collection_is_valid(run_cli: RunCli) -> None:
     code, out, _ = run_cli("validate", str(REPO / "cards"))
     assert code == 0, out
+
+
+def test_check_links_reads_site_url_from_the_project(built_example: Path, run_cli: RunCli) -> None:
+    config = built_example.parent / "project" / "mkdocs.yml"
+    # the 404 page links root-relative under site_url's path (/tradeoff-cards/)
+    code, out, _ = run_cli("check-links", str(built_example), "--config", str(config))
+    assert code == 0, out
+    code, out, _ = run_cli(
+        "check-links", str(built_example), "--config", str(config), "--base-path", "/"
+    )
+    assert code == 1 and "404.html" in out  # an explicit flag still wins
+    code, _, err = run_cli("check-links", str(built_example), "--config", str(config) + ".missing")
+    assert code == 2 and "config file not found" in err

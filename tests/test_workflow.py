@@ -27,7 +27,8 @@ def test_make_site_runs_validate_build_and_link_check() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert "tradeoffs build --out site" in makefile
     build = (REPO / "generator" / "cli" / "build.py").read_text()
-    assert '"--strict"' in build and '"check-links"' in build
+    engines = (REPO / "generator" / "engines" / "commands.py").read_text()
+    assert '"--strict"' in engines and '"check-links"' in build
 
 
 def test_pre_commit_hooks_run_the_validator() -> None:

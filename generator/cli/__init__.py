@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
+from ..engines import ENGINES
 from . import links
 from .usage import UsageError
 
@@ -66,7 +67,12 @@ def _build(args: argparse.Namespace) -> int:
     from .build import BuildFailed, build_site
 
     try:
-        build_site(Path(args.config), Path(args.out), check_links=not args.no_check_links)
+        build_site(
+            Path(args.config),
+            Path(args.out),
+            check_links=not args.no_check_links,
+            engine=args.engine,
+        )
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except BuildFailed as exc:
@@ -128,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="site", help="the site folder to replace (default: site)")
     build.add_argument("--config", default="mkdocs.yml", help="the site's mkdocs.yml")
     build.add_argument("--no-check-links", action="store_true", help="skip the link check")
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="mkdocs",
+        help="mkdocs (default: MkDocs 1.6 with the plugin), properdocs (the maintained MkDocs "
+        "fork, with the plugin) or zensical (builds the exported tree; no plugins)",
+    )
     build.set_defaults(handler=_build)
 
     links.register(commands)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import format_text
+from ..engines.commands import EngineFailed, build_with
 from ..engines.project import Project
 
 
@@ -39,8 +40,10 @@ def _run(args: list[str], what: str, *, show: bool = True) -> None:
         print("\n".join(f"    {line}" for line in output.splitlines()))
 
 
-def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> None:
-    """Build the site into `out`, replacing it only on success."""
+def build_site(
+    config_path: Path, out: Path, *, check_links: bool = True, engine: str = "mkdocs"
+) -> None:
+    """Build the site into `out` with `engine`, replacing it only on success."""
     project = Project(config_path)
     started = _step(f"validating {project.cards_dir}")
     try:
@@ -55,23 +58,11 @@ def build_site(config_path: Path, out: Path, *, check_links: bool = True) -> Non
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
-        _step("building with mkdocs --strict")
-        _run(
-            # No --quiet: it hides warnings from the counter --strict relies on.
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "--config-file",
-                str(config_path),
-                "--site-dir",
-                str(staging),
-            ],
-            "mkdocs build --strict",
-            show=False,
-        )
+        _step(f"building with {engine} --strict")
+        try:
+            build_with(engine, project, staging)
+        except EngineFailed as exc:
+            raise BuildFailed(str(exc)) from None
         pages = sum(1 for _ in staging.rglob("*.html"))
         print(f"    {pages} HTML pages")
         if check_links:

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urlsplit
 
 from .usage import UsageError
 
@@ -30,10 +31,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("site_dir", metavar="SITE_DIR", help="the built site, e.g. site")
     parser.add_argument(
         "--base-path",
-        default="/",
+        default=None,
         metavar="PATH",
-        help="the path the site is served under, e.g. /project/ (default: /); "
-        "root-relative links must start with it",
+        help="the path the site is served under, e.g. /project/; root-relative links must start "
+        "with it (default: the path of site_url in the project's mkdocs.yml, else /)",
+    )
+    parser.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="the project's mkdocs.yml, read for site_url (default: ./mkdocs.yml, else the one "
+        "beside SITE_DIR)",
     )
     parser.add_argument(
         "--format", choices=["text", "json"], default="text", help="text (default) or json"
@@ -130,7 +138,7 @@ def _check_links(args: argparse.Namespace) -> int:
         print(f"tradeoffs check-links: warning: {message}", file=sys.stderr)
 
     try:
-        base_path = normalize_base_path(args.base_path)
+        base_path = normalize_base_path(args.base_path or _site_path(args))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if args.jobs is not None and args.jobs < 1:
@@ -197,6 +205,26 @@ def _check_links(args: argparse.Namespace) -> int:
         # final flush does not raise again, and keep the verdict as the exit status.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return code
+
+
+def _site_path(args: argparse.Namespace) -> str:
+    """The path of site_url in the project's mkdocs.yml, or / without one."""
+    from ..engines.project import Project
+
+    if args.config:
+        candidates = [Path(args.config)]
+        if not candidates[0].is_file():
+            raise UsageError(f"config file not found: {args.config}")
+    else:
+        candidates = [Path("mkdocs.yml"), Path(args.site_dir).resolve().parent / "mkdocs.yml"]
+    for path in candidates:
+        if path.is_file():
+            try:
+                site_url = Project(path).site_url
+            except Exception as exc:  # an unreadable config is a usage problem, not a traceback
+                raise UsageError(f"cannot read {path}: {exc}") from None
+            return urlsplit(site_url).path or "/"
+    return "/"
 
 
 class _ProgressLine:

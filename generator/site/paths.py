@@ -58,10 +58,17 @@ def page_url(uri: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
-def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
-    """A link from one generated page to another, as a URL relative to the first page."""
+def relative_url(
+    from_uri: str, to_uri: str, directory_urls: bool = True, from_source: bool = False
+) -> str:
+    """A link from one generated page to another, as a URL relative to the first page, or with
+    `from_source` relative to the first page's source file (for engines that rewrite every
+    relative link in a page as if it were written in the source, as Zensical does)."""
     here = page_url(from_uri, directory_urls)
-    base = here if directory_urls else posixpath.dirname(here) + "/"
+    if from_source:
+        base = posixpath.dirname(from_uri) + "/"
+    else:
+        base = here if directory_urls else posixpath.dirname(here) + "/"
     target = page_url(to_uri, directory_urls)
     relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
     if target.endswith("/") or not target:
@@ -69,7 +76,9 @@ def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str
     return relative
 
 
-def link_rewriter(from_uri: str, directory_urls: bool = True) -> LinkRewriter:
+def link_rewriter(
+    from_uri: str, directory_urls: bool = True, from_source: bool = False
+) -> LinkRewriter:
     """For card text on page `from_uri`: `other.md#x` (relative to the page's source) to its URL."""
 
     def rewrite(url: str) -> str:
@@ -78,6 +87,6 @@ def link_rewriter(from_uri: str, directory_urls: bool = True) -> LinkRewriter:
             return url
         source = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), parts.path))
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return relative_url(from_uri, source, directory_urls) + fragment
+        return relative_url(from_uri, source, directory_urls, from_source) + fragment
 
     return rewrite

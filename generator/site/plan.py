@@ -67,6 +67,9 @@ class SiteSettings:
     template_dir: str | None = None  # searched for `*.md.j2` before the built-in templates
     directory_urls: bool = True
     site_name: str = "Trade-off Cards"
+    site_url: str = ""  # where the site is published, for absolute links in data files
+    # Links relative to each page's source file rather than its URL (engines that rewrite them)
+    links_from_source: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,13 @@ def _fingerprint(
         "not_in_nav": outside,
         "categories": [(c.id, c.title, c.description) for c in catalog.categories],
         "today": today.isoformat(),
-        "settings": [settings.template_dir, settings.directory_urls, settings.site_name],
+        "settings": [
+            settings.template_dir,
+            settings.directory_urls,
+            settings.site_name,
+            settings.site_url,
+            settings.links_from_source,
+        ],
         "templates": template_signature(settings.template_dir),
     }
     return hashlib.sha256(json.dumps(shown_everywhere, default=str).encode()).hexdigest()
@@ -232,6 +241,7 @@ def build_plan(
         today=today,
         template_dir=settings.template_dir,
         directory_urls=settings.directory_urls,
+        links_from_source=settings.links_from_source,
     )
     planner = _Planner(catalog, renderer, previous, fingerprint)
     for card_id, entry in catalog.decisions.items():

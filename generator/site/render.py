@@ -116,11 +116,13 @@ class Renderer:
         today: dt.date,
         template_dir: str | None = None,
         directory_urls: bool = True,
+        links_from_source: bool = False,
     ) -> None:
         self.catalog = catalog
         self.today = today
         self.env = environment(template_dir)
         self.directory_urls = directory_urls
+        self.from_source = links_from_source
 
     def render(
         self, template: str, uri: str, context: Callable[[Catalog], dict[str, Any]], *own: str
@@ -129,16 +131,16 @@ class Renderer:
         catalog, and `own` names the entries the page is made from."""
         seen = set(own)
         catalog = watched(self.catalog, seen)
-        directory_urls = self.directory_urls
+        directory_urls, from_source = self.directory_urls, self.from_source
 
         def link(target: str) -> str:
-            return relative_url(uri, target, directory_urls)
+            return relative_url(uri, target, directory_urls, from_source)
 
         markdown = self.env.get_template(template).render(
             catalog=catalog,
             today=self.today,
             link=link,
-            rewrite=link_rewriter(uri, directory_urls),
+            rewrite=link_rewriter(uri, directory_urls, from_source),
             uri=uri,
             decision_uri=decision_uri,
             failure_mode_uri=failure_mode_uri,
@@ -170,7 +172,9 @@ class Renderer:
                     entry.id,
                     neighbourhood(catalog, entry.id),
                     lambda card_id: catalog.decisions[card_id].model.title,
-                    lambda card_id: relative_url(uri, decision_uri(card_id), self.directory_urls),
+                    lambda card_id: relative_url(
+                        uri, decision_uri(card_id), self.directory_urls, self.from_source
+                    ),
                 ),
             }
 

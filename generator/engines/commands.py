@@ -1,0 +1,98 @@
+"""How each site engine builds a project into a folder, run as a separate process.
+
+- mkdocs: MkDocs 1.6 with the `tradeoff-cards` plugin (the default).
+- properdocs: ProperDocs, a maintained fork of MkDocs 1.x, which loads the same plugin.
+- zensical: Zensical, Material's successor, which runs no third-party plugins: it builds the
+  exported Markdown tree (`tradeoffs export`) with a configuration written for it.
+
+Each engine is optional but for MkDocs; a missing one is reported with the extra to install.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .export import plain_config, plan_for, write_tree
+from .project import Project, dump_config
+
+
+class EngineFailed(Exception):
+    """An engine is missing or its build failed; the message says which and why."""
+
+
+def _run(args: list[str], what: str, cwd: Path | None = None) -> str:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    result = subprocess.run(args, env=env, text=True, capture_output=True, cwd=cwd)
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        raise EngineFailed(f"{what} failed:\n{output}")
+    return output
+
+
+def _require(module: str, engine: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        raise EngineFailed(
+            f"the {engine} engine is not installed; install it with "
+            f"pip install 'tradeoff-cards[{engine}]'"
+        )
+
+
+def _mkdocs_like(module: str) -> Callable[[Project, Path], str]:
+    def build(project: Project, out: Path) -> str:
+        _require(module, module)
+        command = [sys.executable, "-m", module, "build", "--strict"]
+        command += ["--config-file", str(project.config_path), "--site-dir", str(out)]
+        return _run(command, f"{module} build --strict")
+
+    return build
+
+
+def build_zensical(project: Project, out: Path) -> str:
+    """Export the tree, write a configuration beside it with relative paths (as Zensical wants
+    them), build, and move the result to `out`."""
+    _require("zensical", "zensical")
+    plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
+    with tempfile.TemporaryDirectory(prefix=".zensical-", dir=out.parent) as work:
+        root = Path(work)
+        write_tree(project, plan, root / "docs")
+        config = plain_config(project, plan, "docs")
+        config["site_dir"] = "site"
+        config.pop("validation", None)  # MkDocs' own setting, unknown to Zensical
+        (root / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
+        command = [
+            sys.executable,
+            "-m",
+            "zensical",
+            "build",
+            "--strict",
+            "--config-file",
+            "mkdocs.yml",
+        ]
+        output = _run(command, "zensical build --strict", cwd=root)
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.move(str(root / "site"), out)
+    for path, content in plan.files.items():
+        if path.endswith(".md"):  # data files in Markdown, kept from the engine
+            (out / path).parent.mkdir(parents=True, exist_ok=True)
+            (out / path).write_text(content, encoding="utf-8")
+    return output
+
+
+BUILDERS: dict[str, Callable[[Project, Path], str]] = {
+    "mkdocs": _mkdocs_like("mkdocs"),
+    "properdocs": _mkdocs_like("properdocs"),
+    "zensical": build_zensical,
+}
+
+
+def build_with(engine: str, project: Project, out: Path) -> str:
+    """Build `project` into `out` with `engine`; returns what the engine printed."""
+    return BUILDERS[engine](project, out)
