@@ -40,6 +40,21 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .init import InitError, init_knowledge_base
+
+    target = Path(args.dir)
+    try:
+        written = init_knowledge_base(target, allow_non_empty=args.existing)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {len(written)} files to {target}:")
+    for path in written:
+        print(f"  {path.relative_to(target)}")
+    print(f"next: cd {target} && tradeoffs validate && tradeoffs build --out site")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from ..cards.schema import write_schemas
 
@@ -111,6 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--category", help="category id for a decision card")
     new.add_argument("--cards", default="cards", help="the card folder (default: cards)")
     new.set_defaults(handler=_new)
+
+    init = commands.add_parser(
+        "init",
+        help="create a new knowledge base (config, an example card, CI) that builds as it is",
+    )
+    init.add_argument("dir", metavar="DIR", help="the folder to create it in")
+    init.add_argument(
+        "--existing",
+        action="store_true",
+        help="allow a folder that already has files (none is ever overwritten)",
+    )
+    init.set_defaults(handler=_init)
 
     schema = commands.add_parser("schema", help="write the JSON Schemas exported from the models")
     schema.add_argument("--out", default="cards", help="output folder (default: cards)")

@@ -56,7 +56,8 @@ def plain_config(project: Project, plan: SitePlan, docs_dir: str) -> dict[str, A
     config["plugins"] = without_plugin(project.config.get("plugins"))
     config["docs_dir"] = docs_dir
     if not project.config.get("nav") and project.options.get("generate_nav", True):
-        config["nav"] = plan.navigation(project.handwritten_pages())
+        indexes = "navigation.indexes" in (project.theme.get("features") or [])
+        config["nav"] = plan.navigation(project.handwritten_pages(), section_indexes=indexes)
         if plan.not_in_nav:  # listed on their category page, as the plugin does
             config["not_in_nav"] = "\n".join(f"/{path}" for path in plan.not_in_nav) + "\n"
     config["extra_css"] = [*(config.get("extra_css") or []), *plan.stylesheets]

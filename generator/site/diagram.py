@@ -4,6 +4,10 @@ No script and no other host is needed to see it: the card sits at the top and ev
 relates to hangs below it, each a real link, with the kind of relation on its connector. The
 layout is one column, so it stays readable at a phone's width; colours come from the page's CSS,
 so light and dark schemes both read. The lists under "Related decisions" are its text equivalent.
+
+Node links use `xlink:href` and `target="_self"`: Material's instant navigation rewrites every
+`[href]` in a page and fails on SVG links (their `href` is read-only), and it leaves links with a
+target to the browser, which follows them as ordinary links.
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ def relation_svg(
         )
         link = html.escape(href_of(other), quote=True)
         parts.append(
-            f'<a class="tc-node" href="{link}"><rect x="{BOX_X}" y="{y:.0f}" width="{BOX_W}" '
+            f'<a class="tc-node" xlink:href="{link}" target="_self"><rect x="{BOX_X}" y="{y:.0f}" width="{BOX_W}" '
             f'height="{box_h}" rx="8"/>{_text(lines, BOX_X + 12, y + PAD / 2)}</a>'
         )
         last_mid = mid
@@ -97,5 +101,6 @@ def relation_svg(
     )
     return Markup(
         f'<svg class="tc-diagram" viewBox="0 0 {WIDTH} {height:.0f}" role="group" aria-label="{name}" '
-        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+        'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f"{''.join(parts)}</svg>"
     )

@@ -43,9 +43,13 @@ def pages_outside_navigation(catalog: Catalog) -> list[str]:
     return outside
 
 
-def navigation(catalog: Catalog, handwritten: list[str] | None = None) -> Nav:
+def navigation(
+    catalog: Catalog, handwritten: list[str] | None = None, *, section_indexes: bool = True
+) -> Nav:
     """The navigation, with hand-written pages placed: `contribute/*` under Contribute, others
-    after Home."""
+    after Home. Without `section_indexes` (a theme that does not show a section's first page as
+    the section itself), a category's own page is listed as its "Overview", so the category's
+    name does not appear twice."""
     written = handwritten or []
     contribute = sorted(u for u in written if u.startswith("contribute/"))
     contribute.sort(key=lambda u: not u.endswith("index.md"))
@@ -56,7 +60,10 @@ def navigation(catalog: Catalog, handwritten: list[str] | None = None) -> Nav:
         cards: Nav = []
         if len(entries) <= NAV_CARDS_UP_TO:
             cards = [{html_text(e.model.title): decision_uri(e.id)} for e in entries]
-        nav.append({html_text(category.title): [category_uri(category.id), *cards]})
+        index: Any = category_uri(category.id)
+        if not section_indexes:
+            index = {"Overview": index}
+        nav.append({html_text(category.title): [index, *cards]})
     modes = sorted(catalog.failure_modes.values(), key=lambda e: e.model.title.casefold())
     listed = modes if len(modes) <= NAV_CARDS_UP_TO else []
     nav.append(

@@ -90,9 +90,9 @@ class SitePlan:
     stylesheets: tuple[str, ...] = ()  # paths among `files` every page links
     scripts: tuple[str, ...] = ()
 
-    def navigation(self, handwritten: Iterable[str] = ()) -> Nav:
-        """The navigation, with the site's own pages placed in it."""
-        return navigation(self.catalog, list(handwritten))
+    def navigation(self, handwritten: Iterable[str] = (), *, section_indexes: bool = True) -> Nav:
+        """The navigation, with the site's own pages placed in it (see navigation.navigation)."""
+        return navigation(self.catalog, list(handwritten), section_indexes=section_indexes)
 
     def changed_pages(self, previous: SitePlan | None) -> set[str] | None:
         """Paths of the pages whose content differs from `previous`; None when every page of

@@ -172,9 +172,8 @@ class Renderer:
                     entry.id,
                     neighbourhood(catalog, entry.id),
                     lambda card_id: catalog.decisions[card_id].model.title,
-                    lambda card_id: relative_url(
-                        uri, decision_uri(card_id), self.directory_urls, self.from_source
-                    ),
+                    # relative to the page's URL whatever the engine: none rewrites SVG links
+                    lambda card_id: relative_url(uri, decision_uri(card_id), self.directory_urls),
                 ),
             }
 

@@ -74,7 +74,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         add_asset_files(files, config, self.plan)
         if self.config.generate_nav and not config.nav:
-            config.nav = self.plan.navigation(handwritten)
+            indexes = "navigation.indexes" in (config.theme.get("features") or [])
+            config.nav = self.plan.navigation(handwritten, section_indexes=indexes)
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:

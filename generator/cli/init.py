@@ -1,0 +1,62 @@
+"""`tradeoffs init DIR`: a new knowledge base that builds as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..cards.schema import schema_texts
+
+STARTER = Path(__file__).parent / "starter"
+EXAMPLE_CARD = "cron-job-vs-queue-worker"
+EXAMPLE_FAILURE_MODE = "overlapping-scheduled-runs"
+
+# Where each starter file goes in the new knowledge base.
+LAYOUT = {
+    "mkdocs.yml": "mkdocs.yml",
+    "README.md": "README.md",
+    "categories.yaml": "cards/categories.yaml",
+    "decision.yaml": f"cards/decisions/{EXAMPLE_CARD}.yaml",
+    "failure-mode.yaml": f"cards/failure-modes/{EXAMPLE_FAILURE_MODE}.yaml",
+    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "workflow.yml": ".github/workflows/cards.yml",
+}
+
+
+class InitError(Exception):
+    """A knowledge base cannot be created there; the message says why."""
+
+
+def starter_files(today: dt.date) -> dict[str, str]:
+    """Every file of a new knowledge base, by its path inside it."""
+    files = {
+        target: (STARTER / name).read_text(encoding="utf-8").replace("REVIEWED", today.isoformat())
+        for name, target in LAYOUT.items()
+    }
+    files.update({f"cards/{name}": text for name, text in schema_texts().items()})
+    files["docs/.gitkeep"] = ""  # hand-written pages go in docs/
+    return files
+
+
+def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[Path]:
+    """Write a new knowledge base into `target`; return the files written. Refuses a non-empty
+    folder unless `allow_non_empty`, and never overwrites a file."""
+    if target.exists() and not target.is_dir():
+        raise InitError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not allow_non_empty:
+        raise InitError(
+            f"{target} is not empty; use --existing to add a knowledge base to it "
+            "(no file is ever overwritten)"
+        )
+    files = starter_files(dt.date.today())
+    clashes = sorted(path for path in files if (target / path).exists())
+    if clashes:
+        raise InitError(f"{target} already has {', '.join(clashes)}; nothing was written")
+    written = []
+    for path, text in files.items():
+        destination = target / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with destination.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(text)
+        written.append(destination)
+    return written

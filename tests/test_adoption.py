@@ -1,0 +1,177 @@
+"""A team adopting the generator: the plugin alone, `tradeoffs init`, and an installed wheel."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from generator.cards import load_catalog
+
+from .conftest import REPO, VALID, RunCli, mkdocs_build
+
+MINIMAL = (
+    "site_name: Our decisions\ntheme:\n  name: material\nplugins:\n  - search\n  - tradeoff-cards\n"
+)
+
+
+def _minimal_project(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MINIMAL, encoding="utf-8")
+    (root / "docs").mkdir()
+    shutil.copytree(VALID, root / "cards")
+    return root
+
+
+def test_the_plugin_needs_nothing_else_from_the_site(tmp_path: Path) -> None:
+    project = _minimal_project(tmp_path / "kb")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "decisions" / "cache-or-recompute" / "index.html").read_text()
+    assert "{ #" not in page  # headings rendered, not shown as written
+    assert '<h2 id="decision">' in page and 'href="#options"' in page  # and in the contents
+    assert 'href="../../assets/tradeoff-cards/cards.css"' in page  # styled
+    assert (tmp_path / "site" / "assets" / "tradeoff-cards" / "cards.css").is_file()
+    assert "fonts.googleapis.com" not in page and "unpkg.com" not in page
+    # the category is named once in the navigation: its own page is listed as its overview
+    nav = re.findall(r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', page)
+    assert nav.count("Performance") == 1 and "Overview" in nav
+
+
+def test_another_theme_stops_the_build_with_what_is_supported(tmp_path: Path) -> None:
+    project = _minimal_project(tmp_path / "kb")
+    (project / "mkdocs.yml").write_text(MINIMAL.replace("name: material", "name: readthedocs"))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "the theme 'readthedocs' is not supported; use Material for MkDocs" in result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_external_requests_are_an_opt_in(tmp_path: Path) -> None:
+    project = _minimal_project(tmp_path / "kb")
+    config = MINIMAL.replace(
+        "  - tradeoff-cards\n", "  - tradeoff-cards:\n      external_requests: true\n"
+    )
+    (project / "mkdocs.yml").write_text(config + "repo_url: https://example.org/team/kb\n")
+    assert mkdocs_build(project, tmp_path / "site").returncode == 0
+    page = (tmp_path / "site" / "index.html").read_text()
+    assert "fonts.googleapis.com" in page and 'data-md-component="source"' in page
+
+
+def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunCli) -> None:
+    kb = tmp_path / "kb"
+    code, out, _ = run_cli("init", str(kb))
+    assert code == 0, out
+    expected = {
+        "mkdocs.yml",
+        "README.md",
+        "cards/categories.yaml",
+        ".pre-commit-config.yaml",
+        ".github/workflows/cards.yml",
+        "cards/decision.schema.json",
+        "cards/failure-mode.schema.json",
+        "cards/decisions/cron-job-vs-queue-worker.yaml",
+        "cards/failure-modes/overlapping-scheduled-runs.yaml",
+    }
+    assert expected <= {p.relative_to(kb).as_posix() for p in kb.rglob("*") if p.is_file()}
+    catalog = load_catalog(kb / "cards")
+    reached = catalog.reached_from["overlapping-scheduled-runs"]
+    assert [r.card for r in reached] == ["cron-job-vs-queue-worker"]  # linked to each other
+    workflow = yaml.safe_load((kb / ".github" / "workflows" / "cards.yml").read_text())
+    steps = " ".join(
+        str(s.get("run", "")) + str(s.get("uses", "")) for s in workflow["jobs"]["build"]["steps"]
+    )
+    assert (
+        "tradeoffs validate cards --format github" in steps
+        and "tradeoffs build --out site" in steps
+    )
+    assert "deploy-pages" in str(workflow["jobs"]["deploy"]["steps"])
+    result = mkdocs_build(kb, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+
+
+def test_init_refuses_a_folder_with_files_and_never_overwrites(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "mkdocs.yml").write_text("mine\n")
+    code, _, err = run_cli("init", str(kb))
+    assert code == 2 and "is not empty; use --existing" in err
+    code, _, err = run_cli("init", str(kb), "--existing")
+    assert code == 2 and "already has mkdocs.yml; nothing was written" in err
+    assert (kb / "mkdocs.yml").read_text() == "mine\n" and not (kb / "cards").exists()
+    (kb / "mkdocs.yml").unlink()
+    (kb / "notes.txt").write_text("kept\n")
+    code, _, _ = run_cli("init", str(kb), "--existing")
+    assert code == 0 and (kb / "notes.txt").read_text() == "kept\n"
+
+
+def test_a_wheel_installed_in_a_fresh_virtualenv_builds_a_styled_site(tmp_path: Path) -> None:
+    # the standard PEP 517 build of the repository, installed where nothing of it is on the path
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(
+        REPO / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    run = functools.partial(subprocess.run, capture_output=True, text=True, check=False)
+    built = run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "-w",
+            str(tmp_path / "dist"),
+            str(source),
+        ]
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("tradeoff_cards-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for packaged in (
+        "generator/site/templates/decision.md.j2",
+        "generator/site/assets/cards.css",
+        "generator/cli/starter/decision.yaml",
+        "generator/engines/mkdocs/assets/material-a11y.js",
+    ):
+        assert packaged in names
+    venv = tmp_path / "venv"
+    assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
+    python = venv / "bin" / "python"
+    installed = run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "-c",
+            str(REPO / "requirements.lock"),
+            str(wheel),
+        ]
+    )
+    assert installed.returncode == 0, installed.stderr
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    assert (
+        run([str(venv / "bin" / "tradeoffs"), "init", "kb"], cwd=tmp_path, env=env).returncode == 0
+    )
+    kb = tmp_path / "kb"
+    build = run([str(python), "-m", "mkdocs", "build", "--strict"], cwd=kb, env=env)
+    assert build.returncode == 0, build.stderr
+    page = (kb / "site" / "decisions" / "cron-job-vs-queue-worker" / "index.html").read_text()
+    assert '<table class="tc-compare' in page and "{ #" not in page
+    assert (kb / "site" / "assets" / "tradeoff-cards" / "cards.css").stat().st_size > 1000
+    where = run([str(python), "-c", "import generator; print(generator.__file__)"], cwd=tmp_path)
+    assert str(venv) in where.stdout  # the installed copy, not the checkout

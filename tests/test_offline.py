@@ -1,0 +1,138 @@
+"""A built site asks nothing of any other host: measured in Chromium on every kind of page.
+
+The site is built as `make site` builds it (`tradeoffs build`, the real cards and configuration),
+served on 127.0.0.1, and each page is loaded with every request recorded: none may go to another
+origin, and the browser console must stay free of errors. Skipped without Chromium unless CI is set.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{CHROMIUM} is missing and CI is set", pytrace=False)
+    pytest.skip(f"needs {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    out = tmp_path_factory.mktemp("offline") / "site"
+    built = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--out", str(out), "--no-check-links"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", out
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _pages(site: Path) -> list[str]:
+    browse = sorted(
+        p.parent.relative_to(site).as_posix() for p in (site / "browse").glob("*/index.html")
+    )
+    return [
+        "",
+        "decisions/rag-vs-fine-tuning/",
+        "categories/ai-systems/",
+        "failure-modes/retry-storm/",
+        "failure-modes/",
+        *(f"{path}/" for path in browse),
+    ]
+
+
+def test_no_request_leaves_the_site_and_no_console_error(served: tuple[str, Path]) -> None:
+    url, site = served
+    pages = _pages(site)
+    assert len(pages) >= 9  # home, card, category, failure mode(s) and the browse pages
+    outside: list[tuple[str, str]] = []
+    errors: list[tuple[str, str]] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            for scheme in ("light", "dark"):
+                context = browser.new_context(color_scheme=scheme, service_workers="block")
+                page = context.new_page()
+                current = {"path": ""}
+
+                def on_request(request: Any, current: dict[str, str] = current) -> None:
+                    if not request.url.startswith(url):
+                        outside.append((current["path"], request.url))
+
+                def on_console(message: Any, current: dict[str, str] = current) -> None:
+                    if message.type == "error":
+                        errors.append((current["path"], message.text))
+
+                def on_error(error: Any, current: dict[str, str] = current) -> None:
+                    errors.append((current["path"], str(error)))
+
+                page.on("request", on_request)
+                page.on("console", on_console)
+                page.on("pageerror", on_error)
+                for path in pages:
+                    current["path"] = path
+                    response = page.goto(f"{url}/{path}", wait_until="networkidle")
+                    assert response is not None and response.ok, path
+                context.close()
+        finally:
+            browser.close()
+    assert outside == []
+    assert errors == []
+
+
+def test_a_diagram_node_is_a_working_link(served: tuple[str, Path]) -> None:
+    url, _ = served
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{url}/decisions/rag-vs-fine-tuning/", wait_until="networkidle")
+            node = page.locator("svg.tc-diagram a.tc-node").first
+            target = node.get_attribute("xlink:href") or ""
+            assert target.startswith("../")
+            node.click()
+            page.wait_for_url(f"{url}/decisions/{target[3:]}")
+            assert page.locator("h1").first.inner_text()
+        finally:
+            browser.close()
+    assert errors == []
