@@ -1,4 +1,10 @@
-"""`tradeoffs export`: the site plan as a tree of Markdown files, buildable without the plugin."""
+"""`tradeoffs export`: the site plan as a tree of Markdown files, buildable without the plugin.
+
+The plan's other files go where an engine serves them as they are: stylesheets, scripts, the JSON
+API and `llms.txt` into the docs tree, which every engine copies into the site. The Markdown
+version of each card cannot go there (an engine would make a page of it), so those files are
+written into a folder of their own, to be copied into the built site after building.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,39 @@ import shutil
 from pathlib import Path
 
 from ..cards import load_catalog
-from ..site.plan import SiteSettings, build_plan
+from ..site.plan import build_plan
 from .project import Project, dump_config, without_plugin
 
 
-def export_docs(config_path: Path, out: Path, config_out: Path | None = None) -> int:
+def markdown_folder(out: Path) -> Path:
+    """Where export writes the Markdown files by default: beside `out`, as `<out>-markdown`."""
+    return out.with_name(f"{out.name}-markdown")
+
+
+def _empty_or_missing(folder: Path) -> None:
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(f"{folder} is not empty; export writes into an empty folder")
+
+
+def export_docs(
+    config_path: Path,
+    out: Path,
+    config_out: Path | None = None,
+    markdown_out: Path | None = None,
+) -> int:
     """Write hand-written pages plus every generated page into `out`; return the page count.
 
-    With `config_out`, also write a mkdocs.yml for building `out` without the plugin: the same
-    configuration, minus the plugin, with the plan's navigation written out.
+    The plan's files go into `out` as well (a hand-written file at the same path is kept), except
+    Markdown files, which go into `markdown_out` (default: `markdown_folder(out)`). With
+    `config_out`, also write a mkdocs.yml for building `out` without the plugin: the same
+    configuration, minus the plugin, with the plan's navigation and assets written out.
     """
     project = Project(config_path)
     catalog = load_catalog(project.cards_dir, display_root=project.dir)
-    settings = SiteSettings(project.template_dir, project.directory_urls, project.site_name)
-    plan = build_plan(catalog, settings)
-    if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty; export writes into an empty folder")
+    plan = build_plan(catalog, project.settings())
+    markdown_out = markdown_out or markdown_folder(out)
+    _empty_or_missing(out)
+    _empty_or_missing(markdown_out)
     out.mkdir(parents=True, exist_ok=True)
     handwritten = project.handwritten_pages()
     if project.docs_dir.is_dir():
@@ -34,10 +57,19 @@ def export_docs(config_path: Path, out: Path, config_out: Path | None = None) ->
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
+    for path, content in plan.files.items():
+        target = (markdown_out if path.endswith(".md") else out) / path
+        if target.exists():
+            continue  # the site's own file wins, as with the plugin
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
     if config_out is not None:
         plain = dict(project.config)
         plain["plugins"] = without_plugin(project.config.get("plugins"))
         plain["docs_dir"] = str(out.resolve())
+        for key, paths in (("extra_css", plan.stylesheets), ("extra_javascript", plan.scripts)):
+            listed = list(plain.get(key) or [])
+            plain[key] = listed + [p for p in paths if p not in listed]
         if not project.config.get("nav") and project.options.get("generate_nav", True):
             plain["nav"] = plan.navigation(handwritten)
             if plan.not_in_nav:  # listed on their category page, as the plugin does

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from .paths import LinkRewriter
@@ -45,6 +46,11 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+
+
+def inline_tokens(text: str) -> list[Token]:
+    """The inline tokens of one card text, parsed exactly as the pages parse it."""
+    return _MD.parseInline(text)[0].children or []
 
 
 def _identity(url: str) -> str:

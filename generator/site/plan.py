@@ -18,6 +18,7 @@ from typing import Any
 
 from ..cards import Catalog
 from ..cards.parallel import map_halves
+from .data import data_files
 from .fields import field_reference
 from .listings import (
     build_date,
@@ -28,6 +29,7 @@ from .listings import (
     tag_index,
     who_pays,
 )
+from .llms import markdown_files
 from .navigation import Nav, navigation, pages_outside_navigation
 from .paths import (
     BY_REVERSIBILITY,
@@ -67,6 +69,8 @@ class SiteSettings:
     template_dir: str | None = None  # searched for `*.md.j2` before the built-in templates
     directory_urls: bool = True
     site_name: str = "Trade-off Cards"
+    site_url: str = ""  # when set, the data files link with absolute URLs under it
+    site_description: str = ""  # the summary at the top of llms.txt
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,23 @@ class SitePlan:
         }
 
 
+def data_exports(catalog: Catalog, settings: SiteSettings) -> dict[str, str]:
+    """The cards for programs, by path in the site: the JSON API (`api/`), `llms.txt`,
+    `llms-full.txt` and the Markdown version of each card and failure mode."""
+    site_url, directory_urls = settings.site_url, settings.directory_urls
+    files = data_files(catalog, site_url=site_url, directory_urls=directory_urls)
+    files.update(
+        markdown_files(
+            catalog,
+            site_name=settings.site_name,
+            description=settings.site_description,
+            site_url=site_url,
+            directory_urls=directory_urls,
+        )
+    )
+    return files
+
+
 def assets() -> dict[str, str]:
     """The stylesheets and scripts generated pages need, by their path in the site."""
     return {
@@ -132,7 +153,12 @@ def _fingerprint(
         "not_in_nav": outside,
         "categories": [(c.id, c.title, c.description) for c in catalog.categories],
         "today": today.isoformat(),
-        "settings": [settings.template_dir, settings.directory_urls, settings.site_name],
+        "settings": [
+            settings.template_dir,
+            settings.directory_urls,
+            settings.site_name,
+            settings.site_url,
+        ],
         "templates": template_signature(settings.template_dir),
     }
     return hashlib.sha256(json.dumps(shown_everywhere, default=str).encode()).hexdigest()
@@ -329,7 +355,7 @@ def build_plan(
         tuple(outside),
         fingerprint,
         planner.rendered,
-        files=files,
+        files={**files, **data_exports(catalog, settings)},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js")),
     )
