@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 
 DESCRIPTION = """\
 Check every link of a built site. Offline by default: each internal href, src and srcset
-must resolve to a file under SITE_DIR, and each #fragment to an id in the target page.
-External http(s) links are contacted only with --external. Exit status: 0 when every link
-is good, 1 when some are broken, 2 for usage errors (such as a missing SITE_DIR)."""
+must resolve to a file under SITE_DIR, and each #fragment to an id in the target page; so
+must each link of the site's Markdown files (*.md, llms.txt, llms-full.txt) and each url of
+api/cards.json. With --site-url, links under that address are internal. External http(s)
+links are contacted only with --external. Exit status: 0 when every link is good, 1 when
+some are broken, 2 for usage errors (such as a missing SITE_DIR)."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,10 +32,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("site_dir", metavar="SITE_DIR", help="the built site, e.g. site")
     parser.add_argument(
         "--base-path",
-        default="/",
+        default=None,
         metavar="PATH",
-        help="the path the site is served under, e.g. /project/ (default: /); "
-        "root-relative links must start with it",
+        help="the path the site is served under, e.g. /project/ (default: the path of "
+        "--site-url, else /); root-relative links must start with it",
+    )
+    parser.add_argument(
+        "--site-url",
+        default="",
+        metavar="URL",
+        help="the address the site is published at (mkdocs.yml's site_url); links under it "
+        "are checked against SITE_DIR instead of being external",
     )
     parser.add_argument(
         "--format", choices=["text", "json"], default="text", help="text (default) or json"
@@ -124,13 +133,15 @@ def _check_links(args: argparse.Namespace) -> int:
         format_text,
         load_pyproject_ignores,
         normalize_base_path,
+        normalize_site_url,
     )
 
     def warn(message: str) -> None:
         print(f"tradeoffs check-links: warning: {message}", file=sys.stderr)
 
     try:
-        base_path = normalize_base_path(args.base_path)
+        base_path = None if args.base_path is None else normalize_base_path(args.base_path)
+        site_url = normalize_site_url(args.site_url)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if args.jobs is not None and args.jobs < 1:
@@ -177,6 +188,7 @@ def _check_links(args: argparse.Namespace) -> int:
         report = check_site(
             Path(args.site_dir),
             base_path=base_path,
+            site_url=site_url,
             jobs=args.jobs,
             external=external,
             progress=progress,
