@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
-from . import links
+from . import diff, links
 from .usage import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
 
     links.register(commands)
+    diff.register(commands)
     return parser
 
 
