@@ -143,6 +143,19 @@ def test_two_builds_write_the_same_bytes() -> None:
     assert runs[0] == runs[1] and len(runs[0].splitlines()) == 3 + 2 + 60 + 35
 
 
+def test_entries_written_on_the_second_core_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.cards import parallel
+
+    catalog = load_catalog(REPO / "cards")
+    monkeypatch.setenv("TRADEOFFS_NO_FORK", "1")
+    alone = data_exports(catalog, SiteSettings())
+    monkeypatch.delenv("TRADEOFFS_NO_FORK")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    if not parallel.can_fork(95):
+        pytest.skip("no fork here")
+    assert data_exports(catalog, SiteSettings()) == alone
+
+
 def test_the_plan_carries_the_files_and_a_site_url_change_rebuilds_everything() -> None:
     catalog = load_catalog(VALID)
     plan = build_plan(catalog)

@@ -75,10 +75,15 @@ def _render_inline(text: str, rewrite: LinkRewriter) -> str:
     )
 
 
+def has_markdown(text: str) -> bool:
+    """True when a text may hold inline Markdown; any other text is shown exactly as written."""
+    return bool(_MAYBE_SYNTAX.search(text) and _MARKDOWN_SYNTAX.search(text))
+
+
 def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
     """One text as inline HTML (no block structure)."""
     text = text.strip()
-    if not (_MAYBE_SYNTAX.search(text) and _MARKDOWN_SYNTAX.search(text)):
+    if not has_markdown(text):
         return Markup(html.escape(text, quote=False))
     return Markup(_render_inline(text, rewrite))
 

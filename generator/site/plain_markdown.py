@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
-from .markup import inline_tokens
+from .markup import has_markdown, inline_tokens
 
 # Maps a link target written in a card to the URL to write, or None to keep only the link text.
 LinkMap = Callable[[str], str | None]
@@ -52,6 +52,8 @@ def inline(text: str, link: LinkMap = _keep) -> str:
     text = text.strip()
     if not _MAYBE_SYNTAX.search(text):
         return text
+    if not has_markdown(text):  # shown as written on the page too: only escaping to do
+        return _BREAKS.sub(" ", escape(text))
     return _inline(text, link)
 
 
