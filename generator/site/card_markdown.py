@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from ..cards import RELATION_KINDS, Catalog, Entry
@@ -80,7 +81,8 @@ class MarkdownWriter:
             **{decision_uri(i): e for i, e in catalog.decisions.items()},
             **{failure_mode_uri(i): e for i, e in catalog.failure_modes.items()},
         }
-        self._written: dict[str, list[str]] = {}  # each entry's own file, by page path
+        # Entries written by `card_files`, by (page path, file written into, heading level).
+        self._written: dict[tuple[str, str, int], list[str]] = {}
 
     # ------------------------------------------------------------------ links
 
@@ -338,31 +340,41 @@ class MarkdownWriter:
 
     def entry_lines(self, uri: str, here: str, level: int = 2) -> list[str]:
         """A card or failure mode written into `here` with its title at `level`."""
-        if self.site_url and uri in self._written:
-            # Absolute links read the same anywhere: reuse the card's own file, one level down
-            # (every line of it that starts with `#` is a heading; text never does).
-            return [
-                f"{'#' * (level - 1)}{line}" if line[:1] == "#" else line
-                for line in self._written[uri]
-            ]
+        written = self._written.get((uri, here, level))
+        if written is not None:
+            return written
+        own = self._written.get((uri, self.card_file(uri), 1))
+        if own is not None and self.site_url:
+            # Absolute links read the same anywhere: the card's own file, headings one level
+            # down (every line of it that starts with `#` is a heading; text never does).
+            return [f"{'#' * (level - 1)}{line}" if line[:1] == "#" else line for line in own]
         entry = self.entries[uri]
         if isinstance(entry.model, DecisionCard):
             return self.decision(entry, here, level)
         return self.failure_mode(entry, here, level)
 
-    def card_files(self) -> dict[str, str]:
-        """The Markdown version of each card and failure mode, by its path in the site."""
+    def card_files(self, also: tuple[str, int] | None = None) -> dict[str, str]:
+        """The Markdown version of each card and failure mode, by its path in the site. With
+        `also` (a file and a heading level), each entry is written for that file as well, and
+        `entry_lines` returns it from then on."""
         files: dict[str, str] = {}
         uris = [decision_uri(i) for i in sorted(self.catalog.decisions)]
         uris += [failure_mode_uri(i) for i in sorted(self.catalog.failure_modes)]
         # Parsing card text is most of the work: half of the entries on the second core.
-        for uri, lines in zip(uris, map_halves(self._own_file, uris), strict=True):
-            self._written[uri] = lines
-            files[self.card_file(uri)] = "\n".join(lines) + "\n"
+        written = map_halves(partial(self._write, also=also), uris)
+        for uri, (own, extra) in zip(uris, written, strict=True):
+            path = self.card_file(uri)
+            self._written[(uri, path, 1)] = own
+            if also is not None and extra is not None:
+                self._written[(uri, *also)] = extra
+            files[path] = "\n".join(own) + "\n"
         return files
 
-    def _own_file(self, uri: str) -> list[str]:
-        return self.entry_lines(uri, self.card_file(uri), level=1)
+    def _write(self, uri: str, also: tuple[str, int] | None) -> tuple[list[str], list[str] | None]:
+        own = self.entry_lines(uri, self.card_file(uri), level=1)
+        if also is None or self.site_url:  # with a site URL, `entry_lines` reuses `own`
+            return own, None
+        return own, self.entry_lines(uri, *also)
 
 
 def _blank_separated(paragraphs: list[str]) -> list[str]:

@@ -123,7 +123,8 @@ def markdown_files(
 ) -> dict[str, str]:
     """`llms.txt`, `llms-full.txt` and each card's Markdown version, by their path in the site."""
     writer = MarkdownWriter(catalog, site_url=site_url, directory_urls=directory_urls)
-    card_files = writer.card_files()  # first: llms-full.txt reuses them when it can
+    # First, and with llms-full.txt's version of each entry: written on both cores together.
+    card_files = writer.card_files(also=(LLMS_FULL_TXT, 2))
     return {
         LLMS_TXT: llms_txt(writer, site_name, description),
         LLMS_FULL_TXT: llms_full_txt(writer, site_name, description),
