@@ -26,7 +26,7 @@ DATA_FILES = ("api/cards.json", "api/decision.schema.json", "api/failure-mode.sc
 
 
 def exports(cards: Path, **settings: str) -> dict[str, str]:
-    return data_exports(load_catalog(cards), SiteSettings(**settings))  # type: ignore[arg-type]
+    return data_exports(load_catalog(cards), SiteSettings(**settings))[0]  # type: ignore[arg-type]
 
 
 def validator(text: str) -> Draft202012Validator:
@@ -108,7 +108,7 @@ def test_fields_are_exactly_as_the_yaml_has_them() -> None:
 def test_urls_are_absolute_under_the_site_url_and_follow_directory_urls() -> None:
     api = json.loads(exports(VALID, site_url=SITE_URL)["api/cards.json"])
     assert api["decisions"][0]["url"] == f"{SITE_URL}decisions/cache-or-recompute/"
-    flat = data_exports(load_catalog(VALID), SiteSettings(directory_urls=False))
+    flat, _ = data_exports(load_catalog(VALID), SiteSettings(directory_urls=False))
     assert json.loads(flat["api/cards.json"])["decisions"][0]["url"] == (
         "decisions/cache-or-recompute.html"
     )
@@ -120,7 +120,7 @@ import hashlib, sys
 from pathlib import Path
 from generator.cards import load_catalog
 from generator.site.plan import SiteSettings, data_exports
-files = data_exports(load_catalog(Path(sys.argv[1])), SiteSettings(site_url=sys.argv[2]))
+files, _ = data_exports(load_catalog(Path(sys.argv[1])), SiteSettings(site_url=sys.argv[2]))
 for path in sorted(files):
     print(path, hashlib.sha256(files[path].encode()).hexdigest())
 """
@@ -148,12 +148,31 @@ def test_entries_written_on_the_second_core_are_the_same(monkeypatch: pytest.Mon
 
     catalog = load_catalog(REPO / "cards")
     monkeypatch.setenv("TRADEOFFS_NO_FORK", "1")
-    alone = data_exports(catalog, SiteSettings())
+    alone = data_exports(catalog, SiteSettings())[0]
     monkeypatch.delenv("TRADEOFFS_NO_FORK")
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     if not parallel.can_fork(95):
         pytest.skip("no fork here")
-    assert data_exports(catalog, SiteSettings()) == alone
+    assert data_exports(catalog, SiteSettings())[0] == alone
+
+
+@pytest.mark.parametrize("site_url", ["", SITE_URL])
+def test_a_preview_writes_again_only_the_entries_whose_pages_changed(
+    collection: Path, site_url: str
+) -> None:
+    settings = SiteSettings(site_url=site_url)
+    first = build_plan(load_catalog(collection), settings)
+    card = collection / "decisions" / "queue-or-direct-call.yaml"
+    card.write_text(card.read_text().replace("leave it a message.", "leave it a note."))
+    second = build_plan(load_catalog(collection), settings, previous=first)
+    assert second.files == build_plan(load_catalog(collection), settings).files
+    assert "leave it a note." in second.files["llms.txt"]
+    assert "leave it a note." in second.files["decisions/queue-or-direct-call/index.md"]
+    kept = "failure-modes/stale-cache-storm.md"  # shows nothing of that card
+    assert kept not in second.rendered
+    assert second.data_parts.objects[kept] is first.data_parts.objects[kept]
+    for key, lines in second.data_parts.markdown.items():
+        assert (lines is first.data_parts.markdown.get(key)) == (key[0] == kept), key
 
 
 def test_the_plan_carries_the_files_and_a_site_url_change_rebuilds_everything() -> None:

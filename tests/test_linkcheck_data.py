@@ -137,7 +137,7 @@ def _links_by_markdown_it(text: str) -> list[str]:
 
 @pytest.mark.parametrize("cards", [VALID, REPO / "cards"], ids=["examples", "real"])
 def test_the_link_reader_finds_what_a_markdown_parser_finds(cards: Path) -> None:
-    files = data_exports(load_catalog(cards), SiteSettings(site_url=SITE_URL))
+    files, _ = data_exports(load_catalog(cards), SiteSettings(site_url=SITE_URL))
     for path, text in files.items():
         if path.endswith((".md", ".txt")):
             expected = _links_by_markdown_it(text)

@@ -10,7 +10,7 @@ written in a card can become markup.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -82,7 +82,7 @@ class MarkdownWriter:
             **{failure_mode_uri(i): e for i, e in catalog.failure_modes.items()},
         }
         # Entries written by `card_files`, by (page path, file written into, heading level).
-        self._written: dict[tuple[str, str, int], list[str]] = {}
+        self.written: dict[tuple[str, str, int], list[str]] = {}
 
     # ------------------------------------------------------------------ links
 
@@ -340,10 +340,10 @@ class MarkdownWriter:
 
     def entry_lines(self, uri: str, here: str, level: int = 2) -> list[str]:
         """A card or failure mode written into `here` with its title at `level`."""
-        written = self._written.get((uri, here, level))
+        written = self.written.get((uri, here, level))
         if written is not None:
             return written
-        own = self._written.get((uri, self.card_file(uri), 1))
+        own = self.written.get((uri, self.card_file(uri), 1))
         if own is not None and self.site_url:
             # Absolute links read the same anywhere: the card's own file, headings one level
             # down (every line of it that starts with `#` is a heading; text never does).
@@ -353,22 +353,36 @@ class MarkdownWriter:
             return self.decision(entry, here, level)
         return self.failure_mode(entry, here, level)
 
-    def card_files(self, also: tuple[str, int] | None = None) -> dict[str, str]:
-        """The Markdown version of each card and failure mode, by its path in the site. With
-        `also` (a file and a heading level), each entry is written for that file as well, and
-        `entry_lines` returns it from then on."""
-        files: dict[str, str] = {}
+    def card_files(
+        self,
+        also: tuple[str, int] | None = None,
+        reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
+    ) -> dict[str, str]:
+        """The Markdown version of each card and failure mode, by its path in the site.
+
+        With `also` (a file and a heading level), each entry is written for that file as well,
+        and `entry_lines` returns it from then on. `reuse` holds lines written before, by
+        (page path, file, level): entries found there are not written again (a live preview
+        passes those whose pages did not change). Every entry's lines end up in `written`.
+        """
+        reuse = reuse or {}
         uris = [decision_uri(i) for i in sorted(self.catalog.decisions)]
         uris += [failure_mode_uri(i) for i in sorted(self.catalog.failure_modes)]
+        for key, lines in reuse.items():
+            if key[0] in self.entries:
+                self.written[key] = lines
+        todo = [uri for uri in uris if (uri, self.card_file(uri), 1) not in self.written]
         # Parsing card text is most of the work: half of the entries on the second core.
-        written = map_halves(partial(self._write, also=also), uris)
-        for uri, (own, extra) in zip(uris, written, strict=True):
-            path = self.card_file(uri)
-            self._written[(uri, path, 1)] = own
+        for uri, (own, extra) in zip(
+            todo, map_halves(partial(self._write, also=also), todo), strict=True
+        ):
+            self.written[(uri, self.card_file(uri), 1)] = own
             if also is not None and extra is not None:
-                self._written[(uri, *also)] = extra
-            files[path] = "\n".join(own) + "\n"
-        return files
+                self.written[(uri, *also)] = extra
+        return {
+            self.card_file(uri): "\n".join(self.written[(uri, self.card_file(uri), 1)]) + "\n"
+            for uri in uris
+        }
 
     def _write(self, uri: str, also: tuple[str, int] | None) -> tuple[list[str], list[str] | None]:
         own = self.entry_lines(uri, self.card_file(uri), level=1)

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from ..cards import Catalog, Entry
+from ..cards import DECISIONS_DIR, FAILURE_MODES_DIR, Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from ..cards.schema import schema_texts
 from .paths import API_CARDS, API_DIR, decision_uri, failure_mode_uri, page_url, site_link
@@ -69,57 +71,81 @@ def source_path(catalog: Catalog, entry: Entry[Any]) -> str:
     return f"{catalog.root.name}/{entry.path.relative_to(catalog.root).as_posix()}"
 
 
-def cards_json(catalog: Catalog, *, site_url: str = "", directory_urls: bool = True) -> str:
-    """The text of `api/cards.json`."""
+def _json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # Only inside strings can these occur, where the escapes mean the same characters.
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
-    def url(uri: str) -> str:
-        return site_link(page_url(uri, directory_urls), "", site_url)
 
-    decisions = [
-        {
-            "id": card_id,
-            "url": url(decision_uri(card_id)),
-            "source": source_path(catalog, entry),
-            "card": as_written(entry),
-            "referenced_by": [
-                {"card": b.source, "relation": b.relation, "note": b.note}
-                for b in sorted(
-                    catalog.backlinks.get(card_id, []), key=lambda b: (b.source, b.relation)
-                )
-            ],
-        }
-        for card_id, entry in sorted(catalog.decisions.items())
-    ]
-    failure_modes = [
+def entry_object(
+    catalog: Catalog, uri: str, *, site_url: str = "", directory_urls: bool = True
+) -> str:
+    """The JSON text of one entry's object in `api/cards.json`, by the path of its page."""
+    url = site_link(page_url(uri, directory_urls), "", site_url)
+    if uri.startswith(f"{DECISIONS_DIR}/"):
+        card_id = uri[len(DECISIONS_DIR) + 1 : -len(".md")]
+        card = catalog.decisions[card_id]
+        backlinks = sorted(catalog.backlinks.get(card_id, []), key=lambda b: (b.source, b.relation))
+        return _json(
+            {
+                "id": card_id,
+                "url": url,
+                "source": source_path(catalog, card),
+                "card": as_written(card),
+                "referenced_by": [
+                    {"card": b.source, "relation": b.relation, "note": b.note} for b in backlinks
+                ],
+            }
+        )
+    mode_id = uri[len(FAILURE_MODES_DIR) + 1 : -len(".md")]
+    mode = catalog.failure_modes[mode_id]
+    reached = sorted(catalog.reached_from.get(mode_id, []), key=lambda r: (r.card, r.option_key))
+    return _json(
         {
             "id": mode_id,
-            "url": url(failure_mode_uri(mode_id)),
-            "source": source_path(catalog, entry),
-            "entry": as_written(entry),
+            "url": url,
+            "source": source_path(catalog, mode),
+            "entry": as_written(mode),
             "reached_from": [
-                {"card": r.card, "option": r.option_key, "note": r.note}
-                for r in sorted(
-                    catalog.reached_from.get(mode_id, []), key=lambda r: (r.card, r.option_key)
-                )
+                {"card": r.card, "option": r.option_key, "note": r.note} for r in reached
             ],
         }
-        for mode_id, entry in sorted(catalog.failure_modes.items())
-    ]
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "decisions": decisions,
-        "failure_modes": failure_modes,
-    }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    # Only inside strings can these occur, where the escapes mean the same characters.
-    text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return text + "\n"
+    )
+
+
+def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
+    """The text of `api/cards.json`, from the JSON text of each entry's object by page path."""
+    decisions = ",".join(objects[decision_uri(i)] for i in sorted(catalog.decisions))
+    modes = ",".join(objects[failure_mode_uri(i)] for i in sorted(catalog.failure_modes))
+    return (
+        f'{{"schema_version":{SCHEMA_VERSION},"decisions":[{decisions}],'
+        f'"failure_modes":[{modes}]}}\n'
+    )
 
 
 def data_files(
-    catalog: Catalog, *, site_url: str = "", directory_urls: bool = True
-) -> dict[str, str]:
-    """`api/cards.json` and the two JSON Schemas, by their path in the site."""
-    files = {API_CARDS: cards_json(catalog, site_url=site_url, directory_urls=directory_urls)}
-    files.update({f"{API_DIR}/{name}": text for name, text in schema_texts().items()})
-    return files
+    catalog: Catalog,
+    *,
+    site_url: str = "",
+    directory_urls: bool = True,
+    reuse: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """`api/cards.json` and the two JSON Schemas by their path in the site, and the JSON text of
+    each entry's object by page path. An object in `reuse` is taken as it is (a live preview
+    passes those of the entries whose pages did not change)."""
+    reuse = reuse or {}
+    uris = [decision_uri(i) for i in catalog.decisions]
+    uris += [failure_mode_uri(i) for i in catalog.failure_modes]
+    objects = {
+        uri: reuse.get(uri)
+        or entry_object(catalog, uri, site_url=site_url, directory_urls=directory_urls)
+        for uri in uris
+    }
+    files = {API_CARDS: cards_json(catalog, objects)}
+    files.update({f"{API_DIR}/{name}": text for name, text in _schemas()})
+    return files, objects
+
+
+@lru_cache(maxsize=1)
+def _schemas() -> tuple[tuple[str, str], ...]:
+    return tuple(schema_texts().items())

@@ -10,6 +10,8 @@ full, in the order of the site's sections. Nothing in either depends on the date
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from . import plain_markdown as md
@@ -120,13 +122,16 @@ def markdown_files(
     description: str = "",
     site_url: str = "",
     directory_urls: bool = True,
-) -> dict[str, str]:
-    """`llms.txt`, `llms-full.txt` and each card's Markdown version, by their path in the site."""
+    reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
+) -> tuple[dict[str, str], dict[tuple[str, str, int], list[str]]]:
+    """`llms.txt`, `llms-full.txt` and each card's Markdown version by their path in the site,
+    and the lines written for each entry (see `MarkdownWriter.card_files`, also for `reuse`)."""
     writer = MarkdownWriter(catalog, site_url=site_url, directory_urls=directory_urls)
     # First, and with llms-full.txt's version of each entry: written on both cores together.
-    card_files = writer.card_files(also=(LLMS_FULL_TXT, 2))
-    return {
+    card_files = writer.card_files(also=(LLMS_FULL_TXT, 2), reuse=reuse)
+    files = {
         LLMS_TXT: llms_txt(writer, site_name, description),
         LLMS_FULL_TXT: llms_full_txt(writer, site_name, description),
         **card_files,
     }
+    return files, writer.written

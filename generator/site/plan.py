@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -74,6 +74,22 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class DataParts:
+    """What the data files hold of each entry, kept so that the next plan of a live preview
+    writes only the entries whose pages changed."""
+
+    objects: dict[str, str] = field(default_factory=dict)  # JSON text in api/cards.json
+    markdown: dict[tuple[str, str, int], list[str]] = field(default_factory=dict)
+
+    def of(self, uris: Collection[str]) -> DataParts:
+        """The parts of these entries only (by page path)."""
+        return DataParts(
+            {uri: text for uri, text in self.objects.items() if uri in uris},
+            {key: lines for key, lines in self.markdown.items() if key[0] in uris},
+        )
+
+
+@dataclass(frozen=True)
 class SitePlan:
     """Everything a site needs from the cards."""
 
@@ -90,6 +106,7 @@ class SitePlan:
     files: dict[str, str] = field(default_factory=dict)
     stylesheets: tuple[str, ...] = ()  # paths among `files` every page links
     scripts: tuple[str, ...] = ()
+    data_parts: DataParts = field(default_factory=DataParts)
 
     def navigation(self, handwritten: Iterable[str] = ()) -> Nav:
         """The navigation, with the site's own pages placed in it."""
@@ -107,21 +124,26 @@ class SitePlan:
         }
 
 
-def data_exports(catalog: Catalog, settings: SiteSettings) -> dict[str, str]:
+def data_exports(
+    catalog: Catalog, settings: SiteSettings, reuse: DataParts | None = None
+) -> tuple[dict[str, str], DataParts]:
     """The cards for programs, by path in the site: the JSON API (`api/`), `llms.txt`,
-    `llms-full.txt` and the Markdown version of each card and failure mode."""
+    `llms-full.txt` and the Markdown version of each card and failure mode; and what they hold
+    of each entry. The entries in `reuse` are taken from it instead of being written again."""
+    reuse = reuse or DataParts()
     site_url, directory_urls = settings.site_url, settings.directory_urls
-    files = data_files(catalog, site_url=site_url, directory_urls=directory_urls)
-    files.update(
-        markdown_files(
-            catalog,
-            site_name=settings.site_name,
-            description=settings.site_description,
-            site_url=site_url,
-            directory_urls=directory_urls,
-        )
+    files, objects = data_files(
+        catalog, site_url=site_url, directory_urls=directory_urls, reuse=reuse.objects
     )
-    return files
+    markdown, lines = markdown_files(
+        catalog,
+        site_name=settings.site_name,
+        description=settings.site_description,
+        site_url=site_url,
+        directory_urls=directory_urls,
+        reuse=reuse.markdown,
+    )
+    return {**files, **markdown}, DataParts(objects, lines)
 
 
 def assets() -> dict[str, str]:
@@ -347,6 +369,14 @@ def build_plan(
         )
     pages = planner.finish()
     files = assets()
+    # An entry's data files show what its page shows: unchanged page, unchanged data.
+    reuse = None
+    if planner.reusable:
+        entries = {decision_uri(i) for i in catalog.decisions}
+        entries |= {failure_mode_uri(i) for i in catalog.failure_modes}
+        assert previous is not None
+        reuse = previous.data_parts.of(entries - planner.rendered)
+    exported, parts = data_exports(catalog, settings, reuse)
     return SitePlan(
         catalog,
         settings,
@@ -355,7 +385,8 @@ def build_plan(
         tuple(outside),
         fingerprint,
         planner.rendered,
-        files={**files, **data_exports(catalog, settings)},
+        files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js")),
+        data_parts=parts,
     )
