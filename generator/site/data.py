@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from ..cards import DECISIONS_DIR, FAILURE_MODES_DIR, Catalog, Entry
+from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from ..cards.schema import schema_texts
 from .paths import API_CARDS, API_DIR, decision_uri, failure_mode_uri, page_url, site_link
@@ -77,27 +77,25 @@ def _json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def entry_object(
-    catalog: Catalog, uri: str, *, site_url: str = "", directory_urls: bool = True
-) -> str:
-    """The JSON text of one entry's object in `api/cards.json`, by the path of its page."""
-    url = site_link(page_url(uri, directory_urls), "", site_url)
-    if uri.startswith(f"{DECISIONS_DIR}/"):
-        card_id = uri[len(DECISIONS_DIR) + 1 : -len(".md")]
-        card = catalog.decisions[card_id]
-        backlinks = sorted(catalog.backlinks.get(card_id, []), key=lambda b: (b.source, b.relation))
-        return _json(
-            {
-                "id": card_id,
-                "url": url,
-                "source": source_path(catalog, card),
-                "card": as_written(card),
-                "referenced_by": [
-                    {"card": b.source, "relation": b.relation, "note": b.note} for b in backlinks
-                ],
-            }
-        )
-    mode_id = uri[len(FAILURE_MODES_DIR) + 1 : -len(".md")]
+def decision_object(catalog: Catalog, card_id: str, url: str) -> str:
+    """The JSON text of a decision card's object in `api/cards.json`."""
+    card = catalog.decisions[card_id]
+    backlinks = sorted(catalog.backlinks.get(card_id, []), key=lambda b: (b.source, b.relation))
+    return _json(
+        {
+            "id": card_id,
+            "url": url,
+            "source": source_path(catalog, card),
+            "card": as_written(card),
+            "referenced_by": [
+                {"card": b.source, "relation": b.relation, "note": b.note} for b in backlinks
+            ],
+        }
+    )
+
+
+def failure_mode_object(catalog: Catalog, mode_id: str, url: str) -> str:
+    """The JSON text of a failure mode's object in `api/cards.json`."""
     mode = catalog.failure_modes[mode_id]
     reached = sorted(catalog.reached_from.get(mode_id, []), key=lambda r: (r.card, r.option_key))
     return _json(
@@ -134,13 +132,17 @@ def data_files(
     each entry's object by page path. An object in `reuse` is taken as it is (a live preview
     passes those of the entries whose pages did not change)."""
     reuse = reuse or {}
-    uris = [decision_uri(i) for i in catalog.decisions]
-    uris += [failure_mode_uri(i) for i in catalog.failure_modes]
-    objects = {
-        uri: reuse.get(uri)
-        or entry_object(catalog, uri, site_url=site_url, directory_urls=directory_urls)
-        for uri in uris
-    }
+
+    def url(uri: str) -> str:
+        return site_link(page_url(uri, directory_urls), "", site_url)
+
+    objects: dict[str, str] = {}
+    for card_id in catalog.decisions:
+        uri = decision_uri(card_id)
+        objects[uri] = reuse.get(uri) or decision_object(catalog, card_id, url(uri))
+    for mode_id in catalog.failure_modes:
+        uri = failure_mode_uri(mode_id)
+        objects[uri] = reuse.get(uri) or failure_mode_object(catalog, mode_id, url(uri))
     files = {API_CARDS: cards_json(catalog, objects)}
     files.update({f"{API_DIR}/{name}": text for name, text in _schemas()})
     return files, objects
