@@ -96,6 +96,24 @@ def test_export_builds_the_same_pages_without_the_plugin(
     )
     plain_pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert plugin_pages == plain_pages
+    # The data files come out the same from either engine: the JSON API and llms.txt through
+    # the docs tree, the Markdown version of each card from the folder copied in afterwards.
+    markdown = tmp_path / "exported-markdown"
+    assert (markdown / "decisions" / "cache-or-recompute" / "index.md").is_file()
+    assert not (out / "decisions" / "cache-or-recompute").exists()  # not a page of the docs tree
+    shutil.copytree(markdown, site, dirs_exist_ok=True)
+    for path in [
+        "api/cards.json",
+        "llms.txt",
+        "llms-full.txt",
+        "decisions/old-rpc-guidance/index.md",
+    ]:
+        assert (site / path).read_bytes() == (built_example / path).read_bytes(), path
+    assert "assets/tradeoff-cards/cards.css" in config.read_text()  # the pages' stylesheet
+    code, stdout, stderr = run_cli(
+        "check-links", str(site), "--site-url", "https://tradeoff-cards.github.io/tradeoff-cards/"
+    )
+    assert code == 0, stdout + stderr
     # export refuses to write into a non-empty folder
     code, _, stderr = run_cli("export", str(out), "--config", str(project / "mkdocs.yml"))
     assert code == 2 and "not empty" in stderr

@@ -23,6 +23,22 @@ def test_ci_workflow_is_valid_and_runs_what_ci_runs() -> None:
     assert triggers["schedule"][0]["cron"]
 
 
+def test_pull_requests_get_the_card_changes_in_their_summary() -> None:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text())
+    steps = workflow["jobs"]["validate"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base branch must be there to compare with
+    [summary] = [s for s in steps if "tradeoffs diff" in s.get("run", "")]
+    assert summary["if"] == "github.event_name == 'pull_request'"
+    assert summary["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    assert summary["run"] == (
+        '.venv/bin/tradeoffs diff --format markdown "origin/$BASE_REF" HEAD >> "$GITHUB_STEP_SUMMARY"'
+    )
+    # after validation: a card that does not validate has already failed the job
+    names = [s.get("name") for s in steps]
+    assert names.index(summary["name"]) > names.index("tradeoffs validate")
+
+
 def test_make_site_runs_validate_build_and_link_check() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert "tradeoffs build --out site" in makefile

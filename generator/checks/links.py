@@ -2,7 +2,10 @@
 
 Offline (the default), every internal `href`, `src`, `srcset`, `poster` and meta-refresh URL
 of every HTML page must resolve to a file of the site, and every `#fragment` to an `id` (or
-`<a name>`) in the target page. With an `ExternalOptions`, the distinct `http(s)` URLs are
+`<a name>`) in the target page. So must every Markdown link (`[text](url)`, `<url>`) of the
+site's Markdown files (`*.md`, `llms.txt`, `llms-full.txt`) and every `url` of the JSON API
+(`api/cards.json`, relative to the site root). With a site URL, a link under it is internal too:
+`https://example.org/docs/x/` is the site's `x/index.html`. With an `ExternalOptions`, the distinct `http(s)` URLs are
 also fetched, concurrently, politely (per-host rate limit, `Retry-After`, backoff) and with
 a cache of the good ones. Only the standard library is used; nothing here imports MkDocs.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import email.utils
+import functools
 import http
 import http.client
 import json
@@ -35,6 +39,8 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+from ..site.paths import API_CARDS, LLMS_FULL_TXT, LLMS_TXT
+
 __all__ = [
     "DEFAULT_CACHE",
     "USER_AGENT",
@@ -52,7 +58,9 @@ __all__ = [
     "format_json",
     "format_text",
     "load_pyproject_ignores",
+    "markdown_links",
     "normalize_base_path",
+    "normalize_site_url",
     "parse_retry_after",
     "parse_srcset",
 ]
@@ -61,6 +69,8 @@ USER_AGENT = "tradeoff-cards-linkcheck/0.1"
 DEFAULT_CACHE = Path(".cache/tradeoffs/external-links.json")
 MAX_REDIRECTS = 10
 HTML_SUFFIXES = (".html", ".htm")
+# Files of the site read as Markdown besides every `*.md`: the llms.txt convention's two files.
+MARKDOWN_FILES = (LLMS_TXT, LLMS_FULL_TXT)
 CACHE_VERSION = 1
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -111,6 +121,7 @@ class LinkReport:
     broken: list[BrokenLink]
     pages: int
     links: int
+    files: int = 0  # Markdown files and the JSON API, checked besides the pages
     # External link occurrences found but not contacted because external checking was off.
     external_unchecked: int = 0
     external: ExternalStats | None = None
@@ -259,6 +270,71 @@ class _PageParser(HTMLParser):
                 self._add(match.group(1))
 
 
+# A Markdown backslash escape, a run of backticks (which may open a code span), the `](` between
+# a link's text and its destination, a bracket, or an autolink. Escapes and code spans are
+# skipped, so a `](` after an open `[` outside them starts a destination.
+_MARKDOWN_TOKEN = re.compile(
+    r"\\[!-/:-@\[-`{-~]|`+|\]\(|[\[\]]|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>"
+)
+# A link destination, an optional title and the closing parenthesis.
+_DESTINATION = re.compile(
+    r"[ \t]*(?:<([^<>\n]*)>|([^\s()]*(?:\([^\s()]*\)[^\s()]*)*))"
+    r"""(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*\)"""
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _closing_ticks(count: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!`)`{{{count}}}(?!`)")
+
+
+def markdown_links(text: str) -> dict[str, int]:
+    """The link targets of a Markdown text (inline links and autolinks), with their counts.
+
+    Reads the constructs a CommonMark parser would: backslash escapes and code spans hide what
+    they contain; reference-style links and HTML are not read.
+    """
+    links: dict[str, int] = {}
+    at = brackets = 0
+    while True:
+        match = _MARKDOWN_TOKEN.search(text, at)
+        if match is None:
+            return links
+        token, at = match.group(), match.end()
+        if token == "[":
+            brackets += 1
+        elif token == "]":
+            brackets = max(0, brackets - 1)
+        elif token[0] == "`":
+            # A code span runs to the next run of exactly as many backticks, if there is one.
+            close = _closing_ticks(len(token)).search(text, at)
+            if close is not None:
+                at = close.end()
+        elif token == "](" and brackets:
+            brackets -= 1
+            destination = _DESTINATION.match(text, at)
+            if destination is not None:
+                url = destination.group(1)
+                url = destination.group(2) if url is None else url
+                links[url] = links.get(url, 0) + 1
+                at = destination.end()
+        elif token[0] == "<":
+            url = token[1:-1]
+            links[url] = links.get(url, 0) + 1
+
+
+def _api_links(text: str) -> dict[str, int]:
+    """The `url` of every entry of `api/cards.json`."""
+    links: dict[str, int] = {}
+    data = json.loads(text)
+    for group in ("decisions", "failure_modes"):
+        for item in data.get(group) or []:
+            url = item.get("url") if isinstance(item, dict) else None
+            if isinstance(url, str):
+                links[url] = links.get(url, 0) + 1
+    return links
+
+
 # --------------------------------------------------------------------------- resolving
 
 _INTERNAL, _EXTERNAL, _ACCEPTED, _SKIPPED = 0, 1, 2, 3
@@ -285,6 +361,7 @@ class _SiteIndex:
     dirs: frozenset[str]
     folded: Mapping[str, str]  # lower-cased path -> real path, for "did you mean" hints
     base_path: str
+    site_url: str = ""  # links under it are internal
 
 
 def _nfc(path: str) -> str:
@@ -292,10 +369,14 @@ def _nfc(path: str) -> str:
     return path if path.isascii() else unicodedata.normalize("NFC", path)
 
 
-def _index_site(root: Path, base_path: str) -> tuple[_SiteIndex, list[str]]:
+def _index_site(
+    root: Path, base_path: str, site_url: str = ""
+) -> tuple[_SiteIndex, list[str], list[str]]:
+    """The site's files, its HTML pages and its other files with links (Markdown, JSON API)."""
     files: set[str] = set()
     dirs: set[str] = {""}
     pages: list[str] = []
+    data: list[str] = []
     root_str = str(root)
     for dirpath, dirnames, filenames in os.walk(root_str):
         rel_dir = os.path.relpath(dirpath, root_str)
@@ -308,9 +389,13 @@ def _index_site(root: Path, base_path: str) -> tuple[_SiteIndex, list[str]]:
             files.add(rel)
             if name.lower().endswith(HTML_SUFFIXES):
                 pages.append(rel)
+            elif name.endswith(".md") or rel in MARKDOWN_FILES or rel == API_CARDS:
+                data.append(rel)
     folded = {path.lower(): path for path in files | dirs}
     pages.sort()
-    return _SiteIndex(frozenset(files), frozenset(dirs), folded, base_path), pages
+    data.sort()
+    index = _SiteIndex(frozenset(files), frozenset(dirs), folded, base_path, site_url)
+    return index, pages, data
 
 
 def _not_found(path: str, index: _SiteIndex) -> str:
@@ -329,6 +414,9 @@ def _resolve(
     for external ones; fragment is None when the link has no '#'.
     """
     match = _SCHEME.match(link)
+    if match and index.site_url and link.startswith(index.site_url):
+        # The site's own address: the file is in the folder being checked.
+        link, match = index.base_path + link[len(index.site_url) :], None
     if match:
         scheme = match.group(1).lower()
         if scheme == "http" or scheme == "https":
@@ -392,17 +480,30 @@ def _lookup(norm: str, is_dir: bool, index: _SiteIndex) -> tuple[str, str]:
     return "", _not_found(target, index)
 
 
-def _scan_page(root: str, page: str, index: _SiteIndex) -> _PageScan:
-    parser = _PageParser()
+def _read_links(root: str, page: str) -> tuple[dict[str, int], frozenset[str], str]:
+    """(links with their counts, anchor ids, the folder relative links start from) of a file."""
     with open(os.path.join(root, page), encoding="utf-8", errors="replace") as handle:
-        parser.feed(handle.read())
+        text = handle.read()
+    if page == API_CARDS:
+        return _api_links(text), frozenset(), ""  # URLs relative to the site root
+    if not page.lower().endswith(HTML_SUFFIXES):
+        return markdown_links(text), frozenset(), posixpath.dirname(page)
+    parser = _PageParser()
+    parser.feed(text)
     parser.close()
-    page_dir = posixpath.dirname(page)
+    return parser.links, frozenset(parser.ids), posixpath.dirname(page)
+
+
+def _scan_page(root: str, page: str, index: _SiteIndex) -> _PageScan:
+    try:
+        links, ids, page_dir = _read_links(root, page)
+    except ValueError as exc:  # the JSON API is not JSON
+        return _PageScan(page, frozenset(), 0, [(0, "", f"cannot read links: {exc}")], [], [])
     counted = 0
     problems: list[tuple[int, str, str]] = []
     fragments: list[tuple[int, str, str, str]] = []
     external: list[tuple[int, str, str, int]] = []
-    for order, (link, count) in enumerate(parser.links.items()):
+    for order, (link, count) in enumerate(links.items()):
         kind, target, fragment, error = _resolve(link, page, page_dir, index)
         if kind == _EXTERNAL:
             external.append((order, link, target, count))
@@ -414,7 +515,7 @@ def _scan_page(root: str, page: str, index: _SiteIndex) -> _PageScan:
             problems.append((order, link, error))
         elif fragment and target.lower().endswith(HTML_SUFFIXES):
             fragments.append((order, link, target, fragment))
-    return _PageScan(page, frozenset(parser.ids), counted, problems, fragments, external)
+    return _PageScan(page, ids, counted, problems, fragments, external)
 
 
 _WORKER_INDEX: _SiteIndex | None = None
@@ -472,6 +573,20 @@ def _missing_fragment(fragment: str, target: str, ids: frozenset[str]) -> str | 
     return reason
 
 
+def normalize_site_url(value: str) -> str:
+    """`https://example.org/docs` -> `https://example.org/docs/`; raises ConfigError unless it
+    is an http(s) URL; '' stays ''."""
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"--site-url must be an http(s) URL such as https://example.org/docs/: {value}"
+        )
+    return value if value.endswith("/") else value + "/"
+
+
 def normalize_base_path(value: str) -> str:
     """`project`, `/project` or `/project/` -> `/project/`; raises ConfigError for URLs."""
     value = value.strip()
@@ -489,16 +604,18 @@ def normalize_base_path(value: str) -> str:
 def check_site(
     site_dir: Path,
     *,
-    base_path: str = "/",
+    base_path: str | None = None,
+    site_url: str = "",
     jobs: int | None = None,
     external: ExternalOptions | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
 ) -> LinkReport:
-    """Check every link of every HTML page under `site_dir`.
+    """Check every link of every HTML page, Markdown file and the JSON API under `site_dir`.
 
-    Internal links are always checked, offline. External `http(s)` links are contacted only
-    when `external` is given. Raises FileNotFoundError / NotADirectoryError for a bad
+    Internal links are always checked, offline; with `site_url`, links under it are internal
+    (and `base_path` defaults to its path, else to `/`). External `http(s)` links are contacted
+    only when `external` is given. Raises FileNotFoundError / NotADirectoryError for a bad
     `site_dir`. `progress(done, total, broken)` is called while external links are checked.
     """
     root = Path(site_dir)
@@ -506,8 +623,11 @@ def check_site(
         raise FileNotFoundError(f"site directory not found: {root}")
     if not root.is_dir():
         raise NotADirectoryError(f"not a directory: {root}")
-    index, pages = _index_site(root, normalize_base_path(base_path))
-    scans = _scan_site(root, pages, index, jobs or _default_jobs())
+    site_url = normalize_site_url(site_url)
+    if base_path is None:
+        base_path = urlsplit(site_url).path or "/"
+    index, pages, data = _index_site(root, normalize_base_path(base_path), site_url)
+    scans = _scan_site(root, pages + data, index, jobs or _default_jobs())
     ids_by_page = {scan.page: scan.ids for scan in scans}
 
     # (page, order in page) sorts the report like the pages read.
@@ -560,6 +680,7 @@ def check_site(
         broken=[broken for *_, broken in found],
         pages=len(pages),
         links=links,
+        files=len(data),
         external_unchecked=external_unchecked,
         external=stats,
     )
@@ -579,8 +700,9 @@ def _plural(count: int, noun: str) -> str:
 def format_text(report: LinkReport) -> str:
     """One `page → link: reason` line per broken link, then a summary line."""
     lines = [str(broken) for broken in report.broken]
+    files = f" and {_plural(report.files, 'data file')}" if report.files else ""
     summary = (
-        f"checked {_plural(report.links, 'link')} in {_plural(report.pages, 'page')}: "
+        f"checked {_plural(report.links, 'link')} in {_plural(report.pages, 'page')}{files}: "
         f"{len(report.broken):,} broken"
     )
     notes: list[str] = []
@@ -604,6 +726,7 @@ def format_json(report: LinkReport) -> str:
     """`{"broken": [{page, link, reason}...], "summary": {...}}` for tools."""
     summary: dict[str, object] = {
         "pages": report.pages,
+        "files": report.files,
         "links": report.links,
         "broken": len(report.broken),
         "external_unchecked": report.external_unchecked,

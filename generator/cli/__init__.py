@@ -10,7 +10,7 @@ from pathlib import Path
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
 from ..engines import ENGINES
-from . import links
+from . import diff, links
 from .usage import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -64,17 +64,20 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..engines.export import export_docs
+    from ..engines.export import export_docs, markdown_folder
 
+    out = Path(args.out)
     config_out = Path(args.mkdocs_config_out) if args.mkdocs_config_out else None
+    markdown_out = Path(args.markdown_out) if args.markdown_out else markdown_folder(out)
     try:
-        count = export_docs(Path(args.config), Path(args.out), config_out)
+        count = export_docs(Path(args.config), out, config_out, markdown_out)
     except (FileNotFoundError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
         print(FORMATS["text"](exc.problems, exc.files_checked), file=sys.stderr)
         return 1
-    print(f"wrote {count} pages to {args.out}")
+    print(f"wrote {count} pages to {out}")
+    print(f"wrote the Markdown version of each card to {markdown_out}: copy it into the built site")
     return 0
 
 
@@ -153,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write a mkdocs.yml that builds OUT without the plugin (generated nav included)",
     )
+    export.add_argument(
+        "--markdown-out",
+        metavar="DIR",
+        help="where to write the Markdown version of each card, which cannot be in OUT (the "
+        "engine would make pages of them); copy it into the built site (default: OUT-markdown)",
+    )
     export.set_defaults(handler=_export)
 
     build = commands.add_parser(
@@ -171,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
 
     links.register(commands)
+    diff.register(commands)
     return parser
 
 

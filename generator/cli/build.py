@@ -67,8 +67,10 @@ def build_site(
         print(f"    {pages} HTML pages")
         if check_links:
             _step("checking links")
-            # The 404 page links root-relative under site_url's path; check them against it.
+            # The 404 page links root-relative under site_url's path, the data files with
+            # absolute URLs under site_url: both are checked against the new site.
             base_path = urlsplit(project.site_url or "/").path or "/"
+            site_url = ["--site-url", project.site_url] if project.site_url else []
             _run(
                 [
                     sys.executable,
@@ -78,6 +80,7 @@ def build_site(
                     str(staging),
                     "--base-path",
                     base_path,
+                    *site_url,
                 ],
                 "link check",
             )

@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
-from urllib.parse import urlsplit
 
 from .usage import UsageError
 
@@ -16,9 +15,11 @@ if TYPE_CHECKING:
 
 DESCRIPTION = """\
 Check every link of a built site. Offline by default: each internal href, src and srcset
-must resolve to a file under SITE_DIR, and each #fragment to an id in the target page.
-External http(s) links are contacted only with --external. Exit status: 0 when every link
-is good, 1 when some are broken, 2 for usage errors (such as a missing SITE_DIR)."""
+must resolve to a file under SITE_DIR, and each #fragment to an id in the target page; so
+must each link of the site's Markdown files (*.md, llms.txt, llms-full.txt) and each url of
+api/cards.json. With --site-url, links under that address are internal. External http(s)
+links are contacted only with --external. Exit status: 0 when every link is good, 1 when
+some are broken, 2 for usage errors (such as a missing SITE_DIR)."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,8 +34,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--base-path",
         default=None,
         metavar="PATH",
-        help="the path the site is served under, e.g. /project/; root-relative links must start "
-        "with it (default: the path of site_url in the project's mkdocs.yml, else /)",
+        help="the path the site is served under, e.g. /project/ (default: the path of the site "
+        "URL, else /); root-relative links must start with it",
+    )
+    parser.add_argument(
+        "--site-url",
+        default="",
+        metavar="URL",
+        help="the address the site is published at; links under it are checked against SITE_DIR "
+        "instead of being external (default: site_url in the project's mkdocs.yml)",
     )
     parser.add_argument(
         "--config",
@@ -132,13 +140,15 @@ def _check_links(args: argparse.Namespace) -> int:
         format_text,
         load_pyproject_ignores,
         normalize_base_path,
+        normalize_site_url,
     )
 
     def warn(message: str) -> None:
         print(f"tradeoffs check-links: warning: {message}", file=sys.stderr)
 
     try:
-        base_path = normalize_base_path(args.base_path or _site_path(args))
+        base_path = None if args.base_path is None else normalize_base_path(args.base_path)
+        site_url = normalize_site_url(args.site_url or _config_site_url(args))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if args.jobs is not None and args.jobs < 1:
@@ -185,6 +195,7 @@ def _check_links(args: argparse.Namespace) -> int:
         report = check_site(
             Path(args.site_dir),
             base_path=base_path,
+            site_url=site_url,
             jobs=args.jobs,
             external=external,
             progress=progress,
@@ -207,8 +218,8 @@ def _check_links(args: argparse.Namespace) -> int:
     return code
 
 
-def _site_path(args: argparse.Namespace) -> str:
-    """The path of site_url in the project's mkdocs.yml, or / without one."""
+def _config_site_url(args: argparse.Namespace) -> str:
+    """site_url from the project's mkdocs.yml, or '' without one."""
     from ..engines.project import Project
 
     if args.config:
@@ -223,8 +234,8 @@ def _site_path(args: argparse.Namespace) -> str:
                 site_url = Project(path).site_url
             except Exception as exc:  # an unreadable config is a usage problem, not a traceback
                 raise UsageError(f"cannot read {path}: {exc}") from None
-            return urlsplit(site_url).path or "/"
-    return "/"
+            return site_url
+    return ""
 
 
 class _ProgressLine:

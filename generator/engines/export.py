@@ -1,48 +1,61 @@
 """`tradeoffs export`: the site plan as a tree of Markdown files that any MkDocs-compatible
-engine builds without the plugin (Zensical among them), with a configuration to build it."""
+engine builds without the plugin (Zensical among them), with a configuration to build it.
+
+The plan's other files go where an engine serves them as they are: stylesheets, scripts, the JSON
+API and `llms.txt` into the docs tree, which every engine copies into the site. The Markdown
+version of each card cannot go there (an engine would make a page of it), so those files are
+written into a folder of their own, to be copied into the built site after building.
+"""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..cards import load_catalog
-from ..site.plan import SitePlan, SiteSettings, build_plan
+from ..site.plan import SitePlan, build_plan
 from .project import Project, dump_config, without_plugin
 
 
 def plan_for(project: Project, links_from_source: bool = False) -> SitePlan:
     """The site plan of a project, as the plugin would compute it."""
     catalog = load_catalog(project.cards_dir, display_root=project.dir)
-    settings = SiteSettings(
-        project.template_dir,
-        project.directory_urls,
-        project.site_name,
-        project.site_url,
-        links_from_source,
-    )
-    return build_plan(catalog, settings)
+    return build_plan(catalog, replace(project.settings(), links_from_source=links_from_source))
 
 
-def write_tree(project: Project, plan: SitePlan, out: Path) -> int:
-    """Write hand-written pages, every generated page and the pages' assets into `out` (which
-    must be empty); return the page count. Data files in Markdown are left for after the build
-    (an engine would make pages of them)."""
-    if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty; export writes into an empty folder")
+def markdown_folder(out: Path) -> Path:
+    """Where export writes the Markdown files by default: beside `out`, as `<out>-markdown`."""
+    return out.with_name(f"{out.name}-markdown")
+
+
+def _empty_or_missing(folder: Path) -> None:
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(f"{folder} is not empty; export writes into an empty folder")
+
+
+def write_tree(project: Project, plan: SitePlan, out: Path, markdown_out: Path) -> int:
+    """Write hand-written pages, every generated page and the plan's files into `out`, and the
+    plan's Markdown files into `markdown_out` (both must be empty); return the page count."""
+    _empty_or_missing(out)
+    _empty_or_missing(markdown_out)
     out.mkdir(parents=True, exist_ok=True)
     handwritten = project.handwritten_pages()
     if project.docs_dir.is_dir():
         shutil.copytree(project.docs_dir, out, dirs_exist_ok=True)
-    written = {**{path: page.markdown for path, page in plan.pages.items()}}
-    written.update({p: c for p, c in plan.files.items() if not p.endswith(".md")})
-    for path, content in written.items():
+    for path, page in plan.pages.items():
         target = out / path
         if target.exists():
             raise FileExistsError(
                 f"{project.docs_dir / path} would be replaced by a generated page"
             )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    for path, content in plan.files.items():
+        target = (markdown_out if path.endswith(".md") else out) / path
+        if target.exists():
+            continue  # the site's own file wins, as with the plugin
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
     return len(plan.pages) + len(handwritten)
@@ -60,8 +73,9 @@ def plain_config(project: Project, plan: SitePlan, docs_dir: str) -> dict[str, A
         config["nav"] = plan.navigation(project.handwritten_pages(), section_indexes=indexes)
         if plan.not_in_nav:  # listed on their category page, as the plugin does
             config["not_in_nav"] = "\n".join(f"/{path}" for path in plan.not_in_nav) + "\n"
-    config["extra_css"] = [*(config.get("extra_css") or []), *plan.stylesheets]
-    config["extra_javascript"] = [*(config.get("extra_javascript") or []), *plan.scripts]
+    for key, paths in (("extra_css", plan.stylesheets), ("extra_javascript", plan.scripts)):
+        listed = list(config.get(key) or [])
+        config[key] = listed + [p for p in paths if p not in listed]
     extensions = list(config.get("markdown_extensions") or [])
     named = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
     if "attr_list" not in named:
@@ -76,11 +90,17 @@ def plain_config(project: Project, plan: SitePlan, docs_dir: str) -> dict[str, A
     return config
 
 
-def export_docs(config_path: Path, out: Path, config_out: Path | None = None) -> int:
-    """Write the tree into `out`; with `config_out`, also a mkdocs.yml that builds it."""
+def export_docs(
+    config_path: Path,
+    out: Path,
+    config_out: Path | None = None,
+    markdown_out: Path | None = None,
+) -> int:
+    """Write the tree into `out` (Markdown data files into `markdown_out`, by default
+    `markdown_folder(out)`); with `config_out`, also a mkdocs.yml that builds it."""
     project = Project(config_path)
     plan = plan_for(project)
-    count = write_tree(project, plan, out)
+    count = write_tree(project, plan, out, markdown_out or markdown_folder(out))
     if config_out is not None:
         config = plain_config(project, plan, str(out.resolve()))
         config_out.write_text(dump_config(config), encoding="utf-8")

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from ..site.plan import SiteSettings
+
 PLUGIN_NAME = "tradeoff-cards"
 
 
@@ -96,6 +98,17 @@ class Project:
         self.directory_urls = bool(self.config.get("use_directory_urls", True))
         self.site_name = str(self.config.get("site_name") or "Trade-off Cards")
         self.site_url = str(self.config.get("site_url") or "")
+        self.site_description = str(self.config.get("site_description") or "")
+
+    def settings(self) -> SiteSettings:
+        """What the site plan needs from this configuration."""
+        return SiteSettings(
+            self.template_dir,
+            self.directory_urls,
+            self.site_name,
+            self.site_url,
+            self.site_description,
+        )
 
     def handwritten_pages(self) -> list[str]:
         """Source paths of the Markdown pages under docs_dir."""

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from .paths import LinkRewriter
@@ -47,6 +48,11 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
+def inline_tokens(text: str) -> list[Token]:
+    """The inline tokens of one card text, parsed exactly as the pages parse it."""
+    return _MD.parseInline(text)[0].children or []
+
+
 def _identity(url: str) -> str:
     return url
 
@@ -69,10 +75,15 @@ def _render_inline(text: str, rewrite: LinkRewriter) -> str:
     )
 
 
+def has_markdown(text: str) -> bool:
+    """True when a text may hold inline Markdown; any other text is shown exactly as written."""
+    return bool(_MAYBE_SYNTAX.search(text) and _MARKDOWN_SYNTAX.search(text))
+
+
 def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
     """One text as inline HTML (no block structure)."""
     text = text.strip()
-    if not (_MAYBE_SYNTAX.search(text) and _MARKDOWN_SYNTAX.search(text)):
+    if not has_markdown(text):
         return Markup(html.escape(text, quote=False))
     return Markup(_render_inline(text, rewrite))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 HOME = "index.md"
@@ -17,6 +18,12 @@ BY_WHO_PAYS = "browse/who-pays.md"
 REVIEW_DUE = "browse/review-due.md"
 TAGS = "browse/tags.md"
 FIELD_REFERENCE = "contribute/fields.md"
+
+# Files for programs rather than people, by their path in the built site.
+LLMS_TXT = "llms.txt"
+LLMS_FULL_TXT = "llms-full.txt"
+API_DIR = "api"
+API_CARDS = f"{API_DIR}/cards.json"
 
 # The fixed pages by the name templates use for them (`pages.tags`).
 PAGES = {
@@ -56,6 +63,28 @@ def page_url(uri: str, directory_urls: bool = True) -> str:
     if stem == "index" or stem.endswith("/index"):
         return stem[: -len("index")]
     return stem + "/"
+
+
+def markdown_path(uri: str, directory_urls: bool = True) -> str:
+    """Where the clean Markdown version of a page lives in the site: beside the page's HTML file,
+    as `index.md` for a directory URL (`decisions/<id>/index.md`), else with `.md` for `.html`."""
+    url = page_url(uri, directory_urls)
+    if not url or url.endswith("/"):
+        return f"{url}index.md"
+    return url.removesuffix(".html") + ".md"
+
+
+@lru_cache(maxsize=65536)
+def site_link(target: str, from_path: str, site_url: str = "") -> str:
+    """A link to `target` (a path in the site, e.g. `decisions/x/` or `llms.txt`) written in the
+    file at `from_path`: absolute under `site_url` when one is set, else relative to the file."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + target
+    base = posixpath.dirname(from_path) or "."
+    relative = posixpath.relpath(target.rstrip("/") or ".", base)
+    if target.endswith("/") or not target:
+        relative = "./" if relative == "." else relative + "/"
+    return relative
 
 
 def relative_url(

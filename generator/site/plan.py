@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 from ..cards import Catalog
 from ..cards.parallel import map_halves
+from .data import data_files
 from .fields import field_reference
 from .listings import (
     build_date,
@@ -28,6 +29,7 @@ from .listings import (
     tag_index,
     who_pays,
 )
+from .llms import markdown_files
 from .navigation import Nav, navigation, pages_outside_navigation
 from .paths import (
     BY_REVERSIBILITY,
@@ -67,9 +69,26 @@ class SiteSettings:
     template_dir: str | None = None  # searched for `*.md.j2` before the built-in templates
     directory_urls: bool = True
     site_name: str = "Trade-off Cards"
-    site_url: str = ""  # where the site is published, for absolute links in data files
+    site_url: str = ""  # when set, the data files link with absolute URLs under it
+    site_description: str = ""  # the summary at the top of llms.txt
     # Links relative to each page's source file rather than its URL (engines that rewrite them)
     links_from_source: bool = False
+
+
+@dataclass(frozen=True)
+class DataParts:
+    """What the data files hold of each entry, kept so that the next plan of a live preview
+    writes only the entries whose pages changed."""
+
+    objects: dict[str, str] = field(default_factory=dict)  # JSON text in api/cards.json
+    markdown: dict[tuple[str, str, int], list[str]] = field(default_factory=dict)
+
+    def of(self, uris: Collection[str]) -> DataParts:
+        """The parts of these entries only (by page path)."""
+        return DataParts(
+            {uri: text for uri, text in self.objects.items() if uri in uris},
+            {key: lines for key, lines in self.markdown.items() if key[0] in uris},
+        )
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,7 @@ class SitePlan:
     files: dict[str, str] = field(default_factory=dict)
     stylesheets: tuple[str, ...] = ()  # paths among `files` every page links
     scripts: tuple[str, ...] = ()
+    data_parts: DataParts = field(default_factory=DataParts)
 
     def navigation(self, handwritten: Iterable[str] = (), *, section_indexes: bool = True) -> Nav:
         """The navigation, with the site's own pages placed in it (see navigation.navigation)."""
@@ -104,6 +124,28 @@ class SitePlan:
             for path, page in self.pages.items()
             if path not in previous.pages or previous.pages[path].markdown != page.markdown
         }
+
+
+def data_exports(
+    catalog: Catalog, settings: SiteSettings, reuse: DataParts | None = None
+) -> tuple[dict[str, str], DataParts]:
+    """The cards for programs, by path in the site: the JSON API (`api/`), `llms.txt`,
+    `llms-full.txt` and the Markdown version of each card and failure mode; and what they hold
+    of each entry. The entries in `reuse` are taken from it instead of being written again."""
+    reuse = reuse or DataParts()
+    site_url, directory_urls = settings.site_url, settings.directory_urls
+    files, objects = data_files(
+        catalog, site_url=site_url, directory_urls=directory_urls, reuse=reuse.objects
+    )
+    markdown, lines = markdown_files(
+        catalog,
+        site_name=settings.site_name,
+        description=settings.site_description,
+        site_url=site_url,
+        directory_urls=directory_urls,
+        reuse=reuse.markdown,
+    )
+    return {**files, **markdown}, DataParts(objects, lines)
 
 
 def assets() -> dict[str, str]:
@@ -331,6 +373,14 @@ def build_plan(
         )
     pages = planner.finish()
     files = assets()
+    # An entry's data files show what its page shows: unchanged page, unchanged data.
+    reuse = None
+    if planner.reusable:
+        entries = {decision_uri(i) for i in catalog.decisions}
+        entries |= {failure_mode_uri(i) for i in catalog.failure_modes}
+        assert previous is not None
+        reuse = previous.data_parts.of(entries - planner.rendered)
+    exported, parts = data_exports(catalog, settings, reuse)
     return SitePlan(
         catalog,
         settings,
@@ -339,7 +389,8 @@ def build_plan(
         tuple(outside),
         fingerprint,
         planner.rendered,
-        files=files,
+        files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js")),
+        data_parts=parts,
     )

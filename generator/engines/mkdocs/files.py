@@ -8,7 +8,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from ...site.plan import SitePlan
+from ...site.plan import SitePlan, SiteSettings
 from .raw_html import split_html_blocks
 
 
@@ -38,6 +38,17 @@ def add_plan_pages(
         file.edit_uri = relative(page.source, project_dir) if page.source else None
         files.append(file)
     return blocks
+
+
+def site_settings(config: MkDocsConfig, template_dir: str | None) -> SiteSettings:
+    """What the site plan needs from the MkDocs configuration."""
+    return SiteSettings(
+        template_dir,
+        config.use_directory_urls,
+        config.site_name,
+        config.site_url or "",
+        config.site_description or "",
+    )
 
 
 def site_inputs(config: MkDocsConfig, template_dir: str | None) -> list[tuple[str, int]]:

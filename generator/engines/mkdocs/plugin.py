@@ -13,9 +13,9 @@ from mkdocs.structure.files import Files
 
 from ...cards import InvalidCollection, ParseCache, load_catalog
 from ...site.markup import html_text
-from ...site.plan import SitePlan, SiteSettings, build_plan
+from ...site.plan import SitePlan, build_plan
 from . import material_search, prerendered
-from .files import add_plan_pages, site_inputs
+from .files import add_plan_pages, site_inputs, site_settings
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .raw_html import fill_html_blocks
@@ -52,9 +52,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
                 f"tradeoff-cards: {count} problem{'s' if count != 1 else ''} in the cards; "
                 f"nothing was built:\n{lines}"
             ) from None
-        settings = SiteSettings(
-            template_dir, config.use_directory_urls, config.site_name, config.site_url or ""
-        )
+        settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
         self.plan = build_plan(catalog, settings, previous=previous if self.serving else None)
         register_assets(config, self.plan)
