@@ -170,7 +170,7 @@ def test_relation_diagram_is_inline_svg_with_real_links(built_example: Path) -> 
         in diagram
     )
     assert '<g class="tc-node tc-node--current" aria-current="page">' in diagram
-    assert '<a class="tc-node" href="../queue-or-direct-call/">' in diagram  # a real link
+    assert '<a class="tc-node" xlink:href="../queue-or-direct-call/">' in diagram  # a real link
     assert ">confused with</text>" in diagram
     old = (built_example / "decisions" / "old-rpc-guidance" / "index.html").read_text()
     assert ">superseded by</text>" in old

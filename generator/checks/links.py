@@ -232,7 +232,7 @@ class _PageParser(HTMLParser):
         for name, value in attrs:
             if value is None:
                 continue
-            if name == "href" or name == "src" or name == "poster":
+            if name == "href" or name == "src" or name == "poster" or name == "xlink:href":
                 if tag != "base":
                     self._add(value)
             elif name == "id":

@@ -79,8 +79,10 @@ def relation_svg(
             f"{html.escape('; '.join(kinds))}</text>"
         )
         link = html.escape(href_of(other), quote=True)
+        # xlink:href, not href: Material's instant navigation rewrites every [href] when a page
+        # loads and fails on an SVG link (its href is read-only), which stops instant navigation.
         parts.append(
-            f'<a class="tc-node" href="{link}"><rect x="{BOX_X}" y="{y:.0f}" width="{BOX_W}" '
+            f'<a class="tc-node" xlink:href="{link}"><rect x="{BOX_X}" y="{y:.0f}" width="{BOX_W}" '
             f'height="{box_h}" rx="8"/>{_text(lines, BOX_X + 12, y + PAD / 2)}</a>'
         )
         last_mid = mid
@@ -97,5 +99,6 @@ def relation_svg(
     )
     return Markup(
         f'<svg class="tc-diagram" viewBox="0 0 {WIDTH} {height:.0f}" role="group" aria-label="{name}" '
-        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+        'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f"{''.join(parts)}</svg>"
     )
