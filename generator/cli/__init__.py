@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
-from . import links
+from . import links, record
 from .usage import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-check-links", action="store_true", help="skip the link check")
     build.set_defaults(handler=_build)
 
+    record.register(commands)
     links.register(commands)
     return parser
 
