@@ -18,7 +18,9 @@ def export_docs(config_path: Path, out: Path, config_out: Path | None = None) ->
     """
     project = Project(config_path)
     catalog = load_catalog(project.cards_dir, display_root=project.dir)
-    settings = SiteSettings(project.template_dir, project.directory_urls, project.site_name)
+    settings = SiteSettings(
+        project.template_dir, project.directory_urls, project.site_name, project.site_url
+    )
     plan = build_plan(catalog, settings)
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty; export writes into an empty folder")

@@ -67,6 +67,7 @@ class SiteSettings:
     template_dir: str | None = None  # searched for `*.md.j2` before the built-in templates
     directory_urls: bool = True
     site_name: str = "Trade-off Cards"
+    site_url: str = ""  # where the site is published; records drafted from a card link to it
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,12 @@ def _fingerprint(
         "not_in_nav": outside,
         "categories": [(c.id, c.title, c.description) for c in catalog.categories],
         "today": today.isoformat(),
-        "settings": [settings.template_dir, settings.directory_urls, settings.site_name],
+        "settings": [
+            settings.template_dir,
+            settings.directory_urls,
+            settings.site_name,
+            settings.site_url,
+        ],
         "templates": template_signature(settings.template_dir),
     }
     return hashlib.sha256(json.dumps(shown_everywhere, default=str).encode()).hexdigest()
@@ -232,6 +238,7 @@ def build_plan(
         today=today,
         template_dir=settings.template_dir,
         directory_urls=settings.directory_urls,
+        site_url=settings.site_url,
     )
     planner = _Planner(catalog, renderer, previous, fingerprint)
     for card_id, entry in catalog.decisions.items():

@@ -52,7 +52,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
                 f"tradeoff-cards: {count} problem{'s' if count != 1 else ''} in the cards; "
                 f"nothing was built:\n{lines}"
             ) from None
-        settings = SiteSettings(template_dir, config.use_directory_urls, config.site_name)
+        settings = SiteSettings(
+            template_dir, config.use_directory_urls, config.site_name, config.site_url or ""
+        )
         previous, previous_inputs = self.built or (None, None)
         self.plan = build_plan(catalog, settings, previous=previous if self.serving else None)
         register_assets(config, self.plan)
