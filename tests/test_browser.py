@@ -415,6 +415,36 @@ def test_without_javascript_the_lists_are_plain(new_page: NewPage) -> None:
     expect(page.locator("[data-decision-record]")).to_contain_text(f"tradeoffs record {CARD}")
 
 
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_printed_card_is_a_handout_that_fits_in_nine_pages(page: Page) -> None:
+    # CARD is the longest card of the collection on paper
+    page.goto(f"/decisions/{CARD}/")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"):
+        expect(page.locator(chrome)).to_be_hidden()
+    expect(page.locator(".tc-print-url")).to_have_text(
+        f"https://tradeoff-cards.github.io/tradeoff-cards/decisions/{CARD}/"
+    )
+    expect(page.locator(".tc-reviewed")).to_be_visible()
+    expect(page.locator("details.tc-follow-up > p").first).to_be_visible()
+    expect(page.locator("[data-decision-record]")).to_be_hidden()
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('table.tc-compare thead')).display")
+        == "table-header-group"
+    )
+    widths = page.evaluate(
+        "[document.querySelector('.md-content__inner').getBoundingClientRect().width,"
+        " window.innerWidth]"
+    )
+    assert widths[0] >= 0.95 * widths[1], widths  # the whole width of the paper
+    for paper in ("A4", "Letter"):
+        pages = _pdf_pages(page.pdf(format=paper))
+        assert 1 < pages <= 9, f"{CARD} prints on {pages} {paper} pages"
+
+
 # ------------------------------------------------------------ a card whose text is hostile
 
 HOSTILE = REPO / "tests" / "cards" / "hostile" / "decisions" / "quotes-and-scripts.yaml"

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from ..cards import RELATION_KINDS, Catalog, Entry
 from ..cards.models import Category, DecisionCard, FailureMode
-from .adr import record_parts
+from .adr import card_link, record_parts
 from .diagram import relation_svg
 from .listings import UNDO_COST_TEXT, review_due_date
 from .paths import PAGES, category_uri, decision_uri, failure_mode_uri, link_rewriter, relative_url
@@ -172,6 +172,7 @@ class Renderer:
                 "record": dataclasses.asdict(
                     record_parts(entry.id, card, self.site_url, self.directory_urls)
                 ),
+                "canonical": card_link(entry.id, self.site_url, self.directory_urls),
                 "diagram": relation_svg(
                     entry.id,
                     neighbourhood(catalog, entry.id),

@@ -281,6 +281,10 @@
         if (badge) badge.textContent = "(" + ticked + " of " + mine.length + ")";
         return { key: option.key, name: option.name, count: ticked };
       });
+      // what is ticked, marked for print (cards.css prints only that)
+      root.querySelectorAll(".tc-helper__list > li, .tc-helper__list, .tc-helper__option").forEach(function (node) {
+        node.classList.toggle("tc-ticked", !!node.querySelector("input:checked"));
+      });
       var result = lean(counts);
       showLean(root, view, options, result, counts);
       if (writeState) writeUrl(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
