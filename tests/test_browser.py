@@ -263,7 +263,13 @@ def test_screenshots_and_no_page_overflow_on_phone(new_page: NewPage) -> None:
             page.screenshot(path=str(ARTIFACTS / f"card-{name}-{scheme}.png"), full_page=True)
 
     page = new_page(PHONE)
-    for path in (f"/decisions/{CARD}/", "/categories/ai-systems/", "/", "/browse/tags/"):
+    for path in (
+        f"/decisions/{CARD}/",
+        "/categories/ai-systems/",
+        "/",
+        "/browse/tags/",
+        "/browse/finder/",
+    ):
         page.goto(path)
         widths = page.evaluate(
             """() => ({
@@ -304,6 +310,7 @@ AXE_PAGES = {
     "card": f"/decisions/{CARD}/?tick=rag:b0,fine-tuning:b0",
     "category": "/categories/ai-systems/",
     "home": "/",
+    "finder": "/browse/finder/?tag=llm",
 }
 
 
@@ -403,7 +410,9 @@ def test_decision_helper_leans_to_what_is_ticked_and_keeps_it_in_the_address(pag
     expect(helper).to_have_attribute("data-leading-option", "")
 
 
-def test_without_javascript_the_lists_are_plain(new_page: NewPage) -> None:
+def test_without_javascript_the_lists_are_plain_and_the_finder_lists_everything(
+    new_page: NewPage,
+) -> None:
     card = _card(CARD)
     page = new_page(java_script_enabled=False)
     page.goto(f"/decisions/{CARD}/?tick=rag:b0")
@@ -413,6 +422,52 @@ def test_without_javascript_the_lists_are_plain(new_page: NewPage) -> None:
     expect(best.first).to_be_visible()
     expect(page.locator("[data-decision-helper] .tc-helper__intro")).to_be_visible()
     expect(page.locator("[data-decision-record]")).to_contain_text(f"tradeoffs record {CARD}")
+
+    page.goto("/browse/finder/?words=cache")
+    expect(page.locator("form[data-finder]")).to_be_hidden()
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(
+        len(list(DECISIONS.glob("*.yaml")))
+    )
+
+
+def test_finder_combines_filters_and_keeps_them_in_the_address(page: Page) -> None:
+    cards = [
+        yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(DECISIONS.glob("*.yaml"))
+    ]
+
+    def expected(undo: set[str], tag: str, word: str) -> int:
+        return sum(
+            1
+            for c in cards
+            if c["reversibility"]["undo_cost"] in undo
+            and tag in (c.get("tags") or [])
+            and word in (c["title"] + " " + c["summary"]).lower()
+        )
+
+    page.goto("/")
+    page.locator(".md-content a[href$='browse/finder/']").first.click()
+    page.wait_for_url(re.compile(r"/browse/finder/$"))
+    count = page.locator("[data-finder-count]")
+    expect(count).to_have_text(f"{len(cards)} cards")
+    form = page.locator("form[data-finder]")
+    form.locator("input[name=undo][value=moderate]").check()
+    form.locator("input[name=undo][value=high]").check()
+    form.locator("details.tc-finder__tags summary").click()
+    form.locator("input[name=tag][value=llm]").check()
+    form.locator("input[name=words]").fill("model")
+    shown = expected({"moderate", "high"}, "llm", "model")
+    assert 0 < shown < len(cards)
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(shown)
+    expect(count).to_contain_text(f"{shown} of {len(cards)} cards match")
+    page.wait_for_url(re.compile(r"words=model"))
+    assert "undo=moderate%2Chigh" in page.url and "tag=llm" in page.url
+
+    page.reload()
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(shown)
+    expect(form.locator("input[name=words]")).to_have_value("model")
+    form.locator("button[type=reset]").click()
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(len(cards))
+    page.wait_for_url(re.compile(r"/browse/finder/$"))
 
 
 def _pdf_pages(pdf: bytes) -> int:

@@ -55,6 +55,7 @@ def test_every_page_kind_is_generated(pages: Pages) -> None:
         "failure-modes/index.md",
         "categories/performance/index.md",
         "categories/integration/index.md",
+        "browse/finder.md",
         "browse/reversibility.md",
         "browse/who-pays.md",
         "browse/review-due.md",

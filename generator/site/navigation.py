@@ -14,6 +14,7 @@ from .paths import (
     BY_WHO_PAYS,
     FAILURE_MODES_INDEX,
     FIELD_REFERENCE,
+    FINDER,
     HOME,
     REVIEW_DUE,
     TAGS,
@@ -70,6 +71,7 @@ def navigation(catalog: Catalog, handwritten: list[str] | None = None) -> Nav:
     nav.append(
         {
             "Browse": [
+                {"Find a card": FINDER},
                 {"By reversibility": BY_REVERSIBILITY},
                 {"By who pays": BY_WHO_PAYS},
                 {"Review due": REVIEW_DUE},

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 HOME = "index.md"
 FAILURE_MODES_INDEX = "failure-modes/index.md"
+FINDER = "browse/finder.md"
 BY_REVERSIBILITY = "browse/reversibility.md"
 BY_WHO_PAYS = "browse/who-pays.md"
 REVIEW_DUE = "browse/review-due.md"
@@ -22,6 +23,7 @@ FIELD_REFERENCE = "contribute/fields.md"
 PAGES = {
     "home": HOME,
     "failure_modes": FAILURE_MODES_INDEX,
+    "finder": FINDER,
     "reversibility": BY_REVERSIBILITY,
     "who_pays": BY_WHO_PAYS,
     "review_due": REVIEW_DUE,

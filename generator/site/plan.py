@@ -23,6 +23,7 @@ from .listings import (
     build_date,
     by_undo_cost,
     due_for_review,
+    finder,
     recent_changes,
     recently_reviewed,
     tag_index,
@@ -34,6 +35,7 @@ from .paths import (
     BY_WHO_PAYS,
     FAILURE_MODES_INDEX,
     FIELD_REFERENCE,
+    FINDER,
     HOME,
     REVIEW_DUE,
     TAGS,
@@ -286,6 +288,13 @@ def build_plan(
             lambda c: {
                 "modes": sorted(c.failure_modes.values(), key=lambda e: e.model.title.casefold())
             },
+        ),
+        (
+            FINDER,
+            "listing",
+            "finder.md.j2",
+            "Find a card",
+            lambda c: {"finder": finder(c)},
         ),
         (
             BY_REVERSIBILITY,

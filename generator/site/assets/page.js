@@ -1,6 +1,6 @@
 /* Behaviour every page shares: page state kept on in-page links, and printing.
 
-   Pages keep some state in their address (the decision helper's ticks).
+   Pages keep some state in their address (the decision helper's ticks, the finder's filters).
    Material's instant navigation turns every link into an absolute address when a page loads, so a
    table-of-contents link would carry the address of that moment and drop later changes: a click on
    a link to a place on the same page gets the page's current query first.
