@@ -26,7 +26,7 @@ from .paths import decision_uri, page_url
 
 STATUS = "accepted"
 SIGNAL_PREFIX = "In our context: "
-RECORD_FILE = re.compile(r"^(\d{4,})-.*\.md$")
+RECORD_FILE = re.compile(r"^([0-9]{4,})-.*\.md$")
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
@@ -76,10 +76,9 @@ def _card_texts(value: object) -> Iterable[str]:
 def _names(card: DecisionCard) -> set[str]:
     """Words the card writes capitalised in the middle of a sentence and never in lower case:
     names ("Flink", "Cedar"), not words that happen to start a sentence."""
-    texts = list(_card_texts(card.model_dump(mode="json", warnings=False)))
-    lower = {m.group(0) for text in texts for m in _LOWER_WORD.finditer(text)}
-    capitalised = {m.group(0) for text in texts for m in _NAME_MID_SENTENCE.finditer(text)}
-    return {word for word in capitalised if word.lower() not in lower}
+    text = "\n".join(_card_texts(card.model_dump(mode="json", warnings=False)))
+    lower = set(_LOWER_WORD.findall(text))
+    return {word for word in _NAME_MID_SENTENCE.findall(text) if word.lower() not in lower}
 
 
 def _after_because(text: str, names: set[str]) -> str:

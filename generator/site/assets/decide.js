@@ -161,8 +161,8 @@
     return el("a", { href: href, text: text });
   }
 
-  function showLean(root, parts, options, result, counts) {
-    var verdict = parts.verdict, spread = parts.spread;
+  function showLean(root, view, result, counts) {
+    var verdict = view.verdict, spread = view.spread;
     root.setAttribute("data-leading-option", result.leader ? result.leader.key : "");
     root.classList.toggle("tc-helper--ticked", result.total > 0);
     verdict.replaceChildren();
@@ -286,7 +286,7 @@
         node.classList.toggle("tc-ticked", !!node.querySelector("input:checked"));
       });
       var result = lean(counts);
-      showLean(root, view, options, result, counts);
+      showLean(root, view, result, counts);
       if (writeState) writeUrl(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
       if (record) record.follow(result.leader ? result.leader.key : "");
     }
