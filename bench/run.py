@@ -152,7 +152,9 @@ def measure(n_cards: int, runs: int, seed: int) -> dict[str, Any]:
     project = make_project(n_cards, seed)
     config = Project(project / "mkdocs.yml")
     cards_dir = config.cards_dir
-    settings = SiteSettings(config.template_dir, config.directory_urls, config.site_name)
+    settings = SiteSettings(
+        config.template_dir, config.directory_urls, config.site_name, config.site_url
+    )
 
     print(
         f"\n[{n_cards} cards] project in {project.relative_to(REPO)}, {runs} run(s) each",

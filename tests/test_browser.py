@@ -13,6 +13,7 @@ silently stop running.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -60,7 +61,14 @@ if _missing:
         pytest.fail(f"{_reason}; CI is set, so this is an error, not a skip", pytrace=False)
     pytest.skip(_reason, allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -75,6 +83,22 @@ def _card(card_id: str) -> dict:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+@contextlib.contextmanager
+def _serving(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port) for the duration of the block."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -92,18 +116,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     assert (out / "decisions" / CARD / "index.html").is_file()
-
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with _serving(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -122,25 +136,32 @@ def browser() -> Iterator[Browser]:
 NewPage = Callable[..., Page]
 
 
+def _local_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+    """A fresh browser context in which only the local server at `base_url` is reachable."""
+    context = browser.new_context(base_url=base_url, service_workers="block", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    local = base_url + "/"
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(local) else route.abort(),
+    )
+    return context
+
+
 @pytest.fixture
 def new_page(browser: Browser, site_url: str) -> Iterator[NewPage]:
     """Factory for pages in fresh contexts; only the local server is reachable."""
     contexts = []
 
-    def make(viewport: Any = None, color_scheme: Any = "light") -> Page:
-        context = browser.new_context(
+    def make(
+        viewport: Any = None, color_scheme: Any = "light", java_script_enabled: bool = True
+    ) -> Page:
+        context = _local_context(
+            browser,
+            site_url,
             viewport=viewport or DESKTOP,
             color_scheme=color_scheme,
-            base_url=site_url,
-            service_workers="block",
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        local = site_url + "/"
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(local) else route.abort()
-            ),
+            java_script_enabled=java_script_enabled,
         )
         contexts.append(context)
         return context.new_page()
@@ -242,7 +263,13 @@ def test_screenshots_and_no_page_overflow_on_phone(new_page: NewPage) -> None:
             page.screenshot(path=str(ARTIFACTS / f"card-{name}-{scheme}.png"), full_page=True)
 
     page = new_page(PHONE)
-    for path in (f"/decisions/{CARD}/", "/categories/ai-systems/", "/", "/browse/tags/"):
+    for path in (
+        f"/decisions/{CARD}/",
+        "/categories/ai-systems/",
+        "/",
+        "/browse/tags/",
+        "/browse/finder/",
+    ):
         page.goto(path)
         widths = page.evaluate(
             """() => ({
@@ -279,9 +306,11 @@ def test_screenshots_and_no_page_overflow_on_phone(new_page: NewPage) -> None:
 # --------------------------------------------------------------------------- accessibility
 
 AXE_PAGES = {
-    "card": f"/decisions/{CARD}/",
+    # ticks for two options: the helper shows an unclear lean, with its links
+    "card": f"/decisions/{CARD}/?tick=rag:b0,fine-tuning:b0",
     "category": "/categories/ai-systems/",
     "home": "/",
+    "finder": "/browse/finder/?tag=llm",
 }
 
 
@@ -320,4 +349,264 @@ def test_axe_finds_no_serious_violations(new_page: NewPage, name: str, scheme: s
     assert not blocking, (
         f"axe found serious/critical violations on {AXE_PAGES[name]} ({scheme}):\n"
         + _format_violations(blocking)
+    )
+
+
+# --------------------------------------------------------------------------- deciding with a card
+
+
+def _ticks(page: Page, option: str, kind: str) -> Any:
+    """The helper's checkboxes for an option's conditions (kind "b") or signals ("s")."""
+    return page.locator(
+        f"[data-decision-helper] input[type=checkbox][data-option='{option}'][value^='{option}:{kind}']"
+    )
+
+
+def test_decision_helper_leans_to_what_is_ticked_and_keeps_it_in_the_address(page: Page) -> None:
+    card = _card(CARD)
+    option = card["options"][1]
+    key, other = option["key"], card["options"][0]["key"]
+    page.goto(f"/decisions/{CARD}/")
+    helper = page.locator("[data-decision-helper]")
+    verdict = helper.locator(".tc-helper__verdict")
+    expect(helper).to_have_attribute("data-leading-option", "")
+    expect(helper.locator(f"input[data-option='{key}']")).to_have_count(
+        len(option["best_when"]) + len(option["signals"])
+    )
+    signals = _ticks(page, key, "s")
+    expect(signals).to_have_count(len(option["signals"]))
+    # a label carries the item's text; ticking works from the keyboard
+    expect(helper.locator(f"label[for='tc-tick-{key}-s0']")).to_contain_text(
+        option["signals"][0].split("`")[0].strip()
+    )
+    for index in range(len(option["signals"])):
+        signals.nth(index).focus()
+        page.keyboard.press("Space")
+    expect(helper).to_have_attribute("data-leading-option", key)
+    expect(verdict).to_contain_text("Your context leans to")
+    expect(verdict).to_contain_text(option["name"])
+    page.wait_for_url(re.compile(r"[?&]tick="))
+
+    page.reload()
+    expect(helper).to_have_attribute("data-leading-option", key)
+    expect(helper.locator("input:checked")).to_have_count(len(option["signals"]))
+    for index in range(len(option["signals"])):
+        expect(signals.nth(index)).to_be_checked()
+
+    # as many ticks for another option: no clear lean, and the page says where to look
+    for index in range(len(option["signals"])):
+        helper.locator(f"input[data-option='{other}']").nth(index).check()
+    expect(helper).to_have_attribute("data-leading-option", "")
+    expect(verdict).to_contain_text("No clear lean")
+    expect(verdict.locator("a[href='#combining']")).to_have_count(1)
+    expect(verdict.locator("a[href='#litmus-test']")).to_have_count(1)
+    ticked = page.url
+
+    # another page and back: the ticks come back with the address
+    page.goto("/")
+    page.go_back()
+    expect(page).to_have_url(ticked)
+    expect(helper.locator("input:checked")).to_have_count(2 * len(option["signals"]))
+    expect(helper).to_have_attribute("data-leading-option", "")
+
+
+def test_without_javascript_the_lists_are_plain_and_the_finder_lists_everything(
+    new_page: NewPage,
+) -> None:
+    card = _card(CARD)
+    page = new_page(java_script_enabled=False)
+    page.goto(f"/decisions/{CARD}/?tick=rag:b0")
+    expect(page.locator(".md-content input")).to_have_count(0)
+    best = page.locator("tr.tc-cells--best-when > td").first.locator("li")
+    expect(best).to_have_count(len(card["options"][0]["best_when"]))
+    expect(best.first).to_be_visible()
+    expect(page.locator("[data-decision-helper] .tc-helper__intro")).to_be_visible()
+    expect(page.locator("[data-decision-record]")).to_contain_text(f"tradeoffs record {CARD}")
+
+    page.goto("/browse/finder/?words=cache")
+    expect(page.locator("form[data-finder]")).to_be_hidden()
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(
+        len(list(DECISIONS.glob("*.yaml")))
+    )
+
+
+def test_finder_combines_filters_and_keeps_them_in_the_address(page: Page) -> None:
+    cards = [
+        yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(DECISIONS.glob("*.yaml"))
+    ]
+
+    def expected(undo: set[str], tag: str, word: str) -> int:
+        return sum(
+            1
+            for c in cards
+            if c["reversibility"]["undo_cost"] in undo
+            and tag in (c.get("tags") or [])
+            and word in (c["title"] + " " + c["summary"]).lower()
+        )
+
+    page.goto("/")
+    page.locator(".md-content a[href$='browse/finder/']").first.click()
+    page.wait_for_url(re.compile(r"/browse/finder/$"))
+    count = page.locator("[data-finder-count]")
+    expect(count).to_have_text(f"{len(cards)} cards")
+    form = page.locator("form[data-finder]")
+    form.locator("input[name=undo][value=moderate]").check()
+    form.locator("input[name=undo][value=high]").check()
+    form.locator("details.tc-finder__tags summary").click()
+    form.locator("input[name=tag][value=llm]").check()
+    form.locator("input[name=words]").fill("model")
+    shown = expected({"moderate", "high"}, "llm", "model")
+    assert 0 < shown < len(cards)
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(shown)
+    expect(count).to_contain_text(f"{shown} of {len(cards)} cards match")
+    page.wait_for_url(re.compile(r"words=model"))
+    assert "undo=moderate%2Chigh" in page.url and "tag=llm" in page.url
+
+    page.reload()
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(shown)
+    expect(form.locator("input[name=words]")).to_have_value("model")
+    form.locator("button[type=reset]").click()
+    expect(page.locator("li.tc-finder__card:visible")).to_have_count(len(cards))
+    page.wait_for_url(re.compile(r"/browse/finder/$"))
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_printed_card_is_a_handout_that_fits_in_nine_pages(page: Page) -> None:
+    # CARD is the longest card of the collection on paper
+    page.goto(f"/decisions/{CARD}/")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"):
+        expect(page.locator(chrome)).to_be_hidden()
+    expect(page.locator(".tc-print-url")).to_have_text(
+        f"https://tradeoff-cards.github.io/tradeoff-cards/decisions/{CARD}/"
+    )
+    expect(page.locator(".tc-reviewed")).to_be_visible()
+    expect(page.locator("details.tc-follow-up > p").first).to_be_visible()
+    expect(page.locator("[data-decision-record]")).to_be_hidden()
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('table.tc-compare thead')).display")
+        == "table-header-group"
+    )
+    widths = page.evaluate(
+        "[document.querySelector('.md-content__inner').getBoundingClientRect().width,"
+        " window.innerWidth]"
+    )
+    assert widths[0] >= 0.95 * widths[1], widths  # the whole width of the paper
+    for paper in ("A4", "Letter"):
+        pages = _pdf_pages(page.pdf(format=paper))
+        assert 1 < pages <= 9, f"{CARD} prints on {pages} {paper} pages"
+
+
+# ------------------------------------------------------------ a card whose text is hostile
+
+HOSTILE = REPO / "tests" / "cards" / "hostile" / "decisions" / "quotes-and-scripts.yaml"
+RECORD_TITLE = '# "Our call" </script><img src=x onerror="window.__xss=1"> &amp; C #'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The example collection plus a card whose text tries to run, built with the site's
+    address set to the local server, so that Material's instant navigation is on; yields the
+    address and the project."""
+    import shutil
+
+    from .conftest import VALID, make_project, mkdocs_build
+
+    root = tmp_path_factory.mktemp("hostile-site")
+    cards = root / "cards"
+    shutil.copytree(VALID, cards)
+    shutil.copy(HOSTILE, cards / "decisions")
+    out = root / "site"
+    out.mkdir()
+    with _serving(out) as url:
+        project = make_project(root / "project", cards)
+        config = project / "mkdocs.yml"
+        config.write_text(
+            re.sub(r"(?m)^site_url: .*$", f"site_url: {url}/", config.read_text()),
+            encoding="utf-8",
+        )
+        result = mkdocs_build(project, out)
+        assert result.returncode == 0, result.stderr
+        yield url, project
+
+
+def test_hostile_card_text_never_runs_and_the_record_matches_the_cli(
+    browser: Browser, hostile_site: tuple[str, Path], run_cli: Any
+) -> None:
+    url, project = hostile_site
+    card = yaml.safe_load(HOSTILE.read_text(encoding="utf-8"))
+    safe = card["options"][0]
+    context = _local_context(browser, url, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+
+        def refuse(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", refuse)
+        page.goto("/categories/performance/")
+        page.evaluate("window.__marker = 'not reloaded'")
+        page.locator("a[href$='/decisions/quotes-and-scripts/']").first.click()
+        page.wait_for_url(re.compile(r"/decisions/quotes-and-scripts/"))
+        helper = page.locator("[data-decision-helper]")
+        expect(helper.locator("input[type=checkbox]")).to_have_count(
+            sum(len(o["best_when"]) + len(o["signals"]) for o in card["options"])
+        )
+        assert page.evaluate("window.__marker") == "not reloaded"  # instant navigation
+
+        signals = _ticks(page, "safe", "s")
+        expect(signals).to_have_count(len(safe["signals"]))
+        for index in range(len(safe["signals"])):
+            signals.nth(index).check()
+        expect(helper).to_have_attribute("data-leading-option", "safe")
+        expect(helper.locator(".tc-helper__verdict strong")).to_have_text(
+            '"Safe" <i onmouseover="window.__xss=\'name\'">option</i>'
+        )
+        page.reload()
+        expect(helper).to_have_attribute("data-leading-option", "safe")
+        expect(helper.locator("input:checked")).to_have_count(len(safe["signals"]))
+        # the text is shown as written, inside the labels
+        expect(helper.locator("label[for='tc-tick-safe-s0']")).to_have_text(safe["signals"][0])
+        expect(helper.locator("label[for='tc-tick-safe-b1']")).to_have_text(safe["best_when"][1])
+
+        record = page.locator("[data-decision-record]")
+        record.locator("select[name=option]").select_option("safe")
+        record.locator("input[name=title]").fill(RECORD_TITLE)
+        record.locator("input[name=date]").fill("2026-11-21")
+        with page.expect_download() as download:
+            record.locator("button[type=submit]").click()
+        downloaded = Path(download.value.path()).read_text(encoding="utf-8")
+
+        assert page.evaluate("window.__xss") is None and dialogs == []
+    finally:
+        context.close()
+
+    code, printed, stderr = run_cli(
+        "record",
+        "quotes-and-scripts",
+        "--chose",
+        "safe",
+        "--cards",
+        str(project / "cards"),
+        "--config",
+        str(project / "mkdocs.yml"),
+        "--title",
+        RECORD_TITLE,
+        "--date",
+        "2026-11-21",
+        "--signal",
+        *safe["signals"],
+        "--out",
+        "-",
+    )
+    assert code == 0, stderr
+    assert downloaded == printed
+    assert (
+        '# \\# "Our call" &lt;/script>&lt;img src=x onerror="window.__xss=1"> &amp;amp; C \\#\n'
+        in printed
     )

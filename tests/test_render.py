@@ -55,6 +55,7 @@ def test_every_page_kind_is_generated(pages: Pages) -> None:
         "failure-modes/index.md",
         "categories/performance/index.md",
         "categories/integration/index.md",
+        "browse/finder.md",
         "browse/reversibility.md",
         "browse/who-pays.md",
         "browse/review-due.md",
@@ -206,3 +207,27 @@ def test_large_categories_list_cards_on_their_page_not_in_the_navigation(
         "categories/performance/index.md",
         {"Cache | recompute | precompute": "decisions/cache-or-recompute.md"},
     ]
+
+
+def test_finder_lists_every_card_with_what_it_is_filtered_on(built_example: Path) -> None:
+    from generator.site.listings import finder
+
+    found = finder(load_catalog(VALID))
+    titles = [e.model.title.casefold() for e, _ in found.cards]
+    assert len(titles) == 3 and titles == sorted(titles)
+    payers = {party: (payer_id, count) for payer_id, party, count in found.payers}
+    assert payers["On-call engineers"] == ("on-call-engineers", 1)
+    assert len({payer_id for payer_id, _, _ in found.payers}) == len(found.payers)
+    assert ("caching", 1) in found.tags
+    html = (built_example / "browse" / "finder" / "index.html").read_text()
+    item = re.search(
+        r'<li class="tc-finder__card"([^>]*)>\s*<p class="tc-tile__title">'
+        r'<a href="../../decisions/cache-or-recompute/"',
+        html,
+    )
+    assert item, "no finder item for cache-or-recompute"
+    attributes = item.group(1)
+    assert 'data-category="performance"' in attributes and 'data-undo="low"' in attributes
+    assert 'data-tags="caching latency"' in attributes and 'data-status="published"' in attributes
+    assert 'data-payers="on-call-engineers end-users the-database data-team"' in attributes
+    assert '<form class="tc-finder" data-finder' in html

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
 from ..engines import ENGINES
-from . import diff, links
+from . import diff, links, record
 from .usage import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(handler=_build)
 
+    record.register(commands)
     links.register(commands)
     diff.register(commands)
     return parser

@@ -83,6 +83,8 @@ def relation_svg(
             f"{html.escape('; '.join(kinds))}</text>"
         )
         link = html.escape(href_of(other), quote=True)
+        # xlink:href, not href: Material's instant navigation rewrites every [href] when a page
+        # loads and fails on an SVG link (its href is read-only), which stops instant navigation.
         parts.append(
             f'<a class="tc-node" xlink:href="{link}" target="_self"><rect x="{BOX_X}" y="{y:.0f}" width="{BOX_W}" '
             f'height="{box_h}" rx="8"/>{_text(lines, BOX_X + 12, y + PAD / 2)}</a>'

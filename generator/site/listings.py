@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 import os
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
@@ -118,3 +120,54 @@ def who_pays(catalog: Catalog) -> list[tuple[str, list[tuple[Entry[DecisionCard]
                 _, items = groups.setdefault(" ".join(party.casefold().split()), (party, []))
                 items.append((entry, option.name, bearer))
     return sorted(groups.values(), key=lambda group: (-len(group[1]), group[0].casefold()))
+
+
+@dataclass(frozen=True)
+class Finder:
+    """What the finder page lists: every decision card with the values it is filtered on."""
+
+    cards: list[tuple[Entry[DecisionCard], tuple[str, ...]]]  # (card, ids of who pays), by title
+    payers: list[tuple[str, str, int]]  # (id, party, number of cards), most cards first
+    tags: list[tuple[str, int]]  # (tag, number of cards), alphabetically
+
+
+def _party_id(party: str, taken: set[str]) -> str:
+    ascii_party = unicodedata.normalize("NFKD", party).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_party.lower()).strip("-") or "party"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def finder(catalog: Catalog) -> Finder:
+    """Every decision card by title, with the parties who pay for its options and its tags."""
+    entries = sorted(catalog.decisions.values(), key=lambda e: (e.model.title.casefold(), e.id))
+    labels: dict[str, str] = {}  # party key -> party as first written
+    per_card: dict[str, list[str]] = {}
+    for entry in entries:
+        keys = per_card.setdefault(entry.id, [])
+        for option in entry.model.options:
+            for bearer in option.cost_bearers:
+                party = payer(bearer)
+                key = " ".join(party.casefold().split())
+                labels.setdefault(key, party)
+                if key not in keys:
+                    keys.append(key)
+    counts = {key: sum(key in keys for keys in per_card.values()) for key in labels}
+    taken: set[str] = set()
+    ids = {
+        key: _party_id(key, taken)
+        for key in sorted(labels, key=lambda k: (-counts[k], labels[k].casefold()))
+    }
+    tag_counts: dict[str, int] = {}
+    for entry in entries:
+        for tag in entry.model.tags or []:
+            tag_counts[tag] = tag_counts.get(tag, 0) + 1
+    return Finder(
+        cards=[(e, tuple(ids[key] for key in per_card[e.id])) for e in entries],
+        payers=[(ids[key], labels[key], counts[key]) for key in ids],
+        tags=sorted(tag_counts.items()),
+    )

@@ -119,6 +119,13 @@ def yaml_string(text: str) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=True))
 
 
+def json_data(value: object) -> Markup:
+    """`value` as JSON for the text of an inert element (`<template>`): `<`, `>` and `&` are
+    written as JSON escapes, so no character of it can open a tag or an entity."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(data.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
 def meta_string(text: str) -> Markup:
     """A front-matter value the theme will print raw: HTML-escaped, then a YAML string."""
     return yaml_string(html_text(text))

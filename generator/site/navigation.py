@@ -14,6 +14,7 @@ from .paths import (
     BY_WHO_PAYS,
     FAILURE_MODES_INDEX,
     FIELD_REFERENCE,
+    FINDER,
     HOME,
     REVIEW_DUE,
     TAGS,
@@ -77,6 +78,7 @@ def navigation(
     nav.append(
         {
             "Browse": [
+                {"Find a card": FINDER},
                 {"By reversibility": BY_REVERSIBILITY},
                 {"By who pays": BY_WHO_PAYS},
                 {"Review due": REVIEW_DUE},

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 HOME = "index.md"
 FAILURE_MODES_INDEX = "failure-modes/index.md"
+FINDER = "browse/finder.md"
 BY_REVERSIBILITY = "browse/reversibility.md"
 BY_WHO_PAYS = "browse/who-pays.md"
 REVIEW_DUE = "browse/review-due.md"
@@ -29,6 +30,7 @@ API_CARDS = f"{API_DIR}/cards.json"
 PAGES = {
     "home": HOME,
     "failure_modes": FAILURE_MODES_INDEX,
+    "finder": FINDER,
     "reversibility": BY_REVERSIBILITY,
     "who_pays": BY_WHO_PAYS,
     "review_due": REVIEW_DUE,

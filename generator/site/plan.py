@@ -24,6 +24,7 @@ from .listings import (
     build_date,
     by_undo_cost,
     due_for_review,
+    finder,
     recent_changes,
     recently_reviewed,
     tag_index,
@@ -36,6 +37,7 @@ from .paths import (
     BY_WHO_PAYS,
     FAILURE_MODES_INDEX,
     FIELD_REFERENCE,
+    FINDER,
     HOME,
     REVIEW_DUE,
     TAGS,
@@ -284,6 +286,7 @@ def build_plan(
         template_dir=settings.template_dir,
         directory_urls=settings.directory_urls,
         links_from_source=settings.links_from_source,
+        site_url=settings.site_url,
     )
     planner = _Planner(catalog, renderer, previous, fingerprint)
     for card_id, entry in catalog.decisions.items():
@@ -331,6 +334,13 @@ def build_plan(
             lambda c: {
                 "modes": sorted(c.failure_modes.values(), key=lambda e: e.model.title.casefold())
             },
+        ),
+        (
+            FINDER,
+            "listing",
+            "finder.md.j2",
+            "Find a card",
+            lambda c: {"finder": finder(c)},
         ),
         (
             BY_REVERSIBILITY,

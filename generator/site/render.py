@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from ..cards import RELATION_KINDS, Catalog, Entry
 from ..cards.models import Category, DecisionCard, FailureMode
+from .adr import card_link, record_parts
 from .diagram import relation_svg
 from .listings import UNDO_COST_TEXT, review_due_date
 from .paths import PAGES, category_uri, decision_uri, failure_mode_uri, link_rewriter, relative_url
@@ -117,12 +118,14 @@ class Renderer:
         template_dir: str | None = None,
         directory_urls: bool = True,
         links_from_source: bool = False,
+        site_url: str = "",
     ) -> None:
         self.catalog = catalog
         self.today = today
         self.env = environment(template_dir)
         self.directory_urls = directory_urls
         self.from_source = links_from_source
+        self.site_url = site_url
 
     def render(
         self, template: str, uri: str, context: Callable[[Catalog], dict[str, Any]], *own: str
@@ -168,6 +171,10 @@ class Renderer:
                 "superseded_by": catalog.superseded_by(entry.id),
                 "due": due,
                 "is_due": due <= self.today,
+                "record": dataclasses.asdict(
+                    record_parts(entry.id, card, self.site_url, self.directory_urls)
+                ),
+                "canonical": card_link(entry.id, self.site_url, self.directory_urls),
                 "diagram": relation_svg(
                     entry.id,
                     neighbourhood(catalog, entry.id),

@@ -61,6 +61,7 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
         "attr": markup.attribute,
         "yaml_string": markup.yaml_string,
         "meta_string": markup.meta_string,
+        "json_data": markup.json_data,
     }
     env.filters.update(filters)
     return env

@@ -1,0 +1,104 @@
+"""`tradeoffs record`: write the decision taken with a card as an architecture decision record."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..cards import InvalidCollection, load_catalog
+from ..cards.problems import FORMATS
+from ..cards.validation import did_you_mean
+from ..engines.project import Project
+from ..site.adr import compose, record_parts, slug, write_record
+from .usage import UsageError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found '{text}'") from None
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `record` subcommand."""
+    record = commands.add_parser(
+        "record",
+        help="write the decision taken with a card as an architecture decision record (MADR 4)",
+        description="Draft an architecture decision record in the MADR 4 format from a card: "
+        "context, drivers, the options considered, the outcome and its consequences, how to "
+        "confirm it and when to look again. It is numbered after the highest NNNN-*.md in OUT "
+        "and never replaces a file.",
+    )
+    record.add_argument("card_id", metavar="CARD_ID", help="the decision card, e.g. build-vs-buy")
+    record.add_argument("--chose", required=True, metavar="OPTION_KEY", help="the option chosen")
+    record.add_argument(
+        "--out",
+        default="docs/decisions",
+        metavar="DIR",
+        help="the folder of decision records (default: docs/decisions); '-' prints the record",
+    )
+    record.add_argument("--title", help="the record's title (default: card title: option name)")
+    record.add_argument(
+        "--signal",
+        dest="signals",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="TEXT",
+        help="a condition or signal seen to hold, listed among the decision drivers (repeatable)",
+    )
+    record.add_argument(
+        "--date", type=_date, help="the decision's date, YYYY-MM-DD (default: today)"
+    )
+    record.add_argument(
+        "--cards", metavar="CARDS_DIR", help="the card folder (default: from --config, or cards)"
+    )
+    record.add_argument(
+        "--config",
+        default="mkdocs.yml",
+        help="the site's mkdocs.yml, for the card's address on the site (default: mkdocs.yml)",
+    )
+    record.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compose the record and write (or print) it."""
+    config = Path(args.config)
+    project = Project(config) if config.is_file() else None
+    cards_dir = Path(args.cards) if args.cards else project.cards_dir if project else Path("cards")
+    try:
+        catalog = load_catalog(cards_dir)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except InvalidCollection as exc:
+        print(FORMATS["text"](exc.problems, exc.files_checked), file=sys.stderr)
+        return 1
+    entry = catalog.decisions.get(args.card_id)
+    if entry is None:
+        raise UsageError(
+            f"no decision card '{args.card_id}' in {cards_dir}"
+            f"{did_you_mean(args.card_id, list(catalog.decisions))}"
+        )
+    keys = [option.key for option in entry.model.options]
+    if args.chose not in keys:
+        raise UsageError(
+            f"'{args.chose}' is not an option of {args.card_id}"
+            f"{did_you_mean(args.chose, keys)}; its options are: {', '.join(keys)}"
+        )
+    parts = record_parts(
+        entry.id,
+        entry.model,
+        project.site_url if project else "",
+        project.directory_urls if project else True,
+    )
+    text = compose(parts, args.chose, args.date or dt.date.today(), args.title, args.signals)
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    title = args.title or f"{entry.model.title} {args.chose}"
+    path = write_record(Path(args.out), text, slug(title) or f"{entry.id}-{args.chose}")
+    print(f"wrote {path}")
+    return 0

@@ -1,0 +1,236 @@
+"""Architecture decision records (MADR 4) drafted from a decision card.
+
+The record is composed in one place. `record_parts` computes, from the card alone, every piece of
+Markdown that does not depend on the reader; `compose` joins those pieces with what the reader
+brings: the option chosen, a title, the date and the signals seen. A card page embeds the parts
+as JSON and its script joins them exactly as `compose` does (`compose` in assets/decide.js), so
+the page and `tradeoffs record` write the same text for the same inputs.
+
+Card text is Markdown and stays Markdown in the record (emphasis, code and links carry over), but
+it is always text: `md_text` escapes what could make it raw HTML or block structure. decide.js
+mirrors `md_text` for the one text the reader types on the page, the title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cards.models import DecisionCard
+from .listings import UNDO_COST_TEXT
+from .paths import decision_uri, page_url
+
+STATUS = "accepted"
+SIGNAL_PREFIX = "In our context: "
+RECORD_FILE = re.compile(r"^([0-9]{4,})-.*\.md$")
+
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# What would start a heading, quote, list, fence or link definition at the start of a line.
+_BLOCK_START = re.compile(r"(?:#{1,6}(?= |$)|>|[-+*](?= |$)|`{3,}|~{3,}|\[[^\]]+\]:)")
+_THEMATIC_BREAK = re.compile(r"([-*_])(?: *\1){2,} *$")
+_ORDERED_ITEM = re.compile(r"^([0-9]{1,9})([.)])(?= |$)")
+_CLOSING_HASHES = re.compile(r" (#+)$")  # would be dropped from the end of a heading
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
+_FIRST_WORD = re.compile(r"[A-Z][a-z]*\b")
+_NAME_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][a-z]*\b")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def md_text(text: str) -> str:
+    """`text` as one line of Markdown that renders as the text itself: no raw HTML (`<` becomes
+    `&lt;`, an entity reference keeps its `&` visible) and nothing that starts a block."""
+    line = _SPACE.sub(" ", text).strip(" ")
+    line = _ENTITY.sub("&amp;", line).replace("<", "&lt;")
+    if _BLOCK_START.match(line) or _THEMATIC_BREAK.match(line):
+        line = "\\" + line
+    else:
+        line = _ORDERED_ITEM.sub(r"\1\\\2", line, count=1)
+    return _CLOSING_HASHES.sub(r" \\\1", line)
+
+
+def md_paragraphs(text: str) -> str:
+    """Each paragraph of `text` through `md_text`, separated by blank lines."""
+    return "\n\n".join(md_text(p) for p in _PARAGRAPHS.split(text.strip()) if p.strip())
+
+
+def _bullets(items: Iterable[str], prefix: str = "") -> str:
+    return "".join(f"* {prefix}{md_text(item)}\n" for item in items)
+
+
+def _card_texts(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _card_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _card_texts(item)
+
+
+def _names(card: DecisionCard) -> set[str]:
+    """Words the card writes capitalised in the middle of a sentence and never in lower case:
+    names ("Flink", "Cedar"), not words that happen to start a sentence."""
+    text = "\n".join(_card_texts(card.model_dump(mode="json", warnings=False)))
+    lower = set(_LOWER_WORD.findall(text))
+    return {word for word in _NAME_MID_SENTENCE.findall(text) if word.lower() not in lower}
+
+
+def _after_because(text: str, names: set[str]) -> str:
+    """A sentence of the card continuing "because ...": its first word in lower case, unless it
+    is a name (or "I")."""
+    line = md_text(text)
+    first = _FIRST_WORD.match(line)
+    if first and first.group(0) not in names and first.group(0) != "I":
+        return line[0].lower() + line[1:]
+    return line
+
+
+def tick_id(option_key: str, kind: str, index: int) -> str:
+    """The id of one condition (kind "b", for best_when) or signal ("s") of an option, as the
+    card page's decision helper names it in its checkboxes and in the page URL."""
+    return f"{option_key}:{kind}{index}"
+
+
+@dataclass(frozen=True)
+class RecordParts:
+    """The reader-independent pieces of a card's decision record, each Markdown."""
+
+    card_id: str
+    titles: dict[str, str]  # the default title for each option key
+    context: str  # context, problem statement and decision drivers (without signals seen)
+    considered: str
+    outcomes: dict[str, str]  # for each option key: outcome, consequences, confirmation
+    more: str
+    ticks: dict[str, str]  # each condition and signal by tick id, through `md_text`
+    status: str = STATUS
+    signal_prefix: str = SIGNAL_PREFIX
+
+
+def card_link(card_id: str, site_url: str, directory_urls: bool = True) -> str:
+    """The address of a card's page on the published site ('' when the site URL is unknown)."""
+    if not site_url:
+        return ""
+    return site_url.rstrip("/") + "/" + page_url(decision_uri(card_id), directory_urls)
+
+
+def record_parts(
+    card_id: str, card: DecisionCard, site_url: str = "", directory_urls: bool = True
+) -> RecordParts:
+    """The pieces of every decision record drafted from `card`."""
+    framing = card.framing
+    context = (
+        "## Context and Problem Statement\n\n"
+        f"{md_paragraphs(card.decision)}\n\n"
+        f"What it is really about: {md_paragraphs(framing.really_about)}\n\n"
+        "## Decision Drivers\n\n" + _bullets(card.how_to_decide.key_factors)
+    )
+    considered = "\n## Considered Options\n\n" + "".join(
+        f"* {md_text(o.name)}" + (f": {md_text(o.summary)}" if o.summary else "") + "\n"
+        for o in card.options
+    )
+    names = _names(card)
+
+    def because(label: str, items: list[str]) -> str:
+        return "".join(f"* {label}, because {_after_because(item, names)}\n" for item in items)
+
+    outcomes = {}
+    for option in card.options:
+        outcomes[option.key] = (
+            "\n## Decision Outcome\n\n"
+            f'Chosen option: "{md_text(option.name)}", because '
+            f"{_after_because(option.wins_when, names)}\n\n"
+            "### Consequences\n\n"
+            + because("Good", option.strengths)
+            + because("Bad", option.costs)
+            + because("Bad (hidden cost)", option.hidden_costs)
+            + "\n### Confirmation\n\n"
+            "Gather this evidence and check that it supports the choice:\n\n"
+            + _bullets(card.how_to_decide.evidence_needed)
+        )
+    reversibility = card.reversibility
+    link = card_link(card_id, site_url, directory_urls)
+    name = md_text(card.title).replace("[", "\\[").replace("]", "\\]")
+    source = f"[{name}]({link})" if link else f"{name} (`{card_id}`)"
+    more = (
+        "\n## More Information\n\n"
+        f"Undo cost: {reversibility.undo_cost}. {UNDO_COST_TEXT[reversibility.undo_cost]}\n\n"
+        "Re-visit this decision when:\n\n"
+        + _bullets(reversibility.relook_triggers)
+        + f"\nDrafted from the trade-off card {source}, reviewed {card.reviewed.isoformat()}.\n"
+    )
+    ticks = {
+        tick_id(option.key, kind, index): md_text(text)
+        for option in card.options
+        for kind, items in (("b", option.best_when), ("s", option.signals))
+        for index, text in enumerate(items)
+    }
+    return RecordParts(
+        card_id=card_id,
+        titles={o.key: md_text(f"{card.title}: {o.name}") for o in card.options},
+        context=context,
+        considered=considered,
+        outcomes=outcomes,
+        more=more,
+        ticks=ticks,
+    )
+
+
+def compose(
+    parts: RecordParts,
+    chosen: str,
+    day: dt.date,
+    title: str | None = None,
+    signals: Iterable[str] = (),
+) -> str:
+    """The decision record for option `chosen`: `title` (the card's title and the option's name
+    when empty) and `signals` (what was seen to hold) are the reader's own text."""
+    if chosen not in parts.outcomes:
+        raise KeyError(chosen)
+    heading = md_text(title or "") or parts.titles[chosen]
+    seen = [line for line in (md_text(s) for s in signals) if line]
+    return (
+        f"---\nstatus: {parts.status}\ndate: {day.isoformat()}\n---\n\n# {heading}\n\n"
+        + parts.context
+        + "".join(f"* {parts.signal_prefix}{line}\n" for line in seen)
+        + parts.considered
+        + parts.outcomes[chosen]
+        + parts.more
+    )
+
+
+def slug(text: str) -> str:
+    """A file-name slug of `text`: ASCII letters and digits joined by hyphens, at most 60."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].rstrip("-")
+
+
+def next_number(folder: Path) -> int:
+    """One more than the highest number of a `NNNN-*.md` record in `folder` (1 when none)."""
+    numbers = [
+        int(match.group(1))
+        for path in (folder.iterdir() if folder.is_dir() else [])
+        if (match := RECORD_FILE.match(path.name))
+    ]
+    return max(numbers, default=0) + 1
+
+
+def write_record(folder: Path, text: str, name: str) -> Path:
+    """Write `text` as `NNNN-<name>.md` in `folder`, numbered after the highest record there;
+    never overwrites (a number taken meanwhile moves it to the next one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    number = next_number(folder)
+    while True:
+        path = folder / f"{number:04d}-{name}.md"
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except FileExistsError:
+            number += 1
+            continue
+        return path

@@ -1,0 +1,315 @@
+/* The decision helper and "Record this decision" on a card page.
+
+   The helper is built from the page itself: each item of the comparison's "Best when" and
+   "Signals that point here" rows is cloned (DOM nodes, never HTML text) into a checklist, one
+   group per option. Ticks live in the URL (?tick=<option>:b<n>,<option>:s<n>), so a link, a reload
+   and back/forward give the same ticks.
+
+   The lean: ticks are counted per option; an option leads when it has at least two thirds of all
+   ticks (with one or two options' worth of ticks spread evenly, none does). The helper's root
+   carries data-leading-option="<key>", empty when nothing is ticked or the lean is unclear.
+
+   The record is joined from parts computed at build time (generator/site/adr.py, embedded as JSON
+   in a <template>) exactly as adr.compose joins them; only the title the reader types is escaped
+   here, by mdText, the mirror of adr.md_text. */
+(function () {
+  "use strict";
+
+  var PARAM = "tick";
+
+  function onPage(fn) {
+    // Material's instant navigation swaps the page without reloading scripts: document$ emits
+    // once per page. Without it, run once the document is parsed.
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(function () { fn(); });
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (key) {
+      if (key === "text") node.textContent = props[key];
+      else if (key === "className") node.className = props[key];
+      else node.setAttribute(key, props[key]);
+    });
+    (children || []).forEach(function (child) { node.append(child); });
+    return node;
+  }
+
+  // ------------------------------------------------------------------ ticks in the URL
+
+  function ticksInUrl() {
+    var value = new URLSearchParams(window.location.search).get(PARAM) || "";
+    return value.split(",").filter(Boolean);
+  }
+
+  function writeUrl(ids) {
+    var params = new URLSearchParams(window.location.search);
+    params.delete(PARAM);
+    var query = params.toString();
+    // option keys are [a-z0-9-]; ":" and "," are left readable
+    if (ids.length) query += (query ? "&" : "") + PARAM + "=" + ids.join(",");
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      // keep history.state: Material's instant navigation keeps the scroll position there
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }
+
+  // ------------------------------------------------------------------ the lean
+
+  function lean(counts) {
+    var total = 0, top = null;
+    counts.forEach(function (c) {
+      total += c.count;
+      if (top === null || c.count > top.count) top = c;
+    });
+    if (!total) return { total: 0, leader: null };
+    var tied = counts.filter(function (c) { return c.count === top.count; }).length > 1;
+    var clear = !tied && 3 * top.count >= 2 * total;
+    return { total: total, leader: clear ? top : null };
+  }
+
+  // ------------------------------------------------------------------ the record
+
+  var BLOCK_START = /^(?:#{1,6}(?= |$)|>|[-+*](?= |$)|`{3,}|~{3,}|\[[^\]]+\]:)/;
+  var THEMATIC_BREAK = /^([-*_])(?: *\1){2,} *$/;
+
+  function mdText(text) {
+    var line = String(text).replace(/[ \t\n\r\f\v]+/g, " ").replace(/^ +| +$/g, "");
+    line = line.replace(/&(?=#?[0-9A-Za-z]+;)/g, "&amp;").replace(/</g, "&lt;");
+    if (BLOCK_START.test(line) || THEMATIC_BREAK.test(line)) line = "\\" + line;
+    else line = line.replace(/^([0-9]{1,9})([.)])(?= |$)/, "$1\\$2");
+    return line.replace(/ (#+)$/, " \\$1");
+  }
+
+  function compose(parts, chosen, day, title, signals) {
+    var heading = mdText(title || "") || parts.titles[chosen];
+    return "---\nstatus: " + parts.status + "\ndate: " + day + "\n---\n\n# " + heading + "\n\n" +
+      parts.context +
+      signals.map(function (s) { return "* " + parts.signal_prefix + s + "\n"; }).join("") +
+      parts.considered + parts.outcomes[chosen] + parts.more;
+  }
+
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  // ------------------------------------------------------------------ building the helper
+
+  function optionsOf(table) {
+    return Array.prototype.map.call(table.querySelectorAll("thead th[id^='option-']"), function (th) {
+      var name = th.querySelector(".tc-option-name") || th;
+      return { key: th.id.slice("option-".length), name: name.textContent.trim() };
+    });
+  }
+
+  function itemsOf(table, row, key) {
+    var cell = table.querySelector("tr." + row + " > td[data-option-key='" + CSS.escape(key) + "']");
+    return cell ? Array.prototype.slice.call(cell.querySelectorAll(":scope > ul > li")) : [];
+  }
+
+  function checklist(table, option, kind, row, label) {
+    var items = itemsOf(table, row, option.key);
+    var headingId = "tc-decide-" + option.key + "-" + kind;
+    var list = el("ul", { className: "tc-helper__list", "aria-labelledby": headingId });
+    items.forEach(function (item, index) {
+      var id = option.key + ":" + kind + index;
+      var inputId = "tc-tick-" + option.key + "-" + kind + index;
+      var box = el("input", { type: "checkbox", id: inputId, "data-option": option.key, value: id });
+      var text = el("label", { for: inputId });
+      Array.prototype.forEach.call(item.childNodes, function (child) {
+        text.append(child.cloneNode(true));
+      });
+      list.append(el("li", {}, [box, text]));
+    });
+    return [el("p", { className: "tc-helper__kind", id: headingId, text: label }), list];
+  }
+
+  function build(root, table, options) {
+    var groups = el("div", { className: "tc-helper__options" });
+    options.forEach(function (option) {
+      var count = el("span", { className: "tc-helper__count", "data-count": option.key });
+      var legend = el("legend", {}, [el("span", { className: "tc-helper__name", text: option.name }), " ", count]);
+      var group = el("fieldset", { className: "tc-helper__option", "data-option-group": option.key }, [legend]);
+      checklist(table, option, "b", "tc-cells--best-when", "Best when").forEach(function (n) { group.append(n); });
+      checklist(table, option, "s", "tc-cells--signals", "Signals that point here").forEach(function (n) { group.append(n); });
+      groups.append(group);
+    });
+    var verdict = el("p", { className: "tc-helper__verdict", role: "status", "aria-live": "polite" });
+    var spread = el("ul", { className: "tc-helper__spread", "aria-label": "Ticks per option" });
+    var clear = el("button", { type: "button", className: "md-button tc-helper__clear", text: "Clear the ticks" });
+    var summary = el("div", { className: "tc-helper__summary" }, [verdict, spread, clear]);
+    var intro = root.querySelector(".tc-helper__intro");
+    if (intro) {
+      intro.textContent = "Tick the conditions and signals that hold in your context. The summary " +
+        "shows how your ticks spread across the options and which one they lean to: an option " +
+        "leads when it has at least two thirds of them. The ticks are kept in the page address, " +
+        "so a link to this page brings them along.";
+    }
+    root.append(groups, summary);
+    return { verdict: verdict, spread: spread, clear: clear };
+  }
+
+  function link(href, text) {
+    return el("a", { href: href, text: text });
+  }
+
+  function showLean(root, view, result, counts) {
+    var verdict = view.verdict, spread = view.spread;
+    root.setAttribute("data-leading-option", result.leader ? result.leader.key : "");
+    root.classList.toggle("tc-helper--ticked", result.total > 0);
+    verdict.replaceChildren();
+    if (!result.total) {
+      verdict.append("Nothing ticked yet.");
+    } else if (result.leader) {
+      verdict.append("Your context leans to ", el("strong", { text: result.leader.name }), ": " +
+        result.leader.count + " of your " + result.total + " ticks point to it.");
+    } else {
+      verdict.append(el("strong", { text: "No clear lean." }), " Your ticks spread across the " +
+        "options and none has two thirds of them.");
+      var combining = document.getElementById("combining");
+      var litmus = document.getElementById("litmus-test");
+      if (combining) verdict.append(" Read ", link("#combining", "Combining them"), ": the options may work together.");
+      if (litmus) verdict.append(" Then settle it with the ", link("#litmus-test", "litmus test"), ".");
+      if (!combining && !litmus) verdict.append(" Go through the ", link("#questions", "questions to ask in the room"), ".");
+    }
+    spread.replaceChildren();
+    counts.forEach(function (c) {
+      var share = result.total ? Math.round((100 * c.count) / result.total) : 0;
+      var fill = el("span", { className: "tc-helper__fill" });
+      fill.style.width = share + "%";
+      var item = el("li", {}, [
+        el("span", { className: "tc-helper__bar-name", text: c.name }),
+        el("span", { className: "tc-helper__bar", "aria-hidden": "true" }, [fill]),
+        el("span", { className: "tc-helper__bar-count", text: c.count + (c.count === 1 ? " tick" : " ticks") }),
+      ]);
+      if (result.leader && result.leader.key === c.key) item.className = "tc-helper__lead";
+      spread.append(item);
+    });
+  }
+
+  // ------------------------------------------------------------------ the record form
+
+  function recordForm(block, parts, options, state) {
+    var select = el("select", { name: "option" });
+    options.forEach(function (option) { select.append(new Option(option.name, option.key)); });
+    var title = el("input", { type: "text", name: "title", placeholder: parts.titles[options[0].key] });
+    var date = el("input", { type: "date", name: "date", value: today(), required: "" });
+    var download = el("button", { type: "submit", className: "md-button md-button--primary", text: "Download the record" });
+    var preview = el("code", { "data-record-preview": "" });
+    var form = el("form", { className: "tc-record__form", "aria-label": "Record this decision" }, [
+      el("label", {}, ["Option chosen ", select]),
+      el("label", {}, ["Title ", title]),
+      el("label", {}, ["Date ", date]),
+      el("p", {}, [download]),
+    ]);
+    var details = el("details", { className: "tc-record__preview" }, [
+      el("summary", { text: "Preview the record" }),
+      el("pre", {}, [preview]),
+    ]);
+    block.append(form, details);
+
+    function text() {
+      return compose(parts, select.value, date.value || today(), title.value, state.signals());
+    }
+    function refresh() {
+      title.placeholder = parts.titles[select.value];
+      preview.textContent = text();
+    }
+    select.addEventListener("change", function () { state.chosenByReader = true; refresh(); });
+    title.addEventListener("input", refresh);
+    date.addEventListener("input", refresh);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var blob = new Blob([text()], { type: "text/markdown;charset=utf-8" });
+      var a = el("a", { href: URL.createObjectURL(blob), download: parts.card_id + "-" + select.value + ".md" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+    });
+    return {
+      follow: function (leader) {
+        if (!state.chosenByReader && leader) select.value = leader;
+        refresh();
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  var current = null; // the helper of the page on screen
+
+  function setup() {
+    current = null;
+    var root = document.querySelector("[data-decision-helper]");
+    var table = document.querySelector("table.tc-compare");
+    if (!root || !table || root.querySelector(".tc-helper__options")) return;
+    var options = optionsOf(table);
+    if (!options.length) return;
+    var view = build(root, table, options);
+    var boxes = Array.prototype.slice.call(root.querySelectorAll("input[type=checkbox][data-option]"));
+
+    var template = document.querySelector("[data-decision-record] template[data-record-parts]");
+    var parts = null;
+    try {
+      parts = template ? JSON.parse(template.content.textContent) : null;
+    } catch (error) {
+      parts = null;
+    }
+    var state = {
+      chosenByReader: false,
+      signals: function () {
+        return boxes.filter(function (b) { return b.checked && parts.ticks[b.value]; })
+          .map(function (b) { return parts.ticks[b.value]; });
+      },
+    };
+    var record = parts ? recordForm(template.parentNode, parts, options, state) : null;
+
+    function update(writeState) {
+      var counts = options.map(function (option) {
+        var mine = boxes.filter(function (b) { return b.getAttribute("data-option") === option.key; });
+        var ticked = mine.filter(function (b) { return b.checked; }).length;
+        var badge = root.querySelector("[data-count='" + CSS.escape(option.key) + "']");
+        if (badge) badge.textContent = "(" + ticked + " of " + mine.length + ")";
+        return { key: option.key, name: option.name, count: ticked };
+      });
+      // what is ticked, marked for print (cards.css prints only that)
+      root.querySelectorAll(".tc-helper__list > li, .tc-helper__list, .tc-helper__option").forEach(function (node) {
+        node.classList.toggle("tc-ticked", !!node.querySelector("input:checked"));
+      });
+      var result = lean(counts);
+      showLean(root, view, result, counts);
+      if (writeState) writeUrl(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+      if (record) record.follow(result.leader ? result.leader.key : "");
+    }
+    function apply() {
+      var wanted = ticksInUrl();
+      boxes.forEach(function (b) { b.checked = wanted.indexOf(b.value) >= 0; });
+      update(false);
+    }
+    root.addEventListener("change", function (event) {
+      if (event.target.matches("input[type=checkbox][data-option]")) update(true);
+    });
+    view.clear.addEventListener("click", function () {
+      boxes.forEach(function (b) { b.checked = false; });
+      update(true);
+    });
+    current = { apply: apply };
+    apply();
+  }
+
+  // Back and forward within the page (same path, other ticks): Material leaves the page as it is.
+  window.addEventListener("popstate", function () {
+    if (current) current.apply();
+  });
+
+  onPage(setup);
+})();

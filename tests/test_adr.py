@@ -1,0 +1,236 @@
+"""Decision records drafted from a card: MADR 4 sections, numbering, text that stays text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from generator.cards import load_catalog
+from generator.site import adr
+
+from .conftest import REPO, TESTS, VALID, RunCli
+
+DAY = dt.date(2026, 11, 21)
+HOSTILE = TESTS / "cards" / "hostile" / "decisions" / "quotes-and-scripts.yaml"
+MADR_HEADINGS = [
+    "# ",
+    "## Context and Problem Statement",
+    "## Decision Drivers",
+    "## Considered Options",
+    "## Decision Outcome",
+    "### Consequences",
+    "### Confirmation",
+    "## More Information",
+]
+
+
+def _headings(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> adr.RecordParts:
+    import shutil
+
+    cards = tmp_path_factory.mktemp("hostile") / "cards"
+    shutil.copytree(VALID, cards)
+    shutil.copy(HOSTILE, cards / "decisions")
+    entry = load_catalog(cards).decisions["quotes-and-scripts"]
+    return adr.record_parts(entry.id, entry.model, "https://cards.example/")
+
+
+def test_a_record_has_the_madr_sections_in_order_filled_from_the_card() -> None:
+    card = load_catalog(VALID).decisions["cache-or-recompute"].model
+    parts = adr.record_parts("cache-or-recompute", card, "https://cards.example/site/")
+    text = adr.compose(parts, "precompute", DAY, signals=["Dashboards are read every morning."])
+
+    assert text.startswith("---\nstatus: accepted\ndate: 2026-11-21\n---\n\n")
+    headings = _headings(text)
+    assert [h if h.startswith("##") else "# " for h in headings] == MADR_HEADINGS
+    assert headings[0] == "# Cache | recompute | precompute: Precompute"
+    section = dict(re.findall(r"^(#+ [^\n]+)\n\n(.*?)(?=^#|\Z)", text, re.M | re.S))
+    context = section["## Context and Problem Statement"]
+    assert card.decision in context and "Who owns **staleness**" in context
+    drivers = section["## Decision Drivers"]
+    assert "* Read to write ratio.\n" in drivers
+    assert drivers.endswith("* In our context: Dashboards are read every morning.\n\n")
+    assert section["## Considered Options"].splitlines()[:3] == [
+        "* Cache: Keep the last result with a &lt;abbr>TTL&lt;/abbr>.",
+        "* Recompute",
+        "* Precompute",
+    ]
+    assert section["## Decision Outcome"] == (
+        'Chosen option: "Precompute", because inputs change daily and readers are many.\n\n'
+    )
+    assert section["### Consequences"].splitlines() == [
+        "* Good, because reads are a single lookup.",
+        "* Good, because heavy work runs off-peak.",
+        "* Bad, because a batch job to schedule and watch.",
+        "* Bad, because storage for every result.",
+        "* Bad (hidden cost), because the job's runtime creeps past its window.",
+        "* Bad (hidden cost), because backfills after a logic change.",
+        "",
+    ]
+    assert "* A profile of the slow path." in section["### Confirmation"]
+    more = section["## More Information"]
+    assert "Undo cost: low." in more and "* Hit rate falls under 50 %." in more
+    assert (
+        "[Cache | recompute | precompute](https://cards.example/site/decisions/cache-or-recompute/)"
+        ", reviewed 2026-10-02." in more
+    )
+    assert text.endswith(".\n") and "\n\n\n" not in text
+
+
+def test_a_title_and_signals_are_the_readers_text() -> None:
+    card = load_catalog(VALID).decisions["cache-or-recompute"].model
+    parts = adr.record_parts("cache-or-recompute", card)
+    text = adr.compose(parts, "cache", DAY, title="  Cache  the <price> ", signals=["", " "])
+    assert _headings(text)[0] == "# Cache the &lt;price>"
+    assert "In our context" not in text  # blank signals are left out
+    assert "`cache-or-recompute`" in text  # no site URL: the card is named by its id
+    with pytest.raises(KeyError):
+        adr.compose(parts, "memoize", DAY)
+
+
+def test_a_sentence_continues_after_because_but_names_keep_their_capital() -> None:
+    catalog = load_catalog(REPO / "cards")
+    card = catalog.decisions["rag-vs-fine-tuning"].model
+    text = adr.compose(adr.record_parts("rag-vs-fine-tuning", card), "rag", DAY)
+    assert card.options[0].wins_when.startswith("The answer depends")
+    assert '", because the answer depends on facts that change' in text
+    # "Flink" is written mid-sentence with its capital and never in lower case: a name
+    card = catalog.decisions["batch-vs-streaming"].model
+    text = adr.compose(adr.record_parts("batch-vs-streaming", card), "streaming", DAY)
+    assert "* Good, because Flink and Beam provide event-time windows" in text
+
+
+def test_raw_html_in_a_card_stays_text_in_the_record(hostile: adr.RecordParts) -> None:
+    text = adr.compose(
+        hostile,
+        "safe",
+        DAY,
+        title='<img src=x onerror="alert(1)">',
+        signals=["</script>", "- a signal that looks like a list item"],
+    )
+    assert "<" not in text.replace("&lt;", "")
+    # rendered by a renderer that passes raw HTML through, nothing becomes an element
+    html = MarkdownIt("commonmark").render(text)
+    for tag in ("<script", "<img", "<svg", "<i ", "<b>", '<a href="javascript'):
+        assert tag not in html, tag
+    assert "Is &lt;/template&gt;&lt;script&gt;window.__xss='decision'&lt;/script&gt; text?" in html
+    assert "&lt;a href=&quot;javascript:window.__xss='href'&quot;&gt;link&lt;/a&gt;" in html
+    # "# not a heading" and "- a signal ..." stay list items, not a heading or a nested list
+    assert html.count("<h1>") == 1 and "<li>Bad, because # not a heading</li>" in html
+    assert "<li>In our context: - a signal that looks like a list item</li>" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# heading", "\\# heading"),
+        ("> quote", "\\> quote"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("* item", "\\* item"),
+        ("***", "\\***"),
+        ("1. first", "1\\. first"),
+        ("2) second", "2\\) second"),
+        ("```", "\\```"),
+        ("[ref]: https://example.org", "\\[ref]: https://example.org"),
+        ("C #", "C \\#"),
+        ("&amp; and & and &#60;", "&amp;amp; and & and &amp;#60;"),
+        ("*emphasis* and `<code>`", "*emphasis* and `&lt;code>`"),
+        ("two\n\nlines\tand  spaces", "two lines and spaces"),
+        ("[a link](https://example.org)", "[a link](https://example.org)"),
+    ],
+)
+def test_md_text_escapes_what_would_become_markup(text: str, expected: str) -> None:
+    assert adr.md_text(text) == expected
+
+
+def test_records_are_numbered_after_the_highest_and_never_overwritten(tmp_path: Path) -> None:
+    folder = tmp_path / "decisions"
+    assert adr.next_number(folder) == 1
+    folder.mkdir()
+    for name in ("0001-first.md", "0007-seventh.md", "notes.md", "12-short.md", "0009-x.txt"):
+        (folder / name).write_text("kept\n")
+    assert adr.next_number(folder) == 8
+    path = adr.write_record(folder, "text\n", "cache")
+    assert path.name == "0008-cache.md" and path.read_text() == "text\n"
+    assert adr.write_record(folder, "again\n", "cache").name == "0009-cache.md"
+    assert (folder / "0008-cache.md").read_text() == "text\n"
+
+
+def test_a_number_taken_meanwhile_moves_the_record_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "0003-taken.md").write_text("kept\n")
+    monkeypatch.setattr(adr, "next_number", lambda folder: 3)
+    (tmp_path / "0003-cache.md").write_text("someone else's\n")
+    path = adr.write_record(tmp_path, "mine\n", "cache")
+    assert path.name == "0004-cache.md"
+    assert (tmp_path / "0003-cache.md").read_text() == "someone else's\n"
+
+
+def test_slug() -> None:
+    assert adr.slug("RAG vs fine-tuning: Retrieval (RAG)") == "rag-vs-fine-tuning-retrieval-rag"
+    assert adr.slug("Café über <script>") == "cafe-uber-script"
+    assert adr.slug("!!!") == ""
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_record_writes_a_numbered_record_for_a_real_card(run_cli: RunCli, tmp_path: Path) -> None:
+    out = tmp_path / "docs" / "decisions"
+    args = (
+        "record",
+        "rag-vs-fine-tuning",
+        "--chose",
+        "rag",
+        "--config",
+        str(REPO / "mkdocs.yml"),
+        "--out",
+        str(out),
+        "--date",
+        "2026-11-21",
+        "--signal",
+        "Answers must carry a source a user or auditor can open and check.",
+    )
+    code, stdout, stderr = run_cli(*args)
+    assert code == 0, stderr
+    path = out / "0001-rag-vs-fine-tuning-rag.md"
+    assert stdout == f"wrote {path}\n"
+    text = path.read_text(encoding="utf-8")
+    assert [h if h.startswith("##") else "# " for h in _headings(text)] == MADR_HEADINGS
+    assert "# RAG vs fine-tuning: Retrieval-augmented generation (RAG)\n" in text
+    assert "date: 2026-11-21" in text
+    assert "* In our context: Answers must carry a source a user or auditor can open" in text
+    assert 'Chosen option: "Retrieval-augmented generation (RAG)", because ' in text
+    assert "(https://tradeoff-cards.github.io/tradeoff-cards/decisions/rag-vs-fine-tuning/)" in text
+    # a second record goes after it; --out - prints the same text as the file
+    assert run_cli(*args)[0] == 0 and (out / "0002-rag-vs-fine-tuning-rag.md").is_file()
+    code, printed, _ = run_cli(*args[:-8], "--date", "2026-11-21", *args[-2:], "--out", "-")
+    assert code == 0 and printed == text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("rag-vs-fine-tunin", "--chose", "rag"), "did you mean 'rag-vs-fine-tuning'?"),
+        (("rag-vs-fine-tuning", "--chose", "rg"), "its options are: rag, fine-tuning"),
+        (("rag-vs-fine-tuning", "--chose", "rag", "--date", "21/11/2026"), "YYYY-MM-DD"),
+    ],
+)
+def test_record_refuses_what_it_cannot_write(
+    run_cli: RunCli, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    code, stdout, stderr = run_cli(
+        "record", *args, "--config", str(REPO / "mkdocs.yml"), "--out", str(tmp_path)
+    )
+    assert code == 2 and message in stderr and stdout == ""
+    assert list(tmp_path.iterdir()) == []
