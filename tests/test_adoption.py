@@ -173,5 +173,16 @@ def test_a_wheel_installed_in_a_fresh_virtualenv_builds_a_styled_site(tmp_path: 
     page = (kb / "site" / "decisions" / "cron-job-vs-queue-worker" / "index.html").read_text()
     assert '<table class="tc-compare' in page and "{ #" not in page
     assert (kb / "site" / "assets" / "tradeoff-cards" / "cards.css").stat().st_size > 1000
+    # the scenario a new user tries first: only theme material and the two plugins
+    minimal = tmp_path / "minimal"
+    minimal.mkdir()
+    (minimal / "mkdocs.yml").write_text(MINIMAL, encoding="utf-8")
+    (minimal / "docs").mkdir()
+    shutil.copytree(kb / "cards", minimal / "cards")
+    build = run([str(python), "-m", "mkdocs", "build", "--strict"], cwd=minimal, env=env)
+    assert build.returncode == 0, build.stderr
+    page = (minimal / "site" / "decisions" / "cron-job-vs-queue-worker" / "index.html").read_text()
+    assert '<table class="tc-compare' in page and "{ #" not in page
+    assert 'href="../../assets/tradeoff-cards/cards.css"' in page
     where = run([str(python), "-c", "import generator; print(generator.__file__)"], cwd=tmp_path)
     assert str(venv) in where.stdout  # the installed copy, not the checkout
