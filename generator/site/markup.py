@@ -85,7 +85,9 @@ def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
     text = text.strip()
     if not has_markdown(text):
         return Markup(html.escape(text, quote=False))
-    return Markup(_render_inline(text, rewrite))
+    # Only a link to a `.md` page is rewritten: without one, the text renders the same on every
+    # page, so one cache entry serves them all (a summary shows on several listing pages).
+    return Markup(_render_inline(text, rewrite if ".md" in text else _identity))
 
 
 def paragraphs(
