@@ -65,16 +65,16 @@ def recently_reviewed(catalog: Catalog, count: int = 8) -> list[Entry[DecisionCa
     return ordered[:count]
 
 
+def _every_entry(catalog: Catalog) -> list[Entry[DecisionCard] | Entry[FailureMode]]:
+    return [*catalog.decisions.values(), *catalog.failure_modes.values()]
+
+
 def recent_changes(
     catalog: Catalog, count: int = 10
 ) -> list[tuple[dt.date, str, Entry[DecisionCard] | Entry[FailureMode]]]:
     """The newest entries of every card's and failure mode's change log: (date, note, entry)."""
     found: list[tuple[dt.date, str, Entry[DecisionCard] | Entry[FailureMode]]] = []
-    entries: list[Entry[DecisionCard] | Entry[FailureMode]] = [
-        *catalog.decisions.values(),
-        *catalog.failure_modes.values(),
-    ]
-    for entry in entries:
+    for entry in _every_entry(catalog):
         for change in entry.model.changes or []:
             found.append((change.date, change.note, entry))
     found.sort(key=lambda item: (item[0], item[2].id), reverse=True)
@@ -84,11 +84,7 @@ def recent_changes(
 def tag_index(catalog: Catalog) -> list[tuple[str, list[Entry[DecisionCard] | Entry[FailureMode]]]]:
     """Every tag, alphabetically, with the cards and failure modes that carry it (by title)."""
     tags: dict[str, list[Entry[DecisionCard] | Entry[FailureMode]]] = {}
-    entries: list[Entry[DecisionCard] | Entry[FailureMode]] = [
-        *catalog.decisions.values(),
-        *catalog.failure_modes.values(),
-    ]
-    for entry in entries:
+    for entry in _every_entry(catalog):
         for tag in entry.model.tags or []:
             tags.setdefault(tag, []).append(entry)
     return [

@@ -151,10 +151,12 @@ def data_exports(
 
 
 def assets() -> dict[str, str]:
-    """The stylesheets and scripts generated pages need, by their path in the site."""
+    """The stylesheets and scripts generated pages need, by their path in the site, in the order
+    pages load them: page.js first, as the other scripts use what it shares."""
+    paths = sorted(ASSETS.iterdir(), key=lambda path: (path.name != "page.js", path.name))
     return {
         f"assets/tradeoff-cards/{path.name}": path.read_text(encoding="utf-8")
-        for path in sorted(ASSETS.iterdir())
+        for path in paths
         if path.suffix in (".css", ".js")
     }
 

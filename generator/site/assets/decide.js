@@ -17,17 +17,7 @@
 
   var PARAM = "tick";
 
-  function onPage(fn) {
-    // Material's instant navigation swaps the page without reloading scripts: document$ emits
-    // once per page. Without it, run once the document is parsed.
-    if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(function () { fn(); });
-    } else if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", fn);
-    } else {
-      fn();
-    }
-  }
+  var onPage = window.tradeoffCards.onPage;  // page.js
 
   function el(tag, props, children) {
     var node = document.createElement(tag);

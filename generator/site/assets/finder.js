@@ -12,15 +12,7 @@
   var FIELDS = ["words", "category", "payer", "undo", "status", "tag"];
   var MULTI = { undo: true, status: true, tag: true };
 
-  function onPage(fn) {
-    if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(function () { fn(); });
-    } else if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", fn);
-    } else {
-      fn();
-    }
-  }
+  var onPage = window.tradeoffCards.onPage;  // page.js
 
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();

@@ -11,6 +11,8 @@
   "use strict";
 
   function onPage(fn) {
+    // Material's instant navigation swaps the page without reloading scripts: document$ emits
+    // once per page. Without it, run once the document is parsed.
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(function () { fn(); });
     } else if (document.readyState === "loading") {
@@ -19,6 +21,9 @@
       fn();
     }
   }
+
+  // Shared with the other page scripts, which load after this one (see site/plan.py assets).
+  window.tradeoffCards = { onPage: onPage };
 
   document.addEventListener("click", function (event) {
     var a = event.target instanceof Element ? event.target.closest("a[href]") : null;
