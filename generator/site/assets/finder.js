@@ -111,9 +111,11 @@
         item.hidden = !keep;
         if (keep) shown += 1;
       });
+      var cards = items.length + (items.length === 1 ? " card" : " cards");
       count.textContent = shown === items.length
-        ? items.length + " cards"
-        : shown + " of " + items.length + " cards match" + (shown ? "" : ": loosen a filter to see more");
+        ? cards
+        : shown + " of " + cards + (shown === 1 ? " matches" : " match") +
+          (shown ? "" : ": loosen a filter to see more");
     }
     function fromForm() {
       var state = readForm(form);
