@@ -19,6 +19,7 @@ from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import format_text
 from ..engines.commands import EngineFailed, build_with
 from ..engines.project import Project
+from .site_folder import UnsafeOut, check_replaceable, mark
 
 
 class BuildFailed(Exception):
@@ -45,6 +46,17 @@ def build_site(
 ) -> None:
     """Build the site into `out` with `engine`, replacing it only on success."""
     project = Project(config_path)
+    out = out.resolve()  # symlinks resolved: the folder compared is the one that would be replaced
+    protected = {
+        "project folder": project.dir,
+        "docs folder": project.docs_dir,
+        "card folder": project.cards_dir,
+        "current folder": Path.cwd(),
+    }
+    try:
+        check_replaceable(out, protected)
+    except UnsafeOut as exc:
+        raise BuildFailed(str(exc)) from None
     started = _step(f"validating {project.cards_dir}")
     try:
         catalog = load_catalog(project.cards_dir)
@@ -54,7 +66,6 @@ def build_site(
         ) from None
     print(f"    {catalog.files_checked} files, no problems")
 
-    out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
@@ -84,6 +95,7 @@ def build_site(
                 ],
                 "link check",
             )
+        mark(staging)
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
