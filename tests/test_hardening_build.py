@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -68,7 +69,7 @@ def test_build_refuses_a_folder_of_someone_elses_files(project: Path, run_cli: R
 
 
 @pytest.mark.slow
-def test_build_replaces_an_earlier_build_and_marks_its_own(project: Path) -> None:
+def test_build_replaces_an_earlier_build_and_publishes_readable_files(project: Path) -> None:
     # A site from a version that wrote no marker: its data file and home page prove it.
     old = project / "site"
     (old / "api").mkdir(parents=True)
@@ -89,3 +90,11 @@ def test_build_replaces_an_earlier_build_and_marks_its_own(project: Path) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (old / "stale.html").exists()
     assert (old / MARKER).is_file()
+    modes = {
+        stat.S_IMODE(p.stat().st_mode)
+        for p in [old, *old.rglob("*")]
+        if p.is_dir() and not p.is_symlink()
+    }
+    assert modes == {0o755}
+    files = {stat.S_IMODE(p.stat().st_mode) for p in old.rglob("*") if p.is_file()}
+    assert files == {0o644}

@@ -19,7 +19,7 @@ from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import format_text
 from ..engines.commands import EngineFailed, build_with
 from ..engines.project import Project
-from .site_folder import UnsafeOut, check_replaceable, mark
+from .site_folder import UnsafeOut, apply_umask, check_replaceable, mark
 
 
 class BuildFailed(Exception):
@@ -96,6 +96,7 @@ def build_site(
                 "link check",
             )
         mark(staging)
+        apply_umask(staging)
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
