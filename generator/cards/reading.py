@@ -158,7 +158,11 @@ class CollectionReader:
         if self.cache is None and can_fork(len(paths)):
             # Parsing is most of a large load: half of the files are parsed in a forked child.
             self.preloaded.update(
-                zip(paths, map_halves(read_document, paths, parallel=True), strict=False)
+                zip(
+                    paths,
+                    map_halves(read_document, paths, parallel=True, on_death=_reader_died),
+                    strict=False,
+                )
             )
         for path in paths:
             bad_id = id_problem(path.stem)
@@ -249,6 +253,11 @@ def read_document(path: Path) -> tuple[Any, ...]:
         return ("load", exc.message, exc.line, exc.column)
     except OSError as exc:
         return ("os", exc.strerror or str(exc))
+
+
+def _reader_died(path: Path, reason: str) -> tuple[Any, ...]:
+    """The outcome for a file whose reading process died: reported, never read again."""
+    return ("os", f"the process reading it stopped ({reason}); nothing was read from it")
 
 
 def _sub(table: dict[Any, Any], index: int) -> dict[Any, Any]:
