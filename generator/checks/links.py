@@ -17,11 +17,13 @@ import email.utils
 import functools
 import http
 import http.client
+import ipaddress
 import json
 import multiprocessing
 import os
 import posixpath
 import re
+import socket
 import ssl
 import sys
 import threading
@@ -955,6 +957,62 @@ def _ascii_url(url: str) -> tuple[str, str]:
     return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), host
 
 
+_FETCHED_SCHEMES = ("http", "https")
+
+
+def _address_kind(address: str) -> str | None:
+    """What makes an IP address unfit for a redirect to reach ('loopback', 'private'...), or
+    None for an ordinary public address."""
+    ip = ipaddress.ip_address(address.partition("%")[0])  # without an IPv6 zone
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind, test in (
+        ("unspecified", ip.is_unspecified),
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("private", ip.is_private),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
+    ):
+        if test:
+            return kind
+    return None
+
+
+def _internal_address(host: str) -> str | None:
+    """Why `host` must not be reached by a redirect: the first of its addresses that is
+    loopback, link-local, private, unspecified, multicast or reserved; None when every address
+    is public or the name does not resolve (the fetch then reports that)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        kind = _address_kind(address)
+        if kind is not None:
+            shown = host if host == address else f"{host} ({address})"
+            return f"{shown} is a {kind} address"
+    return None
+
+
+def redirect_problem(target: str, origin_host: str | None) -> str | None:
+    """Why a redirect to `target` is not followed, or None. Only http and https are fetched;
+    a redirect to another host must not lead into the local machine or network (cloud metadata
+    at 169.254.169.254, a router, a database), though it may stay on the host first asked."""
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname
+    except ValueError as exc:
+        return f"redirect to an invalid address not followed: {exc}"
+    if parts.scheme.lower() not in _FETCHED_SCHEMES:
+        return f"redirect to {target} not followed: only http and https are fetched"
+    if host is None or host == (origin_host or "").lower():
+        return None
+    internal = _internal_address(host)
+    return f"redirect to {target} not followed: {internal}" if internal else None
+
+
 def _status_text(status: int) -> str:
     try:
         return f"HTTP {status} {http.HTTPStatus(status).phrase}"
@@ -972,7 +1030,15 @@ class _Fetcher:
         self._opener = urllib.request.build_opener(_PassThrough)
 
     def check(self, url: str) -> ExternalResult:
-        """Follow `url` through its redirects to a verdict."""
+        """Follow `url` through its redirects to a verdict. The URL itself is checked as the
+        site wrote it (http and https only); every redirect must pass `redirect_problem`."""
+        try:
+            origin = urlsplit(url)
+            origin_host, scheme = origin.hostname, origin.scheme.lower()
+        except ValueError as exc:
+            return ExternalResult(url, False, f"invalid URL: {exc}")
+        if scheme not in _FETCHED_SCHEMES:
+            return ExternalResult(url, False, "only http and https links are fetched")
         current, seen = url, {url}
         for _hop in range(MAX_REDIRECTS + 1):
             outcome = self._fetch(current)
@@ -980,7 +1046,14 @@ class _Fetcher:
                 return ExternalResult(url, False, outcome, final_url=current)
             status, location = outcome
             if status in _REDIRECTS and location:
-                target = urljoin(current, location.strip()).partition("#")[0]
+                try:
+                    target = urljoin(current, location.strip()).partition("#")[0]
+                except ValueError as exc:
+                    reason = f"redirect to an invalid address not followed: {exc}"
+                    return ExternalResult(url, False, reason, status, current)
+                refused = redirect_problem(target, origin_host)
+                if refused is not None:
+                    return ExternalResult(url, False, refused, status, current)
                 if target in seen:
                     return ExternalResult(url, False, f"redirect loop at {target}", status)
                 seen.add(target)
