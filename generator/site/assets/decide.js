@@ -17,7 +17,8 @@
 
   var PARAM = "tick";
 
-  var onPage = window.tradeoffCards.onPage;  // page.js
+  var onPage = window.tradeoffCards.onPage;
+  var here = window.tradeoffCards.here;  // page.js
 
   function el(tag, props, children) {
     var node = document.createElement(tag);
@@ -43,8 +44,8 @@
     var query = params.toString();
     // option keys are [a-z0-9-]; ":" and "," are left readable
     if (ids.length) query += (query ? "&" : "") + PARAM + "=" + ids.join(",");
-    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+    var url = here(query ? "?" + query : "", window.location.hash);
+    if (url !== here(window.location.search, window.location.hash)) {
       // keep history.state: Material's instant navigation keeps the scroll position there
       window.history.replaceState(window.history.state, "", url);
     }
