@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+from ..cards.problems import printable
 from ..site.paths import API_CARDS, LLMS_FULL_TXT, LLMS_TXT
 
 __all__ = [
@@ -102,7 +103,9 @@ class BrokenLink:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.page} → {self.link}: {self.reason}"
+        # Pages, links and a server's answers are other people's text: one line, nothing a
+        # terminal would act on.
+        return printable(f"{self.page} → {self.link}: {self.reason}")
 
 
 @dataclass(frozen=True)
