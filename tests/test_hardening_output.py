@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from generator.cards.problems import FORMATS, Problem, printable
 from generator.checks.links import BrokenLink
 
-from .conftest import VALID, RunCli
+from .conftest import VALID, RunCli, make_project
 from .test_diff import QUEUE, edit, git
 
 # Every way a value could leave its line or its place: a heading, a table, HTML, a terminal
@@ -133,3 +133,36 @@ def test_diff_reports_are_escaped_for_the_job_summary_and_the_terminal(
     assert code == 1, err
     assert text.count("INJECTED") >= 5
     _terminal_safe(text)
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def test_export_never_replaces_a_config_file_without_force(tmp_path: Path, run_cli: RunCli) -> None:
+    project = make_project(tmp_path / "project", VALID)
+    config = project / "mkdocs.yml"
+    before = config.read_bytes()
+    args = ("export", str(tmp_path / "out"), "--config", str(config))
+    code, _, err = run_cli(*args, "--mkdocs-config-out", str(config))
+    assert code == 2
+    assert f"{config} already exists" in err and "--force" in err
+    assert config.read_bytes() == before
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+    code, _, err = run_cli(*args, "--mkdocs-config-out", str(config), "--force")
+    assert code == 0, err
+    assert config.read_bytes() != before and "- tradeoff-cards" not in config.read_text()
+
+
+def test_schema_never_replaces_a_different_file_without_force(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("schema", "--out", str(tmp_path))[0] == 0
+    assert run_cli("schema", "--out", str(tmp_path))[0] == 0  # the same content: nothing lost
+    mine = tmp_path / "decision.schema.json"
+    mine.write_text('{"mine": true}\n')
+    code, _, err = run_cli("schema", "--out", str(tmp_path))
+    assert code == 2 and f"{mine} already exists with other content" in err
+    assert mine.read_text() == '{"mine": true}\n'
+    assert run_cli("schema", "--out", str(tmp_path), "--force")[0] == 0
+    assert "mine" not in mine.read_text()

@@ -9,6 +9,7 @@ written into a folder of their own, to be copied into the built site after build
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -95,9 +96,19 @@ def export_docs(
     out: Path,
     config_out: Path | None = None,
     markdown_out: Path | None = None,
+    *,
+    force: bool = False,
 ) -> int:
     """Write the tree into `out` (Markdown data files into `markdown_out`, by default
-    `markdown_folder(out)`); with `config_out`, also a mkdocs.yml that builds it."""
+    `markdown_folder(out)`); with `config_out`, also a mkdocs.yml that builds it, which replaces
+    an existing file only with `force`. Nothing is written when a check fails."""
+    if config_out is not None and not force and os.path.lexists(config_out):
+        raise FileExistsError(
+            f"{config_out} already exists; choose another --mkdocs-config-out or add --force "
+            "to replace it"
+        )
+    if config_out is not None and config_out.is_dir():
+        raise FileExistsError(f"{config_out} is a folder; --mkdocs-config-out names a file")
     project = Project(config_path)
     plan = plan_for(project)
     count = write_tree(project, plan, out, markdown_out or markdown_folder(out))
