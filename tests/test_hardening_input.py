@@ -116,3 +116,45 @@ def test_a_dying_reader_names_the_file(tmp_path: Path, monkeypatch: pytest.Monke
         for m in messages
     ), messages
     assert len(messages) == 1  # every other file was read
+
+
+# --------------------------------------------------------------------------- symbolic links
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def test_symlinked_cards_and_folders_are_problems_never_read(
+    tmp_path: Path, collection: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.yaml"
+    secret.write_text((collection / "decisions" / "cache-or-recompute.yaml").read_text())
+    (collection / "decisions" / "linked-card.yaml").symlink_to(secret)
+    (collection / "decisions" / "zero-card.yaml").symlink_to("/dev/zero")
+    failure_modes = collection / "failure-modes"
+    shutil.move(failure_modes, outside / "failure-modes")
+    failure_modes.symlink_to(outside / "failure-modes")
+    # A subprocess with a memory limit: reading /dev/zero must fail the test, not the machine.
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(collection)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limit_memory,
+    )
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    lines = out.splitlines()
+    for name, target in [
+        ("decisions/linked-card.yaml", secret),
+        ("decisions/zero-card.yaml", "/dev/zero"),
+        ("failure-modes", outside / "failure-modes"),
+    ]:
+        expected = f"{collection}/{name}:1:1: symbolic link to {target} is not followed"
+        assert any(line.startswith(expected) for line in lines), (expected, out)
+    assert len(lines) == 5  # the three links, the reference to a failure mode now unread, the count

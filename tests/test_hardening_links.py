@@ -7,12 +7,19 @@ import socket
 import socketserver
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checks.links import ExternalOptions, check_external, redirect_problem
+from generator.checks.links import (
+    ExternalOptions,
+    check_external,
+    check_site,
+    format_text,
+    redirect_problem,
+)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 
@@ -206,3 +213,27 @@ def test_nothing_listens_is_broken_not_raised() -> None:
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
     assert not check_external([url], OPTIONS)[url].ok
+
+
+def test_check_links_reports_symlinks_in_the_site_and_never_follows_them(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.html").write_text('<a href="https://leak.example/">x</a>')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<!doctype html><title>t</title><a href="zero.html">z</a><a href="out/secret.html">s</a>'
+    )
+    (site / "zero.html").symlink_to("/dev/zero")
+    (site / "out").symlink_to(outside)
+    os.mkfifo(site / "pipe.md")
+    report = check_site(site)
+    lines = format_text(report).splitlines()
+    assert lines[:-1] == [
+        "index.html → zero.html: file not found: zero.html",
+        "index.html → out/secret.html: file not found: out/secret.html",
+        f"out: symbolic link to {outside}, not followed: a site holds its files itself",
+        "pipe.md: not a regular file, not read",
+        "zero.html: symbolic link to /dev/zero, not followed: a site holds its files itself",
+    ]
+    assert report.external_unchecked == 0  # the page behind the link was never read

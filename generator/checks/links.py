@@ -25,6 +25,7 @@ import posixpath
 import re
 import socket
 import ssl
+import stat
 import sys
 import threading
 import time
@@ -105,6 +106,8 @@ class BrokenLink:
     def __str__(self) -> str:
         # Pages, links and a server's answers are other people's text: one line, nothing a
         # terminal would act on.
+        if not self.link:  # the file itself, not a link in it
+            return printable(f"{self.page}: {self.reason}")
         return printable(f"{self.page} → {self.link}: {self.reason}")
 
 
@@ -374,23 +377,48 @@ def _nfc(path: str) -> str:
     return path if path.isascii() else unicodedata.normalize("NFC", path)
 
 
+def _unreadable(path: str) -> str | None:
+    """Why a site entry is not read: a symbolic link (never followed: it could lead out of the
+    site, or to /dev/zero) or, for a file, anything but a regular file (a FIFO would block)."""
+    if os.path.islink(path):
+        try:
+            target = f" to {os.readlink(path)}"
+        except OSError:
+            target = ""
+        return f"symbolic link{target}, not followed: a site holds its files itself"
+    if not os.path.isdir(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        return "not a regular file, not read"
+    return None
+
+
 def _index_site(
     root: Path, base_path: str, site_url: str = ""
-) -> tuple[_SiteIndex, list[str], list[str]]:
-    """The site's files, its HTML pages and its other files with links (Markdown, JSON API)."""
+) -> tuple[_SiteIndex, list[str], list[str], list[tuple[str, str]]]:
+    """The site's files, its HTML pages, its other files with links (Markdown, JSON API), and
+    the entries it does not read, with the reason (symbolic links, special files)."""
     files: set[str] = set()
     dirs: set[str] = {""}
     pages: list[str] = []
     data: list[str] = []
+    unread: list[tuple[str, str]] = []
     root_str = str(root)
     for dirpath, dirnames, filenames in os.walk(root_str):
         rel_dir = os.path.relpath(dirpath, root_str)
         rel_dir = "" if rel_dir == "." else _nfc(rel_dir.replace(os.sep, "/"))
         prefix = rel_dir + "/" if rel_dir else ""
-        for name in dirnames:
+        for name in list(dirnames):
+            reason = _unreadable(os.path.join(dirpath, name))
+            if reason is not None:
+                unread.append((prefix + _nfc(name), reason))
+                dirnames.remove(name)
+                continue
             dirs.add(prefix + _nfc(name))
         for name in filenames:
             rel = prefix + _nfc(name)
+            reason = _unreadable(os.path.join(dirpath, name))
+            if reason is not None:
+                unread.append((rel, reason))
+                continue
             files.add(rel)
             if name.lower().endswith(HTML_SUFFIXES):
                 pages.append(rel)
@@ -400,7 +428,7 @@ def _index_site(
     pages.sort()
     data.sort()
     index = _SiteIndex(frozenset(files), frozenset(dirs), folded, base_path, site_url)
-    return index, pages, data
+    return index, pages, data, sorted(unread)
 
 
 def _not_found(path: str, index: _SiteIndex) -> str:
@@ -631,12 +659,14 @@ def check_site(
     site_url = normalize_site_url(site_url)
     if base_path is None:
         base_path = urlsplit(site_url).path or "/"
-    index, pages, data = _index_site(root, normalize_base_path(base_path), site_url)
+    index, pages, data, unread = _index_site(root, normalize_base_path(base_path), site_url)
     scans = _scan_site(root, pages + data, index, jobs or _default_jobs())
     ids_by_page = {scan.page: scan.ids for scan in scans}
 
     # (page, order in page) sorts the report like the pages read.
-    found: list[tuple[str, int, BrokenLink]] = []
+    found: list[tuple[str, int, BrokenLink]] = [
+        (path, -1, BrokenLink(path, "", reason)) for path, reason in unread
+    ]
     links = 0
     # url -> [(page, order, link as written, occurrences)]
     external_refs: dict[str, list[tuple[str, int, str, int]]] = defaultdict(list)
