@@ -166,3 +166,83 @@ def test_schema_never_replaces_a_different_file_without_force(
     assert mine.read_text() == '{"mine": true}\n'
     assert run_cli("schema", "--out", str(tmp_path), "--force")[0] == 0
     assert "mine" not in mine.read_text()
+
+
+# --------------------------------------------------------------------------- messages, not tracebacks
+
+
+def test_init_over_a_dangling_symlink_is_a_message(tmp_path: Path, run_cli: RunCli) -> None:
+    target = tmp_path / "kb"
+    target.mkdir()
+    (target / "mkdocs.yml").symlink_to(tmp_path / "nowhere" / "mkdocs.yml")
+    (target / "README.md").symlink_to(tmp_path / "elsewhere.md")
+    code, _, err = run_cli("init", str(target), "--existing")
+    assert code == 2
+    assert "already has" in err and "README.md" in err and "mkdocs.yml" in err
+    assert not (tmp_path / "elsewhere.md").exists() and not (tmp_path / "nowhere").exists()
+    assert sorted(p.name for p in target.iterdir()) == ["README.md", "mkdocs.yml"]
+
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "missing-folder")
+    code, _, err = run_cli("init", str(dangling))
+    assert code == 2 and f"{dangling} exists and is not a folder" in err
+
+
+def test_record_out_naming_a_file_is_a_message(collection: Path, run_cli: RunCli) -> None:
+    file = collection.parent / "notes.md"
+    file.write_text("mine\n")
+    code, _, err = run_cli(
+        "record",
+        "cache-or-recompute",
+        "--chose",
+        "cache",
+        "--cards",
+        str(collection),
+        "--out",
+        str(file),
+    )
+    assert code == 2 and f"{file} is not a folder" in err
+    assert file.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize(
+    "category",
+    [
+        "performance\nmalicious_key: injected",
+        "performance # comment",
+        'performance"',
+        "Performance",
+        "perf\u202eormance",
+    ],
+)
+def test_new_refuses_a_category_that_is_not_an_id(
+    collection: Path, run_cli: RunCli, category: str
+) -> None:
+    code, _, err = run_cli(
+        "new", "decision", "fresh-card", "--cards", str(collection), "--category", category
+    )
+    assert code == 2 and "is not a category id" in err
+    assert "\n" not in err.rstrip("\n") and "\u202e" not in err
+    assert not (collection / "decisions" / "fresh-card.yaml").exists()
+
+
+def test_new_writes_only_valid_category_ids_into_the_scaffold(
+    collection: Path, run_cli: RunCli
+) -> None:
+    categories = collection / "categories.yaml"
+    categories.write_text(
+        categories.read_text()
+        + '- id: "x\\nevil: injected"\n  title: Bad\n  description: A bad id.\n'
+    )
+    code, _, err = run_cli("new", "decision", "fresh-card", "--cards", str(collection))
+    assert code == 0, err
+    text = (collection / "decisions" / "fresh-card.yaml").read_text()
+    assert "evil" not in text and "performance" in text
+
+
+def test_new_over_a_dangling_symlink_is_a_message(collection: Path, run_cli: RunCli) -> None:
+    link = collection / "failure-modes" / "fresh-mode.yaml"
+    link.symlink_to(collection.parent / "elsewhere.yaml")
+    code, _, err = run_cli("new", "failure-mode", "fresh-mode", "--cards", str(collection))
+    assert code == 2 and "already exists" in err
+    assert not (collection.parent / "elsewhere.yaml").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -102,6 +103,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     title = args.title or f"{entry.model.title} {args.chose}"
     out = Path(args.out) if args.out else project.records_dir if project else DEFAULT_OUT
-    path = write_record(out, text, slug(title) or f"{entry.id}-{args.chose}")
+    if os.path.lexists(out) and not out.is_dir():
+        raise UsageError(f"{out} is not a folder; --out names the folder of records (or '-')")
+    try:
+        path = write_record(out, text, slug(title) or f"{entry.id}-{args.chose}")
+    except OSError as exc:
+        raise UsageError(f"cannot write a record in {out}: {exc.strerror or exc}") from None
     print(f"wrote {path}")
     return 0
