@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from generator.cli.site_folder import MARKER
 
-from .conftest import VALID, RunCli, make_project
+from .conftest import VALID, RunCli, make_project, mkdocs_build
 
 
 @pytest.fixture
@@ -98,3 +102,64 @@ def test_build_replaces_an_earlier_build_and_publishes_readable_files(project: P
     assert modes == {0o755}
     files = {stat.S_IMODE(p.stat().st_mode) for p in old.rglob("*") if p.is_file()}
     assert files == {0o644}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_build_leaves_no_temporary_folder(project: Path, signum: int) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--out", "site"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(project.glob(".site-build-*")):
+            assert process.poll() is None and time.monotonic() < deadline, "no build started"
+            time.sleep(0.02)
+        time.sleep(0.3)  # inside the engine's build
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 128 + signum, err
+    assert "stopped; site/ was left as it was" in err
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+    assert not (project / "site").exists()
+
+
+@pytest.mark.slow
+def test_footer_labels_carry_titles_escaped_once(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    shutil.copytree(VALID, cards)
+    card = cards / "decisions" / "queue-or-direct-call.yaml"
+    title = 'Queue <b>or</b> "direct" & call'
+    card.write_text(card.read_text().replace("title: Queue or direct call", f"title: '{title}'"))
+    project = make_project(tmp_path / "project", cards)
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    labels = []
+    for page in site.rglob("*.html"):
+        parser = _FooterLabels()
+        parser.feed(page.read_text(encoding="utf-8"))
+        labels += parser.labels
+    ours = [label for label in labels if "direct" in label]
+    assert ours and all(label.endswith(f": {title}") for label in ours), ours
+
+
+class _FooterLabels(HTMLParser):
+    """The aria-label of each footer link, as a screen reader gets it (entities decoded once)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and "md-footer__link" in (values.get("class") or ""):
+            self.labels.append(values.get("aria-label") or "")

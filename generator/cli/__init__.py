@@ -86,7 +86,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, build_site
+    from .build import BuildFailed, Terminated, build_site
 
     try:
         build_site(
@@ -101,6 +101,9 @@ def _build(args: argparse.Namespace) -> int:
         print(f"tradeoffs build: {exc}", file=sys.stderr)
         print(f"tradeoffs build: {args.out}/ was left as it was", file=sys.stderr)
         return 1
+    except (Terminated, KeyboardInterrupt) as exc:
+        print(f"tradeoffs build: stopped; {args.out}/ was left as it was", file=sys.stderr)
+        return int(exc.code or 1) if isinstance(exc, Terminated) else 130
     return 0
 
 

@@ -6,12 +6,16 @@ step has passed, so a failed build leaves the previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,10 +45,51 @@ def _run(args: list[str], what: str, *, show: bool = True) -> None:
         print("\n".join(f"    {line}" for line in output.splitlines()))
 
 
+class Terminated(SystemExit):
+    """SIGTERM arrived: raised where the build is, so its temporary folder is removed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(128 + signum)
+
+
+@contextlib.contextmanager
+def _terminate_raises() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the block (as Ctrl-C already is), so `finally` and
+    `except` clauses clean up; a process being stopped by its supervisor leaves nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; an embedding program owns signals
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT until the block ends; they are delivered then."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
 def build_site(
     config_path: Path, out: Path, *, check_links: bool = True, engine: str = "mkdocs"
 ) -> None:
     """Build the site into `out` with `engine`, replacing it only on success."""
+    with _terminate_raises():
+        _build_site(config_path, out, check_links=check_links, engine=engine)
+
+
+def _build_site(config_path: Path, out: Path, *, check_links: bool, engine: str) -> None:
     project = Project(config_path)
     out = out.resolve()  # symlinks resolved: the folder compared is the one that would be replaced
     protected = {
@@ -97,7 +142,8 @@ def build_site(
             )
         mark(staging)
         apply_umask(staging)
-        _replace(staging, out)
+        with _signals_deferred():  # the swap and the old site's removal finish once begun
+            _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
