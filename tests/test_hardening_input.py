@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cards import InvalidCollection, load_catalog, reading
 from generator.cards.parallel import WorkerDied, map_halves
@@ -158,3 +161,33 @@ def test_symlinked_cards_and_folders_are_problems_never_read(
         expected = f"{collection}/{name}:1:1: symbolic link to {target} is not followed"
         assert any(line.startswith(expected) for line in lines), (expected, out)
     assert len(lines) == 5  # the three links, the reference to a failure mode now unread, the count
+
+
+_NESTED = st.recursive(
+    st.text("ab -:?", max_size=3),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3),
+        st.dictionaries(st.text("ab", min_size=1, max_size=2), inner, min_size=1, max_size=3),
+    ),
+    max_leaves=40,
+)
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value))
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()))
+    return 0
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(value=_NESTED, flow=st.sampled_from([None, True, False]), indent=st.integers(2, 5))
+def test_the_nesting_bound_never_underestimates(
+    value: object, flow: bool | None, indent: int
+) -> None:
+    from generator.cards.loader import _could_nest_deeper_than
+
+    text = yaml.safe_dump({"k": value}, default_flow_style=flow, indent=indent, width=10_000)
+    depth = _depth({"k": value})
+    assert _could_nest_deeper_than(text, depth - 1), text

@@ -248,14 +248,15 @@ def _reject_tags_and_anchors(text: str) -> None:
 
 
 def _could_nest_deeper_than(text: str, levels: int) -> bool:
-    """A cheap upper bound on nesting: every flow level opens with '[' or '{'; block levels each
-    start at a later column than their parent, or at the same one for a list under a key, so
-    they number at most twice the longest line."""
+    """A cheap upper bound on nesting. Every flow level opens with '[' or '{'. A block
+    collection starts where its line's indentation and leading '- ' / '? ' indicators end, at
+    a later column than the collection around it (or the same one, for a list under a key), so
+    block levels number at most twice the longest such line prefix, plus one."""
     flow = text.count("[") + text.count("{")
     if flow > levels:
         return True
-    longest = max(map(len, text.splitlines()), default=0)
-    return flow + 2 * (longest + 1) > levels
+    prefix = max((len(line) - len(line.lstrip(" -?")) for line in text.splitlines()), default=0)
+    return flow + 2 * (prefix + 1) > levels
 
 
 def _reject_deep_nesting(text: str) -> None:
