@@ -159,3 +159,19 @@ def test_a_page_sharing_a_cards_address_fails_the_build_naming_both(tmp_path: Pa
         "cards/decisions/cache-or-recompute.yaml are both published at "
         "/decisions/cache-or-recompute/"
     ) in result.stderr
+
+
+def test_export_refuses_two_pages_at_one_address(tmp_path: Path, run_cli: RunCli) -> None:
+    project = make_project(tmp_path / "project", VALID)
+    page = project / "docs" / "decisions" / "cache-or-recompute" / "index.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# A record named like a card\n")
+    out = tmp_path / "exported"
+    code, _, err = run_cli("export", str(out), "--config", str(project / "mkdocs.yml"))
+    assert code == 2
+    assert (
+        "docs/decisions/cache-or-recompute/index.md and the page generated from "
+        "cards/decisions/cache-or-recompute.yaml are both published at "
+        "/decisions/cache-or-recompute/"
+    ) in err
+    assert not out.exists()

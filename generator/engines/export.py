@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cards import load_catalog
+from ..site.paths import page_url
 from ..site.plan import SitePlan, build_plan
 from .project import Project, dump_config, without_plugin
 
@@ -36,13 +37,35 @@ def _empty_or_missing(folder: Path) -> None:
         raise FileExistsError(f"{folder} is not empty; export writes into an empty folder")
 
 
+def _refuse_shared_addresses(project: Project, plan: SitePlan, handwritten: list[str]) -> None:
+    """Two pages at one address (a hand-written `decisions/x/index.md` and the card page
+    `decisions/x.md`) would leave one unpublished: an error naming both, as in the plugin."""
+    seen: dict[str, str] = {}
+    clashes = []
+    sources = [(p, os.path.relpath(project.docs_dir / p, project.dir)) for p in handwritten]
+    sources += [
+        (p, f"the page generated from {os.path.relpath(page.source, project.dir)}")
+        if page.source
+        else (p, f"the generated page {p}")
+        for p, page in plan.pages.items()
+    ]
+    for path, source in sources:
+        url = page_url(path, project.directory_urls)
+        first = seen.setdefault(url, source)
+        if first != source:
+            clashes.append(f"{first} and {source} are both published at /{url}")
+    if clashes:
+        raise FileExistsError("two sources for one address: " + "; ".join(clashes))
+
+
 def write_tree(project: Project, plan: SitePlan, out: Path, markdown_out: Path) -> int:
     """Write hand-written pages, every generated page and the plan's files into `out`, and the
     plan's Markdown files into `markdown_out` (both must be empty); return the page count."""
     _empty_or_missing(out)
     _empty_or_missing(markdown_out)
-    out.mkdir(parents=True, exist_ok=True)
     handwritten = project.handwritten_pages()
+    _refuse_shared_addresses(project, plan, handwritten)
+    out.mkdir(parents=True, exist_ok=True)
     if project.docs_dir.is_dir():
         shutil.copytree(project.docs_dir, out, dirs_exist_ok=True)
     for path, page in plan.pages.items():
