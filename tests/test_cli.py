@@ -108,9 +108,14 @@ def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection
     # unfilled, validation names the placeholders
     code, out, _ = run_cli("validate", str(collection))
     assert code == 1 and "'summary' is empty" in out
-    path.write_text(_fill_placeholders(text))
+    assert "  - id: first-source" in text
+    filled = _fill_placeholders(text)
+    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-source].'))
     code, out, _ = run_cli("validate", str(collection))
     assert code == 0, out
+    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-sauce].'))
+    code, out, _ = run_cli("validate", str(collection))
+    assert code == 1 and "(did you mean 'first-source'?)" in out
 
 
 def test_new_failure_mode_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .citations import citation_problems
 from .loader import Document, LoadError, load, load_file, read_text
 from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard
 from .parallel import can_fork, map_halves
@@ -125,12 +126,19 @@ class CollectionReader:
             return None
         doc = Document(outcome[1], outcome[2])
         try:
-            return model.model_validate(doc.data), doc
+            validated = model.model_validate(doc.data)
         except ValidationError as exc:
             if model is DecisionCard:  # its references are still checked, with its other mistakes
                 self.parsed_decisions.append((path.stem, display, doc))
             self.problems.extend(problems_from_validation(exc, doc, model, display))
             return None
+        unknown = citation_problems(doc, display)
+        if unknown:
+            if model is DecisionCard:
+                self.parsed_decisions.append((path.stem, display, doc))
+            self.problems.extend(unknown)
+            return None
+        return validated, doc
 
     def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
         """Every valid `<id>.yaml` of a folder, by id."""
