@@ -82,7 +82,7 @@
     return "---\nstatus: " + parts.status + "\ndate: " + day + "\n---\n\n# " + heading + "\n\n" +
       parts.context +
       signals.map(function (s) { return "* " + parts.signal_prefix + s + "\n"; }).join("") +
-      parts.considered + parts.outcomes[chosen] + parts.more;
+      parts.considered + parts.outcomes[chosen] + parts.more + parts.sources[chosen];
   }
 
   function today() {
