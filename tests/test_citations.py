@@ -27,7 +27,7 @@ def test_what_is_a_citation() -> None:
 
 
 def test_strip_leaves_the_text_without_its_citations() -> None:
-    assert citing.strip("Costs fell by 98 % [@report]. Code `[@x]` stays.") == (
+    assert citing.without_citations("Costs fell by 98 % [@report]. Code `[@x]` stays.") == (
         "Costs fell by 98 %. Code `[@x]` stays."
     )
 

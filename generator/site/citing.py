@@ -124,7 +124,7 @@ def numbered(model: DecisionCard | FailureMode) -> Numbered:
     return Numbered(tuple(order), numbers, cited_count)
 
 
-def strip(text: str) -> str:
+def without_citations(text: str) -> str:
     """A card text without its citations (for a place that shows no source list)."""
     if "[@" not in text:
         return text

@@ -56,7 +56,7 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
     )
     filters: dict[str, Any] = {
         "md": _md,
-        "uncited": citing.strip,
+        "uncited": citing.without_citations,
         "para": _para,
         "bullets": _bullets,
         "attr": markup.attribute,
