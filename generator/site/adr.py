@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import outline
 from ..cards.citations import citations
 from ..cards.models import DecisionCard, Option
 from .citing import Numbered, numbered, site_of
@@ -189,7 +190,8 @@ def record_parts(
     context = linked(
         "## Context and Problem Statement\n\n"
         f"{md_paragraphs(card.decision)}\n\n"
-        f"What it is really about: {md_paragraphs(framing.really_about)}\n\n"
+        f"{outline.section(outline.DECISION, 'framing').title}: "
+        f"{md_paragraphs(framing.really_about)}\n\n"
         "## Decision Drivers\n\n" + _bullets(card.how_to_decide.key_factors)
     )
     considered = linked(

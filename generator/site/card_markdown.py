@@ -14,15 +14,15 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from urllib.parse import urlsplit
 
+from .. import outline
 from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from ..cards.parallel import map_halves
-from . import outline
+from ..outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from . import plain_markdown as md
 from .citing import Numbered, numbered, site_of
 from .data import source_path
 from .listings import UNDO_COST_TEXT
-from .outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from .paths import (
     category_uri,
     decision_uri,

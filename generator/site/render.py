@@ -17,9 +17,9 @@ from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
+from .. import outline
 from ..cards import RELATION_KINDS, Catalog, Entry
 from ..cards.models import Category, DecisionCard, FailureMode
-from . import outline
 from .adr import card_link, record_parts
 from .citing import Numbered, back_mark, link_page, numbered, site_of
 from .diagram import relation_svg

@@ -1,5 +1,5 @@
 """The outline of each kind of entry: its sections in order, their titles and anchors, and the words
-every output uses for facets, relations and backlinks.
+every output uses for facets, relations, backlinks and fields.
 
 The page templates, the Markdown version (`card_markdown`), the decision record (`adr`) and
 `tradeoffs diff` all read their headings and words from here, and walk the sections in this order,
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..cards.models import DecisionCard, FailureMode
+from .cards.models import DecisionCard, FailureMode
 
 
 @dataclass(frozen=True)
@@ -195,3 +195,32 @@ def headings(
         found.append((1, section.title))
         found.extend((2, part.title) for part in parts)
     return found
+
+
+def _lower_first(title: str) -> str:
+    """'Hidden costs' -> 'hidden costs'; a word in capitals ('AI') keeps them."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+# Fields named by the section or part that shows them; the other fields keep their own words.
+_SECTION_FIELDS = ("combining", "ai_impact", "mistakes", "follow_ups", "changes")
+_FIELD_WORDS = {
+    **{key: _lower_first(label) for key, label in FACETS},
+    **{
+        part.key: _lower_first(part.title)
+        for section in DECISION
+        for part in section.parts
+        if part.key not in ("record", "referenced_by")
+    },
+    **{key: _lower_first(section(DECISION, key).title) for key in _SECTION_FIELDS},
+    "relook_triggers": "re-look triggers",
+    "review_every_months": "review every (months)",
+}
+
+
+def field_words(key: str) -> str:
+    """A field's name as a reader of the site knows it: a facet's or section's own words
+    (`signals` -> `signals that point here`), else the key in words (`undo_cost` -> `undo cost`)."""
+    return _FIELD_WORDS.get(key, key.replace("_", " "))
