@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from generator import outline
-from generator.cards import Catalog, load_catalog
+from generator.cards import Catalog, load_catalog, outline
 from generator.site.card_markdown import MarkdownWriter
 from generator.site.citing import numbered
 from generator.site.paths import decision_uri, failure_mode_uri

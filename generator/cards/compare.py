@@ -22,9 +22,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..outline import field_words
 from .loader import LoadError, decode, load
 from .models import Category, DecisionCard, FailureMode
+from .outline import field_words
 from .problems import Problem
 from .reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, id_problem
 from .validation import problems_from_validation

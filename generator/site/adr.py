@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import outline
+from ..cards import outline
 from ..cards.citations import citations
 from ..cards.models import DecisionCard, Option
 from .citing import Numbered, numbered, site_of

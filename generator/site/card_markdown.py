@@ -14,11 +14,10 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from urllib.parse import urlsplit
 
-from .. import outline
-from ..cards import Catalog, Entry
+from ..cards import Catalog, Entry, outline
 from ..cards.models import DecisionCard, FailureMode
+from ..cards.outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from ..cards.parallel import map_halves
-from ..outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from . import plain_markdown as md
 from .citing import Numbered, numbered, site_of
 from .data import source_path

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from ..cards.citations import citations
 from ..cards.models import DecisionCard, FailureMode, Source
-from ..outline import FACETS
+from ..cards.outline import FACETS
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around the keys of a citation, in rendered text
 BACK_OPEN, BACK_CLOSE = "\ue002", "\ue003"  # around a source number: its links back

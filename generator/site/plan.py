@@ -33,14 +33,8 @@ from .listings import (
 from .llms import markdown_files
 from .navigation import Nav, navigation, pages_outside_navigation
 from .paths import (
-    BY_REVERSIBILITY,
-    BY_WHO_PAYS,
-    FAILURE_MODES_INDEX,
-    FIELD_REFERENCE,
-    FINDER,
+    FIXED_PAGES,
     HOME,
-    REVIEW_DUE,
-    TAGS,
     category_uri,
     decision_uri,
     failure_mode_uri,
@@ -320,68 +314,28 @@ def build_plan(
             None,
             partial(renderer.category, category),
         )
-    listings: list[tuple[str, str, str, str, Callable[[Catalog], dict[str, Any]] | None]] = [
-        (
-            HOME,
-            "home",
-            "home.md.j2",
-            settings.site_name,
-            lambda c: {"recent": recently_reviewed(c), "changes": recent_changes(c)},
-        ),
-        (
-            FAILURE_MODES_INDEX,
-            "listing",
-            "failure-modes.md.j2",
-            "Failure modes",
-            lambda c: {
-                "modes": sorted(c.failure_modes.values(), key=lambda e: e.model.title.casefold())
-            },
-        ),
-        (
-            FINDER,
-            "listing",
-            "finder.md.j2",
-            "Find a card",
-            lambda c: {"finder": finder(c)},
-        ),
-        (
-            BY_REVERSIBILITY,
-            "listing",
-            "reversibility.md.j2",
-            "Browse by reversibility",
-            lambda c: {"by_undo": by_undo_cost(c)},
-        ),
-        (
-            BY_WHO_PAYS,
-            "listing",
-            "who-pays.md.j2",
-            "Browse by who pays",
-            lambda c: {"bearers": who_pays(c)},
-        ),
-        (
-            REVIEW_DUE,
-            "listing",
-            "review-due.md.j2",
-            "Review due",
-            lambda c: {"due": due_for_review(c, today)},
-        ),
-        (TAGS, "listing", "tags.md.j2", "Tags", lambda c: {"tags": tag_index(c)}),
-        (
-            FIELD_REFERENCE,
-            "listing",
-            "fields.md.j2",
-            "Field reference",
-            lambda c: {"references": field_reference()},
-        ),
-    ]
-    for path, kind, template, title, data in listings:
+    # What each fixed page lists, computed from the catalog the page sees.
+    listed: dict[str, Callable[[Catalog], dict[str, Any]]] = {
+        "home": lambda c: {"recent": recently_reviewed(c), "changes": recent_changes(c)},
+        "failure_modes": lambda c: {
+            "modes": sorted(c.failure_modes.values(), key=lambda e: e.model.title.casefold())
+        },
+        "finder": lambda c: {"finder": finder(c)},
+        "reversibility": lambda c: {"by_undo": by_undo_cost(c)},
+        "who_pays": lambda c: {"bearers": who_pays(c)},
+        "review_due": lambda c: {"due": due_for_review(c, today)},
+        "tags": lambda c: {"tags": tag_index(c)},
+        "fields": lambda c: {"references": field_reference()},
+    }
+    for fixed in FIXED_PAGES:
+        title = fixed.title or settings.site_name
         planner.add(
-            path,
-            kind,
+            fixed.path,
+            "home" if fixed.path == HOME else "listing",
             None,
             title,
             None,
-            partial(renderer.listing, template, path, title, data),
+            partial(renderer.listing, fixed.template, fixed.path, title, listed.get(fixed.name)),
         )
     pages = planner.finish()
     files = assets()

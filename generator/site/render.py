@@ -17,8 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
-from .. import outline
-from ..cards import RELATION_KINDS, Catalog, Entry
+from ..cards import RELATION_KINDS, Catalog, Entry, outline
 from ..cards.models import Category, DecisionCard, FailureMode
 from .adr import card_link, record_parts
 from .citing import Numbered, back_mark, link_page, numbered, site_of

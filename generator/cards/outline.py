@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .cards.models import DecisionCard, FailureMode
+from .models import DecisionCard, FailureMode
 
 
 @dataclass(frozen=True)
