@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from generator.cards import load_catalog
 from generator.cards.schema import schema_texts
 from generator.site.plan import SiteSettings, build_plan, data_exports
+from generator.site.reuse import changed_pages
 
 from .conftest import REPO, VALID
 from .test_plain_markdown import RENDERER, inert
@@ -169,10 +170,10 @@ def test_a_preview_writes_again_only_the_entries_whose_pages_changed(
     assert "leave it a note." in second.files["llms.txt"]
     assert "leave it a note." in second.files["decisions/queue-or-direct-call/index.md"]
     kept = "failure-modes/stale-cache-storm.md"  # shows nothing of that card
-    assert kept not in second.rendered
-    assert second.data_parts.objects[kept] is first.data_parts.objects[kept]
-    for key, lines in second.data_parts.markdown.items():
-        assert (lines is first.data_parts.markdown.get(key)) == (key[0] == kept), key
+    assert kept not in second.reuse.rendered
+    assert second.reuse.data_parts.objects[kept] is first.reuse.data_parts.objects[kept]
+    for key, lines in second.reuse.data_parts.markdown.items():
+        assert (lines is first.reuse.data_parts.markdown.get(key)) == (key[0] == kept), key
 
 
 def test_the_plan_carries_the_files_and_a_site_url_change_rebuilds_everything() -> None:
@@ -183,7 +184,7 @@ def test_the_plan_carries_the_files_and_a_site_url_change_rebuilds_everything() 
     assert "failure-modes/stale-cache-storm/index.md" in plan.files
     assert plan.stylesheets == ("assets/tradeoff-cards/cards.css",)
     moved = build_plan(catalog, SiteSettings(site_url=SITE_URL), previous=plan)
-    assert moved.changed_pages(plan) is None
+    assert changed_pages(moved, plan) is None
 
 
 # --------------------------------------------------------------------------- llms.txt

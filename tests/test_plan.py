@@ -12,6 +12,7 @@ import pytest
 from generator.cards import ParseCache, load_catalog
 from generator.site.plan import SitePlan, SiteSettings, build_plan
 from generator.site.render import ALL_DECISIONS
+from generator.site.reuse import changed_pages
 from generator.site.templating import PACKAGE_TEMPLATES
 
 from .conftest import VALID
@@ -87,21 +88,21 @@ def _replan(cards: Path, cache: ParseCache, previous: SitePlan) -> SitePlan:
 def test_comparing_plans_names_the_pages_an_edit_changes(cards: Path) -> None:
     cache: ParseCache = {}
     first = build_plan(load_catalog(cards, cache), today=TODAY)
-    assert first.changed_pages(None) is None  # no previous build: everything
+    assert changed_pages(first, None) is None  # no previous build: everything
     _edit(
         cards / "decisions" / "queue-or-direct-call.yaml", "Absorbs spikes.", "Absorbs big spikes."
     )
     second = _replan(cards, cache, first)
-    changed = second.changed_pages(first)
+    changed = changed_pages(second, first)
     assert changed is not None
     assert "decisions/queue-or-direct-call.md" in changed
     assert "decisions/cache-or-recompute.md" not in changed  # shows nothing of that text
     # rendered again (it shows the edited card's title) but its Markdown is the same
-    assert "decisions/old-rpc-guidance.md" in second.rendered
+    assert "decisions/old-rpc-guidance.md" in second.reuse.rendered
     assert "decisions/old-rpc-guidance.md" not in changed
     # a page that shows nothing of the edited card is taken over, not rendered again
     mode = "failure-modes/stale-cache-storm.md"
-    assert second.pages[mode] is first.pages[mode] and mode not in second.rendered
+    assert second.pages[mode] is first.pages[mode] and mode not in second.reuse.rendered
 
 
 def test_a_new_relation_rerenders_the_card_it_points_at(cards: Path) -> None:
@@ -113,7 +114,7 @@ def test_a_new_relation_rerenders_the_card_it_points_at(cards: Path) -> None:
         "relations:\n  adjacent:\n    - card: cache-or-recompute\n      note: Both trade freshness for speed.\n",
     )
     second = _replan(cards, cache, first)
-    changed = second.changed_pages(first) or set()
+    changed = changed_pages(second, first) or set()
     assert "decisions/cache-or-recompute.md" in changed  # it shows the new backlink
     assert (
         "Both trade freshness for speed."
@@ -137,8 +138,8 @@ def test_a_title_change_rebuilds_everything(cards: Path) -> None:
     first = build_plan(load_catalog(cards, cache), today=TODAY)
     _edit(cards / "decisions" / "old-rpc-guidance.yaml", "title: ", "title: Renamed ")
     second = _replan(cards, cache, first)
-    assert second.fingerprint != first.fingerprint  # the navigation shows every title
-    assert second.changed_pages(first) is None
+    assert second.reuse.fingerprint != first.reuse.fingerprint  # the navigation shows every title
+    assert changed_pages(second, first) is None
 
 
 def test_navigation_places_handwritten_pages() -> None:

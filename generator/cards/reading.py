@@ -69,7 +69,6 @@ class CollectionReader:
         self.root = root
         self.display_root = os.path.abspath(display_root)
         self.cache = cache
-        self.fresh: set[Path] = set()  # files parsed this time rather than taken from the cache
         self.preloaded: dict[Path, tuple[Any, ...]] = {}  # parsed ahead, in a forked child
         self.card_files: list[Path] = []  # every <id>.yaml seen, decisions then failure modes
         self.problems: list[Problem] = []
@@ -108,7 +107,6 @@ class CollectionReader:
         self.files_checked += 1
         key, result = self._cached(path)
         if result is None:
-            self.fresh.add(path)
             result = self._parse(path, model, display)
             if self.cache is not None and key is not None and result is not None:
                 self.cache[path] = (key, result)

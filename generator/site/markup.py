@@ -135,11 +135,6 @@ def bullets(items: list[str], rewrite: LinkRewriter = _identity, css: str = "") 
     return Markup(f'<ul class="{css_class}">\n{body}\n</ul>')
 
 
-def attribute(text: str) -> Markup:
-    """Plain text for an HTML attribute value (no Markdown)."""
-    return Markup(html_text(text))
-
-
 def html_text(text: str) -> str:
     """Text for places the theme prints without escaping (page titles, nav, meta tags)."""
     return html.escape(text, quote=True)

@@ -59,8 +59,6 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
         "uncited": citing.without_citations,
         "para": _para,
         "bullets": _bullets,
-        "attr": markup.attribute,
-        "yaml_string": markup.yaml_string,
         "meta_string": markup.meta_string,
         "json_data": markup.json_data,
     }
