@@ -15,15 +15,13 @@ import hashlib
 import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..cards import Catalog
 from .navigation import navigation
+from .page import Page, SiteSettings
 from .render import ALL_DECISIONS, ALL_FAILURE_MODES
 from .templating import template_signature
-
-if TYPE_CHECKING:
-    from .plan import Page, SitePlan, SiteSettings
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,19 @@ class ReuseState:
     fingerprint: str
     rendered: set[str] = field(default_factory=set)  # paths rendered for this plan, not reused
     data_parts: DataParts = field(default_factory=DataParts)
+
+
+class Built(Protocol):
+    """What reuse reads of the plan of the previous build (a `SitePlan`)."""
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def pages(self) -> dict[str, Page]: ...
+
+    @property
+    def reuse(self) -> ReuseState: ...
 
 
 def changed_ids(old: Catalog, new: Catalog) -> set[str]:
@@ -89,7 +100,7 @@ def fingerprint(
 class PageReuse:
     """Which pages of the previous plan a new plan may take as they are."""
 
-    def __init__(self, previous: SitePlan | None, catalog: Catalog, digest: str) -> None:
+    def __init__(self, previous: Built | None, catalog: Catalog, digest: str) -> None:
         self.previous = previous
         self.pages: dict[str, Page] = {}
         self.changed: set[str] = set()
@@ -117,7 +128,7 @@ class PageReuse:
         return self.previous.reuse.data_parts.of(set(entries) - set(rendered))
 
 
-def changed_pages(plan: SitePlan, previous: SitePlan | None) -> set[str] | None:
+def changed_pages(plan: Built, previous: Built | None) -> set[str] | None:
     """Paths of the pages whose content differs from `previous`; None when every page of the
     site must be rebuilt."""
     if previous is None or previous.reuse.fingerprint != plan.reuse.fingerprint:
