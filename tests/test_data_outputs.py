@@ -127,6 +127,7 @@ for path in sorted(files):
 """
 
 
+@pytest.mark.slow
 def test_two_builds_write_the_same_bytes() -> None:
     """In separate interpreters with different hash seeds: nothing depends on set order, the
     time or the machine."""
@@ -211,6 +212,7 @@ def _sections(text: str) -> tuple[list[str], dict[str, list[str]]]:
     return head, sections
 
 
+@pytest.mark.slow
 def test_llms_txt_follows_the_convention(built_example: Path) -> None:
     text = (built_example / "llms.txt").read_text()
     head, sections = _sections(text)
@@ -237,6 +239,7 @@ def test_llms_txt_follows_the_convention(built_example: Path) -> None:
         assert (built_example / urlsplit(url).path.removeprefix("/tradeoff-cards/")).is_file(), url
 
 
+@pytest.mark.slow
 def test_built_site_has_each_file_and_no_page_more(built_example: Path) -> None:
     for path in (*DATA_FILES, "llms.txt", "llms-full.txt"):
         assert (built_example / path).is_file(), path

@@ -5,7 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from .conftest import INVALID, VALID, RunCli, make_project, mkdocs_build
+
+# Every test here builds a site.
+pytestmark = pytest.mark.slow
 
 
 def test_invalid_cards_stop_the_build_with_every_problem(tmp_path: Path) -> None:
