@@ -115,6 +115,8 @@
       var box = el("input", { type: "checkbox", id: inputId, "data-option": option.key, value: id });
       var text = el("label", { for: inputId });
       Array.prototype.forEach.call(item.childNodes, function (child) {
+        // a citation stays at its claim: its number links there, and its id is the page's only one
+        if (child.nodeType === 1 && child.matches("sup.tc-cite")) return;
         text.append(child.cloneNode(true));
       });
       list.append(el("li", {}, [box, text]));
