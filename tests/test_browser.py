@@ -252,6 +252,9 @@ def test_search_finds_a_card_by_a_title_word(page: Page) -> None:
 
 def test_a_citation_leads_to_its_source_and_back_by_keyboard(page: Page) -> None:
     page.goto("/decisions/kubernetes-vs-paas/")
+    # once the page's scripts have run (they build the helper and may scroll on load)
+    expect(page.locator(".tc-helper__options")).to_be_attached()
+    page.wait_for_load_state("networkidle")
     cite = page.locator("#cite-1-1")
     expect(cite).to_have_attribute("aria-label", re.compile(r"^Source 1: Google Kubernetes"))
     cite.focus()
