@@ -235,19 +235,45 @@ def test_search_finds_a_card_by_a_title_word(page: Page) -> None:
     target = _card(SEARCH_CARD)
     assert SEARCH_WORD in target["title"].lower()
     page.goto("/")
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially(SEARCH_WORD, delay=20)
+    search = page.locator("header input[type=search]")
+    expect(search).to_have_count(1)
+    page.locator("h1").first.click()
+    page.keyboard.press("/")  # the shortcut focuses the box
+    expect(search).to_be_focused()
+    page.keyboard.type(SEARCH_WORD, delay=20)
 
-    result = page.locator(
-        f"li.md-search-result__item > a.md-search-result__link[href*='decisions/{SEARCH_CARD}/']"
-    ).first
-    expect(result).to_be_visible()
-    result.click()
+    first = page.locator("[data-search-results] > li > a").first
+    expect(first).to_have_attribute("href", re.compile(rf"/decisions/{SEARCH_CARD}/$"))
+    item = page.locator("[data-search-results] > li").first
+    expect(item).to_contain_text("Undo cost:")
+    expect(item.locator("mark").first).to_be_visible()
+    page.keyboard.press("ArrowDown")  # from the box to the first result, by keyboard
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
 
-    page.wait_for_url(re.compile(rf"/decisions/{re.escape(SEARCH_CARD)}/(\?h=[^#]*)?(#.*)?$"))
+    page.wait_for_url(re.compile(rf"/decisions/{re.escape(SEARCH_CARD)}/(#.*)?$"))
     expect(page.locator("h1")).to_have_text(target["title"])
     expect(page).to_have_title(re.compile(rf"^{re.escape(target['title'])}\b"))
+
+
+def test_search_filters_and_hands_over_to_the_finder(page: Page) -> None:
+    page.goto("/")
+    search = page.locator("header input[type=search]")
+    search.click()
+    search.fill("retries")
+    results = page.locator("[data-search-results] > li > a")
+    expect(results.first).to_be_visible()
+    undo = page.locator("select[data-filter=undo]")
+    undo.select_option("high")
+    expect(page.locator("[data-search-status]")).not_to_have_text(re.compile("Searching"))
+    for text in page.locator("[data-search-results] .tc-search__facts").all_text_contents():
+        assert "Undo cost: high" in text
+    finder = page.locator("[data-search-finder]")
+    expect(finder).to_have_attribute(
+        "href", re.compile(r"browse/finder/\?words=retries&undo=high$")
+    )
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-search-panel]")).to_be_hidden()
 
 
 # --------------------------------------------------------------------------- layout
@@ -311,7 +337,9 @@ AXE_PAGES = {
     "category": "/categories/ai-systems/",
     "home": "/",
     "finder": "/browse/finder/?tag=llm",
+    "open search": "/",  # with results for a query shown (SEARCHED)
 }
+SEARCHED = {"open search": "retry"}
 
 
 def _format_violations(violations: list[dict]) -> str:
@@ -331,6 +359,9 @@ def test_axe_finds_no_serious_violations(new_page: NewPage, name: str, scheme: s
     page.goto(AXE_PAGES[name])
     expected_scheme = "slate" if scheme == "dark" else "default"
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected_scheme)
+    if name in SEARCHED:
+        page.locator("header input[type=search]").fill(SEARCHED[name])
+        expect(page.locator("[data-search-results] > li").first).to_be_visible()
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         """async () => {

@@ -46,7 +46,7 @@ from .paths import (
     failure_mode_uri,
 )
 from .render import ALL_DECISIONS, ALL_FAILURE_MODES, Rendered, Renderer
-from .search import SearchEntry, page_entries
+from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
 from .templating import ASSETS, template_signature
 
 
@@ -150,12 +150,19 @@ def data_exports(
     return {**files, **markdown}, DataParts(objects, lines)
 
 
+ON_DEMAND = "assets/tradeoff-cards/search/"  # scripts a page loads only when a reader asks
+
+
 def assets() -> dict[str, str]:
     """The stylesheets and scripts generated pages need, by their path in the site, in the order
-    pages load them: page.js first, as the other scripts use what it shares."""
+    pages load them: page.js first, as the other scripts use what it shares; then the scripts
+    loaded on demand (the search, in `search/`)."""
     paths = sorted(ASSETS.iterdir(), key=lambda path: (path.name != "page.js", path.name))
+    paths += sorted((ASSETS / "search").iterdir())
     return {
-        f"assets/tradeoff-cards/{path.name}": path.read_text(encoding="utf-8")
+        f"assets/tradeoff-cards/{path.relative_to(ASSETS).as_posix()}": path.read_text(
+            encoding="utf-8"
+        )
         for path in paths
         if path.suffix in (".css", ".js")
     }
@@ -393,6 +400,7 @@ def build_plan(
         assert previous is not None
         reuse = previous.data_parts.of(entries - planner.rendered)
     exported, parts = data_exports(catalog, settings, reuse)
+    files[SEARCH_FILTERS] = search_filters(catalog)
     return SitePlan(
         catalog,
         settings,
@@ -403,6 +411,6 @@ def build_plan(
         planner.rendered,
         files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
-        scripts=tuple(p for p in files if p.endswith(".js")),
+        scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),
         data_parts=parts,
     )
