@@ -52,7 +52,7 @@ def test_cards_are_indexed_from_the_catalog(built_example: Path) -> None:
     assert option["text"] == "Cache"
     assert "Absorbs read spikes | even at peak." in card["content"]
     assert "<script>alert(1)</script>" in card["content"]  # text, as the excerpt shows it
-    assert card["meta"]["category"] == "Performance" and card["filters"]["undo"] == ["low"]
+    assert card["meta"]["category"] == "Performance" and card["meta"]["undo"] == "low"
     # failure modes and listing pages are indexed from the plan too
     assert "/failure-modes/stale-cache-storm/" in pages and "/browse/tags/" in pages
 
