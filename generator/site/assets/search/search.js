@@ -15,7 +15,8 @@
   var QUIET = ["vs", "versus", "or", "and", "the", "a", "an", "of", "to", "for", "in", "on",
     "with", "is", "are", "be", "do", "does", "we", "our", "my", "i", "how", "what", "when",
     "which", "should", "too", "than", "it", "its", "us", "vs.", "v", "between", "choose"];
-  var KIND_FACTOR = { decision: 1, "failure-mode": 0.8 };
+  // On equal matches a card comes before a failure mode, and both before any other page.
+  var KIND_FACTOR = { decision: 1, "failure-mode": 0.97 };
   var SHOWN = 10;
   var pagefind = null;
   var loading = null;
@@ -45,7 +46,7 @@
   function terms(query) {
     return query.toLowerCase().split(/[^\p{L}\p{N}+#.-]+/u).map(function (word) {
       return word.replace(/^[.-]+|[.-]+$/g, "");
-    }).filter(function (word) { return word && QUIET.indexOf(word) < 0; });
+    }).filter(function (word) { return word.length > 1 && QUIET.indexOf(word) < 0; });
   }
 
   function decode(text) {
@@ -82,7 +83,7 @@
           });
         });
         return Object.keys(byId).map(function (id) { return byId[id]; }).sort(function (a, b) {
-          return b.hits - a.hits || b.score - a.score;
+          return b.score - a.score;
         }).map(function (seen) { seen.result.score = seen.score; return seen.result; });
       });
   }
@@ -210,11 +211,13 @@
     var finder = box.querySelector("[data-search-finder]");
     var query = input.value.trim();
     var mine = ++sequence;
+    status.removeAttribute("data-query");  // set again once the results for this query show
     finder.href = finderLink(box, query);
     var words = terms(query);
     if (!words.length) {
       list.replaceChildren();
       status.textContent = query ? "Type a more specific word" : "";
+      status.setAttribute("data-query", query);
       return Promise.resolve();
     }
     status.textContent = "Searching…";
@@ -228,6 +231,7 @@
       var items = ranked.slice(0, SHOWN).map(function (r) { return resultItem(r.data, words); });
       list.replaceChildren.apply(list, items);
       status.textContent = ranked.length ? "Best matches first" : "No page matches";
+      status.setAttribute("data-query", query);
     }).catch(function (error) {
       if (mine !== sequence) return;
       status.textContent = "Search is unavailable on this copy of the site";
