@@ -105,6 +105,8 @@ def test_the_query_set_finds_its_entries_in_the_top_three(site_url: str) -> None
     found = sum(1 for _, _, rank in ranks if rank is not None and rank <= TOP)
     share = found / len(ranks)
     hardest = sorted(ranks, key=lambda r: (r[2] is not None, -(r[2] or 0)))[:10]
-    report = "\n".join(f"  {rank or 'not shown':>9}  {query!r} -> {entry}" for query, entry, rank in hardest)
+    report = "\n".join(
+        f"  {rank or 'not shown':>9}  {query!r} -> {entry}" for query, entry, rank in hardest
+    )
     print(f"\nsearch query set: {found}/{len(ranks)} = {share:.0%} in the top {TOP}\n{report}")
     assert share >= REQUIRED_SHARE, f"only {share:.0%} in the top {TOP}; hardest:\n{report}"
