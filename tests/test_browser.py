@@ -641,3 +641,48 @@ def test_hostile_card_text_never_runs_and_the_record_matches_the_cli(
         '# \\# "Our call" &lt;/script>&lt;img src=x onerror="window.__xss=1"> &amp;amp; C \\#\n'
         in printed
     )
+
+
+def test_hostile_card_text_shows_as_text_in_search_results(
+    browser: Browser, hostile_site: tuple[str, Path]
+) -> None:
+    url, _ = hostile_site
+    card = yaml.safe_load(HOSTILE.read_text(encoding="utf-8"))
+    context = _local_context(browser, url, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        box = page.locator("header input[type=search]")
+        for query in ("sanitizer", "hostile onerror", "script"):
+            box.fill(query)
+            first = page.locator("[data-search-results] > li").first
+            expect(first.locator("a").first).to_have_attribute(
+                "href", re.compile(r"/decisions/quotes-and-scripts/$")
+            )
+            expect(first.locator(".tc-search__title")).to_have_text(card["title"])
+        results = page.locator("[data-search-results]")
+        # card text never became elements: only the result's own markup and <mark>
+        assert results.locator("img, script, svg, i, b, template").count() == 0
+        assert page.evaluate("window.__xss") is None
+        page.goto("/decisions/quotes-and-scripts/")
+        expect(page.locator(".tc-keywords")).to_have_text(
+            "Also searched as: " + ", ".join(card["keywords"])
+        )
+        assert page.evaluate("window.__xss") is None
+    finally:
+        context.close()
+
+
+def test_finder_words_match_tags_and_keywords(page: Page) -> None:
+    cards = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in DECISIONS.glob("*.yaml")
+    }
+    tagged = {i for i, c in cards.items() if "messaging" in (c.get("tags") or [])}
+    named = {i for i, c in cards.items() if "pulsar" in " ".join(c.get("keywords") or []).lower()}
+    assert tagged and named
+    for word, expected in (("messaging", tagged), ("pulsar", named)):
+        page.goto(f"/browse/finder/?words={word}")
+        expect(page.locator("[data-finder-count]")).not_to_have_text(f"{len(cards)} cards")
+        links = page.locator("[data-finder-list] > li:visible .tc-tile__title a")
+        hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert expected <= {href.rstrip("/").split("/")[-1] for href in hrefs}, word

@@ -372,3 +372,17 @@ def test_hostile_text_is_inert_in_every_markdown_file(hostile: dict[str, str]) -
     assert "<th>&lt;b onclick=alert(1)&gt;First&lt;/b&gt;</th>" in card
     llms = RENDERER.render(hostile["llms.txt"])
     assert "&lt;img src=x onerror=alert(1)&gt;</a>" in llms
+
+
+def test_keywords_reach_the_data_and_markdown_outputs(built_example: Path) -> None:
+    cards = json.loads((built_example / "api" / "cards.json").read_text())
+    text = json.dumps(cards)
+    assert '"keywords": ["Redis", "Memcached", "materialized view"]' in text
+    card = (built_example / "decisions" / "cache-or-recompute" / "index.md").read_text()
+    assert "- Also searched as: Redis, Memcached, materialized view\n" in card
+    full = (built_example / "llms-full.txt").read_text()
+    assert "- Also searched as: thundering herd, cache stampede, dogpile\n" in full
+    page = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
+    assert (
+        '<p class="tc-keywords">Also searched as: Redis, Memcached, materialized view</p>' in page
+    )

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,20 +209,26 @@ class IndexJob:
 
     def __init__(self, plan: SitePlan):
         self.error: BaseException | None = None
+        self.seconds = 0.0  # how long indexing took, in its thread
+        self.waited = 0.0  # how long the build waited for it after writing the pages
         self._staged = tempfile.TemporaryDirectory(prefix="pagefind-")
         self._documents = search_documents(plan)
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        started = time.perf_counter()
         try:
             index_into(self._documents, Path(self._staged.name))
         except BaseException as exc:  # re-raised in the build's thread by install()
             self.error = exc
+        self.seconds = time.perf_counter() - started
 
     def install(self, site_dir: Path) -> Path:
         """Wait for the index and put it in place in `site_dir`."""
+        started = time.perf_counter()
         self._thread.join()
+        self.waited = time.perf_counter() - started
         try:
             if self.error is not None:
                 raise self.error

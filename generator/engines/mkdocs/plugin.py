@@ -123,6 +123,12 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         write_markdown_files(config, self.plan)
         if self.index_job is not None:
             self.index_job.install(Path(config.site_dir))
+            log.info(
+                "tradeoff-cards: search index of %d pages in %.2f s, %.2f s after the pages",
+                len(self.plan.pages),
+                self.index_job.seconds,
+                self.index_job.waited,
+            )
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
