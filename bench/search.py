@@ -47,14 +47,29 @@ QUERY = "retry storm"
 NOT_DATA = {"Document", "Stylesheet", "Image", "Font"}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+NOT_DATA_FILES = (".html", ".css", ".png", ".svg", ".ico", ".jpg", ".woff", ".woff2")
+SERVED: list[tuple[str, int, float]] = []  # (path, bytes, when) of every response, in order
+
+
+class _Counting(http.server.SimpleHTTPRequestHandler):
+    """Records what it serves: bytes are counted where they leave the server, which covers
+    the requests of Pagefind's web worker as well as the page's."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        data = source.read()
+        outputfile.write(data)
+        SERVED.append((self.path.split("?")[0], len(data), time.perf_counter()))
 
 
 @contextmanager
 def serving(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
+    handler = functools.partial(_Counting, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -109,7 +124,7 @@ def _finished(sizes: dict[str, int], event: dict[str, Any]) -> None:
     sizes[event["requestId"]] = int(event["encodedDataLength"])
 
 
-def browse(url: str) -> dict[str, Any]:
+def browse(url: str, emulate: bool = True) -> dict[str, Any]:
     """The reader's side: bytes on a plain page load, then the time and bytes of one search."""
     from playwright.sync_api import sync_playwright
 
@@ -126,20 +141,20 @@ def browse(url: str) -> dict[str, Any]:
                 cdp = context.new_cdp_session(page)
                 cdp.send("Network.enable")
                 cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-                cdp.send("Network.emulateNetworkConditions", NETWORK)
+                if emulate:
+                    cdp.send("Network.emulateNetworkConditions", NETWORK)
                 kinds: dict[str, tuple[str, str]] = {}
                 sizes: dict[str, int] = {}
                 cdp.on("Network.responseReceived", functools.partial(_received, kinds))
                 cdp.on("Network.loadingFinished", functools.partial(_finished, sizes))
+                SERVED.clear()
                 start = time.perf_counter()
                 page.goto(url + "/", wait_until="load")
                 if phase == "load":
                     page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(500)
-                    results["load_search_bytes"] = sum(
-                        sizes.get(r, 0) for r, (_, u) in kinds.items() if _is_search(u)
-                    )
-                    results["load_all_bytes"] = sum(sizes.values())
+                    results["load_search_bytes"] = sum(n for u, n, _ in SERVED if _is_search(u))
+                    results["load_all_bytes"] = sum(n for _, n, _ in SERVED)
                 else:
                     box = page.locator("header input[type=search]")
                     typed = time.perf_counter()
@@ -147,12 +162,11 @@ def browse(url: str) -> dict[str, Any]:
                     box.press_sequentially(QUERY, delay=30)
                     page.locator("[data-search-results] > li > a").first.wait_for()
                     shown = time.perf_counter()
-                    page.wait_for_timeout(300)  # let the last responses finish counting
-                    data = [
-                        (sizes.get(r, 0), u)
-                        for r, (kind, u) in kinds.items()
-                        if kind not in NOT_DATA
-                    ]
+                    page.wait_for_timeout(1000)  # responses still being written are counted
+                    served = [(u, n) for u, n, t in SERVED if t <= shown]
+                    late = [(u, n) for u, n, t in SERVED if t > shown]
+                    data = [(n, u) for u, n in served if not u.endswith(NOT_DATA_FILES)]
+                    data = [(n, u) for n, u in data if not u.endswith("/")]  # pages
                     results.update(
                         first_results_from_navigation_s=shown - start,
                         first_results_from_first_key_s=shown - typed,
@@ -160,6 +174,12 @@ def browse(url: str) -> dict[str, Any]:
                         script_and_data_bytes=sum(size for size, _ in data),
                         search_bytes=sum(size for size, u in data if _is_search(u)),
                         requests=len(data),
+                        after_results=late,
+                        cdp_bytes_seen_by_the_page=sum(
+                            sizes.get(r, 0)
+                            for r, (kind, _) in kinds.items()
+                            if kind not in NOT_DATA
+                        ),
                     )
                 context.close()
             return results
@@ -183,6 +203,8 @@ def measure(n_cards: int, reuse: bool) -> dict[str, Any]:
     )
     with serving(site) as url:
         row.update(browse(url))
+        local = browse(url, emulate=False)
+        row["first_results_from_first_key_s_no_emulation"] = local["first_results_from_first_key_s"]
     return row
 
 
@@ -191,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cards", type=int, action="append", required=True)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--reuse", action="store_true", help="use an already built site")
+    parser.add_argument("--runs", type=int, default=1, help="browser runs (the median is kept)")
     args = parser.parse_args(argv)
     rows = [measure(n, args.reuse) for n in args.cards]
     text = json.dumps(rows, indent=2)

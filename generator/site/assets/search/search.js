@@ -36,7 +36,10 @@
         return pagefind.options({
           basePath: base + "pagefind/",
           baseUrl: new URL(base).pathname,
-          excerptLength: 22
+          excerptLength: 22,
+          // Searching takes milliseconds on the page itself; a worker would be one more script
+          // to fetch before the first result.
+          noWorker: true
         });
       }).then(function () { return pagefind.init(); });
     }
@@ -181,7 +184,7 @@
   // The data of the best results, re-ranked: on equal matches a card before a failure mode
   // before any other page. With filters, results are read in rank order until enough pass.
   function best(results, filters) {
-    var wanted = SHOWN + 5;
+    var wanted = SHOWN;
     var filtering = Object.keys(filters).length > 0;
     var kept = [];
     function batch(from) {
@@ -274,6 +277,8 @@
         });
       }
     });
+    // The index's entry files and the search engine load while the reader types.
+    load().catch(function () { /* run() says the search is unavailable */ });
     fillFilters(box).catch(function () { /* the results work without the filters */ });
     if (input.value.trim()) run(box);
   }
