@@ -183,13 +183,14 @@
 
   // The data of the best results, re-ranked: on equal matches a card before a failure mode
   // before any other page. With filters, results are read in rank order until enough pass.
-  function best(results, filters) {
+  function best(results, filters, current) {
     var wanted = SHOWN;
     var filtering = Object.keys(filters).length > 0;
     var kept = [];
     function batch(from) {
       var slice = results.slice(from, from + (filtering ? 20 : wanted));
-      if (!slice.length) return Promise.resolve(kept);
+      // A query typed over is not worth its excerpts: nothing more is fetched for it.
+      if (!slice.length || !current()) return Promise.resolve(kept);
       return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
         datas.forEach(function (data, i) {
           if (!passes(data, filters)) return;
@@ -225,12 +226,14 @@
     }
     status.textContent = "Searching…";
     var filters = filtersOf(box);
+    // Superseded once another search starts or the reader has typed on.
+    function current() { return mine === sequence && input.value.trim() === query; }
     return load().then(function () {
-      return search(words);
+      return current() ? search(words) : [];
     }).then(function (results) {
-      return best(results, filters);
+      return best(results, filters, current);
     }).then(function (ranked) {
-      if (mine !== sequence) return;
+      if (!current()) return;
       var items = ranked.slice(0, SHOWN).map(function (r) { return resultItem(r.data, words); });
       list.replaceChildren.apply(list, items);
       status.textContent = ranked.length ? "Best matches first" : "No page matches";
@@ -253,7 +256,7 @@
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { run(box); }, 120);
+      timer = setTimeout(function () { run(box); }, 150);
     });
     box.addEventListener("keydown", function (event) {
       var all = links(box);
