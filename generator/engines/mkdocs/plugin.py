@@ -20,12 +20,15 @@ from .files import add_plan_pages, site_inputs, site_settings
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .raw_html import fill_html_blocks
-from .theme import add_asset_files, prepare_theme, register_assets, write_markdown_files
+from .theme import (
+    add_asset_files,
+    prepare_theme,
+    register_assets,
+    turn_off_theme_search,
+    write_markdown_files,
+)
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-
-SEARCH_PLUGINS = ("material/search", "search")
 
 
 class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
@@ -41,7 +44,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         if not hasattr(self, "serving"):
             self.on_startup(command="build", dirty=False)
         prepare_theme(config, self.config.external_requests)
-        _turn_off_theme_search(config)
+        turn_off_theme_search(config)
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
@@ -136,20 +139,3 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
-
-
-def _turn_off_theme_search(config: MkDocsConfig) -> None:
-    """The plan's search replaces the theme's: a search plugin still listed is switched off
-    (the header then shows one search box) and the build says what to change."""
-    for name in SEARCH_PLUGINS:
-        plugin = config.plugins.get(name)
-        if plugin is None or not plugin.config.get("enabled", True):
-            continue
-        plugin.config["enabled"] = False
-        log.warning(
-            "tradeoff-cards: the '%s' plugin is not needed (the cards come with their own "
-            "search) and is switched off; remove '- %s' from 'plugins' in %s",
-            name.split("/")[-1],
-            name.split("/")[-1],
-            Path(config.config_file_path or "mkdocs.yml").name,
-        )
