@@ -133,7 +133,7 @@ def test_no_request_leaves_the_site_and_no_console_error(served: tuple[str, Path
                 current["path"] = "search"
                 page.keyboard.press("/")
                 page.keyboard.type("kafka", delay=20)
-                page.locator("[data-search-results] > li > a").first.wait_for()
+                page.locator("[data-search-results] > li > a").first.wait_for(timeout=90_000)
                 page.locator("select[data-filter=undo]").select_option("moderate")
                 page.wait_for_load_state("networkidle")
                 context.close()
