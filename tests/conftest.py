@@ -114,3 +114,17 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(project, site, env={"SOURCE_DATE_EPOCH": "1790000000"})
     assert result.returncode == 0, result.stderr
     return site
+
+
+def indexed_pages(site: Path) -> dict[str, dict]:
+    """The pages in a built site's search index, by URL: each Pagefind fragment (gzip, after a
+    signature) holds one page's text, metadata, filters and section anchors."""
+    import gzip
+    import json
+
+    pages = {}
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        page = json.loads(data)
+        pages[page["url"]] = page
+    return pages

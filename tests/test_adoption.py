@@ -18,9 +18,7 @@ from generator.cards import load_catalog
 
 from .conftest import REPO, VALID, RunCli, mkdocs_build
 
-MINIMAL = (
-    "site_name: Our decisions\ntheme:\n  name: material\nplugins:\n  - search\n  - tradeoff-cards\n"
-)
+MINIMAL = "site_name: Our decisions\ntheme:\n  name: material\nplugins:\n  - tradeoff-cards\n"
 
 # Every test here builds a site.
 pytestmark = pytest.mark.slow
@@ -47,6 +45,29 @@ def test_the_plugin_needs_nothing_else_from_the_site(tmp_path: Path) -> None:
     # the category is named once in the navigation: its own page is listed as its overview
     nav = re.findall(r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', page)
     assert nav.count("Performance") == 1 and "Overview" in nav
+
+
+def test_a_listed_search_plugin_is_switched_off_with_what_to_change(tmp_path: Path) -> None:
+    project = _minimal_project(tmp_path / "kb")
+    config = MINIMAL.replace("plugins:\n", "plugins:\n  - search\n")
+    (project / "mkdocs.yml").write_text(config)
+    strict = mkdocs_build(project, tmp_path / "strict")
+    assert strict.returncode != 0  # a warning, so --strict stops
+    fix = "remove '- search' from 'plugins' in mkdocs.yml"
+    assert fix in strict.stderr
+    site = tmp_path / "site"
+    lenient = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert lenient.returncode == 0 and fix in lenient.stderr
+    page = (site / "decisions" / "cache-or-recompute" / "index.html").read_text()
+    assert "md-search" not in page  # the theme's box is gone: only the cards' search remains
+    assert not (site / "search" / "search_index.json").exists()
+    assert (site / "pagefind" / "pagefind.js").is_file()
 
 
 def test_another_theme_stops_the_build_with_what_is_supported(tmp_path: Path) -> None:

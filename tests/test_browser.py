@@ -235,17 +235,23 @@ def test_search_finds_a_card_by_a_title_word(page: Page) -> None:
     target = _card(SEARCH_CARD)
     assert SEARCH_WORD in target["title"].lower()
     page.goto("/")
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially(SEARCH_WORD, delay=20)
+    search = page.locator("header input[type=search]")
+    expect(search).to_have_count(1)
+    page.locator("h1").first.click()
+    page.keyboard.press("/")  # the shortcut focuses the box
+    expect(search).to_be_focused()
+    page.keyboard.type(SEARCH_WORD, delay=20)
 
-    result = page.locator(
-        f"li.md-search-result__item > a.md-search-result__link[href*='decisions/{SEARCH_CARD}/']"
-    ).first
-    expect(result).to_be_visible()
-    result.click()
+    first = page.locator("[data-search-results] > li > a").first
+    expect(first).to_have_attribute("href", re.compile(rf"/decisions/{SEARCH_CARD}/$"))
+    item = page.locator("[data-search-results] > li").first
+    expect(item).to_contain_text("Undo cost:")
+    expect(item.locator("mark").first).to_be_visible()
+    page.keyboard.press("ArrowDown")  # from the box to the first result, by keyboard
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
 
-    page.wait_for_url(re.compile(rf"/decisions/{re.escape(SEARCH_CARD)}/(\?h=[^#]*)?(#.*)?$"))
+    page.wait_for_url(re.compile(rf"/decisions/{re.escape(SEARCH_CARD)}/(#.*)?$"))
     expect(page.locator("h1")).to_have_text(target["title"])
     expect(page).to_have_title(re.compile(rf"^{re.escape(target['title'])}\b"))
 
@@ -271,6 +277,26 @@ def test_a_citation_leads_to_its_source_and_back_by_keyboard(page: Page) -> None
     # the decision helper copies the items it lists, never a citation's id
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     assert len(ids) == len(set(ids))
+
+
+def test_search_filters_and_hands_over_to_the_finder(page: Page) -> None:
+    page.goto("/")
+    search = page.locator("header input[type=search]")
+    search.click()
+    search.fill("retries")
+    results = page.locator("[data-search-results] > li > a")
+    expect(results.first).to_be_visible()
+    undo = page.locator("select[data-filter=undo]")
+    undo.select_option("high")
+    expect(page.locator("[data-search-status]")).not_to_have_text(re.compile("Searching"))
+    for text in page.locator("[data-search-results] .tc-search__facts").all_text_contents():
+        assert "Undo cost: high" in text
+    finder = page.locator("[data-search-finder]")
+    expect(finder).to_have_attribute(
+        "href", re.compile(r"browse/finder/\?words=retries&undo=high$")
+    )
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-search-panel]")).to_be_hidden()
 
 
 # --------------------------------------------------------------------------- layout
@@ -334,7 +360,9 @@ AXE_PAGES = {
     "category": "/categories/ai-systems/",
     "home": "/",
     "finder": "/browse/finder/?tag=llm",
+    "open search": "/",  # with results for a query shown (SEARCHED)
 }
+SEARCHED = {"open search": "retry"}
 
 
 def _format_violations(violations: list[dict]) -> str:
@@ -354,6 +382,9 @@ def test_axe_finds_no_serious_violations(new_page: NewPage, name: str, scheme: s
     page.goto(AXE_PAGES[name])
     expected_scheme = "slate" if scheme == "dark" else "default"
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected_scheme)
+    if name in SEARCHED:
+        page.locator("header input[type=search]").fill(SEARCHED[name])
+        expect(page.locator("[data-search-results] > li").first).to_be_visible()
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         """async () => {
@@ -636,3 +667,48 @@ def test_hostile_card_text_never_runs_and_the_record_matches_the_cli(
         '# \\# "Our call" &lt;/script>&lt;img src=x onerror="window.__xss=1"> &amp;amp; '
         "x [p](https://evil.example/p.png) C \\#\n" in printed
     )
+
+
+def test_hostile_card_text_shows_as_text_in_search_results(
+    browser: Browser, hostile_site: tuple[str, Path]
+) -> None:
+    url, _ = hostile_site
+    card = yaml.safe_load(HOSTILE.read_text(encoding="utf-8"))
+    context = _local_context(browser, url, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        box = page.locator("header input[type=search]")
+        for query in ("sanitizer", "hostile onerror", "script"):
+            box.fill(query)
+            first = page.locator("[data-search-results] > li").first
+            expect(first.locator("a").first).to_have_attribute(
+                "href", re.compile(r"/decisions/quotes-and-scripts/$")
+            )
+            expect(first.locator(".tc-search__title")).to_have_text(card["title"])
+        results = page.locator("[data-search-results]")
+        # card text never became elements: only the result's own markup and <mark>
+        assert results.locator("img, script, svg, i, b, template").count() == 0
+        assert page.evaluate("window.__xss") is None
+        page.goto("/decisions/quotes-and-scripts/")
+        expect(page.locator(".tc-keywords")).to_have_text(
+            "Also searched as: " + ", ".join(card["keywords"])
+        )
+        assert page.evaluate("window.__xss") is None
+    finally:
+        context.close()
+
+
+def test_finder_words_match_tags_and_keywords(page: Page) -> None:
+    cards = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in DECISIONS.glob("*.yaml")
+    }
+    tagged = {i for i, c in cards.items() if "messaging" in (c.get("tags") or [])}
+    named = {i for i, c in cards.items() if "pulsar" in " ".join(c.get("keywords") or []).lower()}
+    assert tagged and named
+    for word, expected in (("messaging", tagged), ("pulsar", named)):
+        page.goto(f"/browse/finder/?words={word}")
+        expect(page.locator("[data-finder-count]")).not_to_have_text(f"{len(cards)} cards")
+        links = page.locator("[data-finder-list] > li:visible .tc-tile__title a")
+        hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert expected <= {href.rstrip("/").split("/")[-1] for href in hrefs}, word

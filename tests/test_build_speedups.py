@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from generator.engines.mkdocs.page_size import compact_html
 from generator.engines.mkdocs.raw_html import fill_html_blocks, split_html_blocks
 from generator.site.plan import build_plan
 
-from .conftest import REPO, VALID
+from .conftest import REPO, VALID, indexed_pages
 
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "toc", "pymdownx.superfences"]
 
@@ -46,20 +45,18 @@ def test_block_followed_by_heading_without_blank_line() -> None:
 
 @pytest.mark.slow
 def test_cards_are_indexed_from_the_catalog(built_example: Path) -> None:
-    docs = json.loads((built_example / "search" / "search_index.json").read_text())["docs"]
-    card = [d for d in docs if d["location"].startswith("decisions/cache-or-recompute/")]
-    locations = [d["location"] for d in card]
-    assert len(locations) == len(set(locations))  # not indexed twice
-    assert "decisions/cache-or-recompute/#option-cache" in locations
-    option = next(d for d in card if d["location"].endswith("#option-cache"))
-    assert option["title"] == "Cache" and "Absorbs read spikes | even at peak." in option["text"]
-    assert (
-        "&lt;script&gt;alert(1)&lt;/script&gt;" in option["text"]
-        and "<script>" not in option["text"]
-    )
-    assert card[0]["tags"] == ["caching", "latency"]
-    # pages that are not cards are still indexed by the theme
-    assert any(d["location"].startswith("failure-modes/stale-cache-storm/") for d in docs)
+    pages = indexed_pages(built_example)
+    card = pages["/decisions/cache-or-recompute/"]
+    anchors = [a["id"] for a in card["anchors"]]
+    assert len(anchors) == len(set(anchors))  # each section once
+    assert "option-cache" in anchors and "decision" in anchors
+    option = next(a for a in card["anchors"] if a["id"] == "option-cache")
+    assert option["text"] == "Cache"
+    assert "Absorbs read spikes | even at peak." in card["content"]
+    assert "<script>alert(1)</script>" in card["content"]  # text, as the excerpt shows it
+    assert card["meta"]["category"] == "Performance" and card["meta"]["undo"] == "low"
+    # failure modes and listing pages are indexed from the plan too
+    assert "/failure-modes/stale-cache-storm/" in pages and "/browse/tags/" in pages
 
 
 def test_compact_keeps_preformatted_text() -> None:

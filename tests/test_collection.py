@@ -217,3 +217,17 @@ def test_every_entry_keeps_a_change_log(catalog: Catalog) -> None:
         assert changes, entry_id
         # a change is made while checking the card, so none is later than the last review
         assert all(c.date <= model.reviewed for c in changes), entry_id
+
+
+def test_every_entry_has_its_own_keywords(catalog: Catalog) -> None:
+    # keywords carry the names readers type that the text may not use; fewer than three
+    # rarely covers the tools a card discusses, and a repeat only adds weight to one word
+    models: list[tuple[str, DecisionCard | FailureMode]] = [
+        *((i, e.model) for i, e in catalog.decisions.items()),
+        *((i, e.model) for i, e in catalog.failure_modes.items()),
+    ]
+    for entry_id, model in models:
+        keywords = model.keywords or []
+        assert 3 <= len(keywords) <= 20, (entry_id, len(keywords))
+        folded = Counter(k.casefold() for k in keywords)
+        assert [k for k, n in folded.items() if n > 1] == [], entry_id

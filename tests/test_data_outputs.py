@@ -19,7 +19,7 @@ from generator.cards.schema import schema_texts
 from generator.site.plan import SiteSettings, build_plan, data_exports
 from generator.site.reuse import changed_pages
 
-from .conftest import REPO, VALID
+from .conftest import REPO, VALID, indexed_pages
 from .test_plain_markdown import RENDERER, inert
 
 SITE_URL = "https://tradeoff-cards.github.io/tradeoff-cards/"  # mkdocs.yml's
@@ -252,8 +252,7 @@ def test_built_site_has_each_file_and_no_page_more(built_example: Path) -> None:
         built_example / "decisions" / "cache-or-recompute" / "index" / "index.html"
     ).exists()
     assert ".md<" not in (built_example / "sitemap.xml").read_text()
-    search = (built_example / "search" / "search_index.json").read_text()
-    assert "index.md" not in search
+    assert not any(url.endswith(".md") for url in indexed_pages(built_example))
     full = (built_example / "llms-full.txt").read_text()
     assert full.count("\n## ") == 4  # three decision cards and one failure mode
     assert "\n### The options side by side\n" in full
@@ -378,3 +377,17 @@ def test_hostile_text_is_inert_in_every_markdown_file(hostile: dict[str, str]) -
     assert "<th>&lt;b onclick=alert(1)&gt;First&lt;/b&gt;</th>" in card
     llms = RENDERER.render(hostile["llms.txt"])
     assert "&lt;img src=x onerror=alert(1)&gt;</a>" in llms
+
+
+def test_keywords_reach_the_data_and_markdown_outputs(built_example: Path) -> None:
+    cards = json.loads((built_example / "api" / "cards.json").read_text())
+    text = json.dumps(cards)
+    assert '"keywords": ["Redis", "Memcached", "materialized view"]' in text
+    card = (built_example / "decisions" / "cache-or-recompute" / "index.md").read_text()
+    assert "- Also searched as: Redis, Memcached, materialized view\n" in card
+    full = (built_example / "llms-full.txt").read_text()
+    assert "- Also searched as: thundering herd, cache stampede, dogpile\n" in full
+    page = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
+    assert (
+        '<p class="tc-keywords">Also searched as: Redis, Memcached, materialized view</p>' in page
+    )

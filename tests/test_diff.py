@@ -241,6 +241,20 @@ def test_a_renamed_card_is_one_entry(repo: Path, run_cli: RunCli) -> None:
     ]
 
 
+def test_keywords_added_and_removed_are_listed(repo: Path, run_cli: RunCli) -> None:
+    edit(
+        repo, QUEUE, "category: integration\n", "category: integration\nkeywords: [RabbitMQ, SQS]\n"
+    )
+    git(repo, "commit", "-q", "-am", "Keywords")
+    edit(repo, QUEUE, "keywords: [RabbitMQ, SQS]", "keywords: [RabbitMQ, Kafka]")
+    report = diff_json(run_cli, repo, "change")
+    (entry,) = report["entries"]
+    assert [(c["field"], c["action"], c["old"], c["new"]) for c in entry["changes"]] == [
+        ("keywords", "removed", "SQS", None),
+        ("keywords", "added", None, "Kafka"),
+    ]
+
+
 def test_formatting_alone_is_no_change(repo: Path, run_cli: RunCli) -> None:
     path = repo / QUEUE
     path.write_text(

@@ -9,7 +9,7 @@ import pytest
 
 from generator.cards import load_catalog
 
-from .conftest import VALID, RunCli, make_project
+from .conftest import VALID, RunCli, indexed_pages, make_project
 
 # Every test here builds a site.
 pytestmark = pytest.mark.slow
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs", "zensical"])
 def test_each_engine_builds_every_card_with_its_comparison(
-    engine: str, tmp_path: Path, run_cli: RunCli
+    engine: str, tmp_path: Path, run_cli: RunCli, built_example: Path
 ) -> None:
     project = make_project(tmp_path / "project", VALID)
     out = tmp_path / f"site-{engine}"
@@ -35,6 +35,10 @@ def test_each_engine_builds_every_card_with_its_comparison(
         assert "assets/tradeoff-cards/cards.css" in page  # styled
     for mode_id in catalog.failure_modes:
         assert (out / "failure-modes" / mode_id / "index.html").is_file()
+    # one search index under every engine: the same as a plain `mkdocs build` writes
+    assert indexed_pages(out) == indexed_pages(built_example)
+    index_files = sorted(p.name for p in (out / "pagefind").rglob("*"))
+    assert index_files == sorted(p.name for p in (built_example / "pagefind").rglob("*"))
 
 
 def test_a_missing_engine_names_the_extra_to_install(

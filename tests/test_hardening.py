@@ -199,7 +199,7 @@ def test_builds_are_byte_identical(tmp_path: Path, built_example: Path) -> None:
     assert first == second
     different = [f for f in first if not filecmp.cmp(built_example / f, site / f, shallow=False)]
     assert different == []
-    assert "sitemap.xml.gz" in first and "search/search_index.json" in first
+    assert "sitemap.xml.gz" in first and "pagefind/pagefind-entry.json" in first
 
 
 def _tradeoffs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -59,6 +59,27 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         server.server_close()
 
 
+def test_a_page_load_fetches_nothing_of_the_search(served: tuple[str, Path]) -> None:
+    url, _ = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            fetched: list[str] = []
+            page.on("request", lambda request: fetched.append(request.url))
+            page.goto(f"{url}/decisions/rag-vs-fine-tuning/", wait_until="networkidle")
+            page.mouse.wheel(0, 2000)
+            page.wait_for_timeout(300)
+            assert not [u for u in fetched if "pagefind" in u or "/search/" in u]
+            # focusing the box is what starts the search's downloads
+            with page.expect_request(lambda r: r.url.endswith("/pagefind/pagefind.js")):
+                page.locator("header input[type=search]").focus()
+        finally:
+            browser.close()
+
+
 def _pages(site: Path) -> list[str]:
     browse = sorted(
         p.parent.relative_to(site).as_posix() for p in (site / "browse").glob("*/index.html")
@@ -108,6 +129,13 @@ def test_no_request_leaves_the_site_and_no_console_error(served: tuple[str, Path
                     current["path"] = path
                     response = page.goto(f"{url}/{path}", wait_until="networkidle")
                     assert response is not None and response.ok, path
+                # an open search, with results and a filter: its index is the site's own
+                current["path"] = "search"
+                page.keyboard.press("/")
+                page.keyboard.type("kafka", delay=20)
+                page.locator("[data-search-results] > li > a").first.wait_for(timeout=90_000)
+                page.locator("select[data-filter=undo]").select_option("moderate")
+                page.wait_for_load_state("networkidle")
                 context.close()
         finally:
             browser.close()

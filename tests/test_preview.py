@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from .conftest import VALID, make_project, mkdocs_build
+from .conftest import VALID, indexed_pages, make_project, mkdocs_build
 
 # Every test here builds a site.
 pytestmark = pytest.mark.slow
@@ -54,10 +53,7 @@ def _assert_same_as_clean_build(project: Path, site: Path, tmp_path: Path) -> No
     for page in clean.rglob("*.html"):
         relative = page.relative_to(clean)
         assert _normalise((site / relative).read_text()) == _normalise(page.read_text()), relative
-    served_index = json.loads((site / "search" / "search_index.json").read_text())["docs"]
-    clean_index = json.loads((clean / "search" / "search_index.json").read_text())["docs"]
-    key = lambda d: json.dumps(d, sort_keys=True)  # noqa: E731
-    assert sorted(map(key, served_index)) == sorted(map(key, clean_index))
+    assert indexed_pages(site) == indexed_pages(clean)
 
 
 @pytest.fixture
@@ -88,9 +84,9 @@ def test_editing_a_card_rebuilds_it_and_the_pages_that_show_it(
     assert "decisions/old-rpc-guidance/index.html" not in written
     assert len(written) < 10
     _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
-    index = (preview.site / "search" / "search_index.json").read_text()
-    assert "Absorbs spikes of ten times the median." in index
-    assert index.count('"location":"decisions/queue-or-direct-call/#option-queue"') == 1
+    indexed = indexed_pages(preview.site)["/decisions/queue-or-direct-call/"]
+    assert "Absorbs spikes of ten times the median." in indexed["content"]
+    assert [a["id"] for a in indexed["anchors"]].count("option-queue") == 1
 
 
 def test_a_relation_note_reaches_the_other_card(preview: Preview, tmp_path: Path) -> None:
@@ -145,3 +141,19 @@ def test_an_invalid_edit_keeps_the_last_good_site(preview: Preview) -> None:
     assert (
         preview.site / "decisions" / "queue-or-direct-call" / "index.html"
     ).read_text() == before
+
+
+def test_the_search_index_follows_an_added_and_a_removed_card(preview: Preview) -> None:
+    cards = preview.project / "cards" / "decisions"
+    added = cards / "queue-or-webhook.yaml"
+    text = (cards / "queue-or-direct-call.yaml").read_text()
+    added.write_text(text.replace("title: Queue or direct call", "title: Queue or webhook"))
+    preview.build()
+    assert indexed_pages(preview.site)["/decisions/queue-or-webhook/"]["meta"]["title"] == (
+        "Queue or webhook"
+    )
+    added.unlink()
+    preview.build()
+    pages = indexed_pages(preview.site)
+    assert "/decisions/queue-or-webhook/" not in pages
+    assert "/decisions/queue-or-direct-call/" in pages

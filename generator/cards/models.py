@@ -71,6 +71,12 @@ CardId = Annotated[
 Url = Annotated[str, Strict(), StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$")]
 ReviewDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 Count = Annotated[int, BeforeValidator(_parse_count), Field(ge=1)]
+KEYWORDS_MAX = 20
+Keywords = Annotated[list[Text] | None, Field(max_length=KEYWORDS_MAX)]
+KEYWORDS_DESCRIPTION = (
+    "Words readers search with that the text may not use: tools, products, pattern names, "
+    f"abbreviations. At most {KEYWORDS_MAX}."
+)
 
 
 class Model(BaseModel):
@@ -270,6 +276,7 @@ class DecisionCard(Model):
     mistakes: list[Text] | None = Field(None, description="Common mistakes.")
     follow_ups: list[FollowUp] | None = Field(None, description="Common follow-up questions.")
     relations: Relations | None = None
+    keywords: Keywords = Field(None, description=KEYWORDS_DESCRIPTION)
     sources: SourceList = Field(None, description="Where the facts come from.")
     changes: ChangeLog = Field(None, description="What changed in this card, newest first.")
 
@@ -285,6 +292,7 @@ class FailureMode(Model):
     causes: TextList = Field(description="How teams get there.")
     recovery: TextList = Field(description="The playbook: steps that get you out.")
     prevention: list[Text] | None = Field(None, description="How to avoid it.")
+    keywords: Keywords = Field(None, description=KEYWORDS_DESCRIPTION)
     sources: SourceList = Field(None, description="Where the facts come from.")
     changes: ChangeLog = Field(None, description="What changed in this entry, newest first.")
 

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ..site.search_index import write_search_index
 from .export import plain_config, plan_for, write_tree
 from .project import Project, dump_config
 
@@ -86,6 +87,7 @@ def build_zensical(project: Project, out: Path) -> str:
         if path.endswith(".md"):  # data files in Markdown, kept from the engine
             (out / path).parent.mkdir(parents=True, exist_ok=True)
             (out / path).write_text(content, encoding="utf-8")
+    write_search_index(plan, out)  # Zensical runs no plugin: the index is written here
     return output
 
 

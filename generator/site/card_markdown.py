@@ -132,6 +132,8 @@ class MarkdownWriter:
             meta.append("- Kept by: " + ", ".join(t.line(o) for o in card.owners))
         if card.tags:
             meta.append("- Tags: " + ", ".join(card.tags))
+        if card.keywords:
+            meta.append("- Also searched as: " + ", ".join(t.line(k) for k in card.keywords))
         meta.append(f"- Web page: {link_to(card.title, page)}")
         meta.append(f"- Source: {md.code(source_path(self.catalog, entry))}")
         lines = [
@@ -296,6 +298,9 @@ class MarkdownWriter:
         meta = ["- Kind: failure mode", f"- Reviewed: {mode.reviewed.isoformat()}"]
         if mode.tags:
             meta.append("- Tags: " + ", ".join(mode.tags))
+        if mode.keywords:
+            words = ", ".join(t.line(k) for k in mode.keywords)
+            meta.append(f"- Also searched as: {words}")
         meta.append(f"- Web page: {link_to(mode.title, page)}")
         meta.append(f"- Source: {md.code(source_path(self.catalog, entry))}")
         lines = [

@@ -40,7 +40,7 @@ from .paths import (
 )
 from .render import Rendered, Renderer
 from .reuse import DataParts, PageReuse, ReuseState, fingerprint
-from .search import SearchEntry, page_entries
+from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
 from .templating import ASSETS
 
 
@@ -86,12 +86,19 @@ def data_exports(
     return {**files, **markdown}, DataParts(objects, lines)
 
 
+ON_DEMAND = "assets/tradeoff-cards/search/"  # scripts a page loads only when a reader asks
+
+
 def assets() -> dict[str, str]:
     """The stylesheets and scripts generated pages need, by their path in the site, in the order
-    pages load them: page.js first, as the other scripts use what it shares."""
+    pages load them: page.js first, as the other scripts use what it shares; then the scripts
+    loaded on demand (the search, in `search/`)."""
     paths = sorted(ASSETS.iterdir(), key=lambda path: (path.name != "page.js", path.name))
+    paths += sorted((ASSETS / "search").iterdir())
     return {
-        f"assets/tradeoff-cards/{path.name}": path.read_text(encoding="utf-8")
+        f"assets/tradeoff-cards/{path.relative_to(ASSETS).as_posix()}": path.read_text(
+            encoding="utf-8"
+        )
         for path in paths
         if path.suffix in (".css", ".js")
     }
@@ -242,6 +249,7 @@ def build_plan(
     exported, parts = data_exports(
         catalog, settings, planner.reuse.data_parts(entries, planner.rendered)
     )
+    files[SEARCH_FILTERS] = search_filters(catalog)
     return SitePlan(
         catalog,
         settings,
@@ -251,5 +259,5 @@ def build_plan(
         ReuseState(digest, planner.rendered, parts),
         files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
-        scripts=tuple(p for p in files if p.endswith(".js")),
+        scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),
     )

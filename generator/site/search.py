@@ -9,8 +9,15 @@ section to a template adds its search entry; nothing else lists the sections.
 from __future__ import annotations
 
 import html
+import json
 import re
+import typing
 from dataclasses import dataclass
+
+from ..cards import Catalog
+from ..cards.models import DecisionCard, Reversibility
+
+SEARCH_FILTERS = "assets/tradeoff-cards/search/filters.json"
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SECTION = re.compile(r"^## (?P<title>.+?)(?: \{ #(?P<anchor>[A-Za-z0-9_-]+) \})?[ \t]*$", re.M)
@@ -88,3 +95,17 @@ def page_entries(markdown: str, title: str, tags: tuple[str, ...] = ()) -> list[
             SearchEntry(anchor, html.escape(plain(heading), quote=False), _text(fragment), tags)
         )
     return entries
+
+
+def search_filters(catalog: Catalog) -> str:
+    """What the search can narrow results to (categories in use, undo costs, statuses), as JSON
+    for the search script, which loads it with the search."""
+    used = {entry.model.category for entry in catalog.decisions.values()}
+    undo = Reversibility.model_fields["undo_cost"].annotation
+    status = DecisionCard.model_fields["status"].annotation
+    filters = {
+        "category": [c.title for c in catalog.categories if c.id in used],
+        "undo": list(typing.get_args(undo)),
+        "status": list(typing.get_args(status)),
+    }
+    return json.dumps(filters, ensure_ascii=False)

@@ -8,25 +8,32 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
 from ...cards import InvalidCollection, ParseCache, load_catalog
 from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
 from ...site.reuse import changed_pages
-from . import material_search, prerendered
+from ...site.search_index import IndexJob
+from . import prerendered
 from .files import add_plan_pages, site_inputs, site_settings
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .raw_html import fill_html_blocks
-from .theme import add_asset_files, prepare_theme, register_assets, write_markdown_files
+from .theme import (
+    add_asset_files,
+    prepare_theme,
+    register_assets,
+    turn_off_theme_search,
+    write_markdown_files,
+)
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
-    """Adds the site plan's pages, navigation and search entries to a MkDocs build."""
+    """Adds the site plan's pages, navigation and search index to a MkDocs build."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin that has on_startup between the rebuilds of `mkdocs serve`.
@@ -39,6 +46,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         if not hasattr(self, "serving"):
             self.on_startup(command="build", dirty=False)
         prepare_theme(config, self.config.external_requests)
+        turn_off_theme_search(config)
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
@@ -63,6 +71,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             changed_pages(self.plan, previous) if self.inputs == previous_inputs else None
         )
         self.rebuilt: set[str] = set()
+        self.index_job: IndexJob | None = None
         log.info(
             "tradeoff-cards: %d decision cards, %d failure modes, %d generated pages",
             len(catalog.decisions),
@@ -72,6 +81,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         add_asset_files(files, config, self.plan)
@@ -93,19 +103,6 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             elif page.markdown is None:
                 page.read_source(config)
         return nav
-
-    def on_page_markdown(
-        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
-    ) -> str:
-        planned = self.plan.pages.get(page.file.src_uri)
-        if (
-            planned is not None
-            and planned.search
-            and material_search.search_index(config) is not None
-        ):
-            # Documented front matter: the theme skips this page; the plan's entries stand in.
-            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        return markdown
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if page.file.src_uri in self.plan.pages:
@@ -129,11 +126,16 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         return compact_html(output) if self.config.compact_html else output
 
-    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        entries, fed = material_search.plan_entries(self.plan, config.use_directory_urls)
-        material_search.add_entries(config, entries, self.rebuilt, fed)
         write_markdown_files(config, self.plan)
+        if self.index_job is not None:
+            self.index_job.install(Path(config.site_dir))
+            log.info(
+                "tradeoff-cards: search index of %d pages in %.2f s, %.2f s after the pages",
+                len(self.plan.pages),
+                self.index_job.seconds,
+                self.index_job.waited,
+            )
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

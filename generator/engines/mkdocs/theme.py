@@ -8,6 +8,7 @@ not fetch statistics. `external_requests: true` leaves both as the theme has the
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,11 +17,13 @@ from mkdocs.structure.files import File, Files
 
 from ...site.plan import SitePlan
 
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 HERE = Path(__file__).parent
 OVERRIDES = HERE / "overrides"
 # Scripts for the theme itself (not for the plan's pages), served beside the plan's assets.
 THEME_SCRIPTS = {"assets/tradeoff-cards/material-a11y.js": HERE / "assets" / "material-a11y.js"}
 SUPPORTED_THEMES = ("material",)
+SEARCH_PLUGINS = ("material/search", "search")
 
 
 def prepare_theme(config: MkDocsConfig, external_requests: bool) -> None:
@@ -69,3 +72,20 @@ def write_markdown_files(config: MkDocsConfig, plan: SitePlan) -> None:
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
+
+
+def turn_off_theme_search(config: MkDocsConfig) -> None:
+    """The plan's search replaces the theme's: a search plugin still listed is switched off
+    (the header then shows one search box) and the build says what to change."""
+    for name in SEARCH_PLUGINS:
+        plugin = config.plugins.get(name)
+        if plugin is None or not plugin.config.get("enabled", True):
+            continue
+        plugin.config["enabled"] = False
+        log.warning(
+            "tradeoff-cards: the '%s' plugin is not needed (the cards come with their own "
+            "search) and is switched off; remove '- %s' from 'plugins' in %s",
+            name.split("/")[-1],
+            name.split("/")[-1],
+            Path(config.config_file_path or "mkdocs.yml").name,
+        )

@@ -2,7 +2,7 @@
 
    Without this script the page is the full list and the form stays hidden. Each card's item
    carries what it is filtered on (data-category, data-undo, data-status, data-tags, data-payers);
-   its visible title and summary are what the words are looked for in. The filters live in the
+   its title, summary, tags and keywords are what the words are looked for in. The filters live in the
    page address (?words=&category=&payer=&undo=&status=&tag=), so a link, a reload and back/forward
    give the same list. Within undo cost and status any ticked value matches; every tag ticked must
    be carried; every word typed must appear. */
@@ -87,7 +87,8 @@
     if (state.payer && (d.payers || "").split(" ").indexOf(state.payer) < 0) return false;
     if (wanted.length) {
       var text = item.tcText || (item.tcText = fold(
-        item.querySelector(".tc-tile__title").textContent + " " + item.querySelector(".tc-tile__summary").textContent
+        item.querySelector(".tc-tile__title").textContent + " " + item.querySelector(".tc-tile__summary").textContent +
+        " " + (d.tags || "") + " " + (d.tags || "").replace(/-/g, " ") + " " + (d.keywords || "")
       ));
       if (!wanted.every(function (w) { return text.indexOf(w) >= 0; })) return false;
     }

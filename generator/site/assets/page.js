@@ -6,9 +6,16 @@
    a link to a place on the same page gets the page's current query first.
 
    Printing: follow-up answers are opened while printing, and links to other sites print their
-   address (cards.css, @media print); links within the site are marked so that they do not. */
+   address (cards.css, @media print); links within the site are marked so that they do not.
+
+   Search: a box in the header. Nothing of the search is fetched until the reader focuses the box
+   or presses / or s; then search/search.js and the index's first files load (search.js). */
 (function () {
   "use strict";
+
+  // The site's root, from this script's own address (assets/tradeoff-cards/page.js).
+  var script = document.currentScript;
+  var siteBase = script && script.src ? new URL("../../", script.src).href : new URL("/", window.location.href).href;
 
   function onPage(fn) {
     // Material's instant navigation swaps the page without reloading scripts: document$ emits
@@ -31,7 +38,7 @@
   }
 
   // Shared with the other page scripts, which load after this one (see site/plan.py assets).
-  window.tradeoffCards = { onPage: onPage, here: here };
+  window.tradeoffCards = { onPage: onPage, here: here, siteBase: siteBase };
 
   document.addEventListener("click", function (event) {
     var a = event.target instanceof Element ? event.target.closest("a[href]") : null;
@@ -61,4 +68,95 @@
   });
 
   onPage(markInternalLinks);
+
+  function searchBox() {
+    var box = document.createElement("div");
+    box.className = "tc-search";
+    box.setAttribute("role", "search");
+    box.setAttribute("data-search", "");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "tc-search-input";
+    input.className = "tc-search__input";
+    input.placeholder = "Search";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.setAttribute("aria-label", "Search the cards (press / or s)");
+    input.setAttribute("aria-controls", "tc-search-panel");
+    input.setAttribute("aria-keyshortcuts", "/ s");
+    var panel = document.createElement("div");
+    panel.className = "tc-search__panel";
+    panel.id = "tc-search-panel";
+    panel.hidden = true;
+    panel.setAttribute("data-search-panel", "");
+    var filters = document.createElement("div");
+    filters.className = "tc-search__filters";
+    filters.setAttribute("data-search-filters", "");
+    var status = document.createElement("p");
+    status.className = "tc-search__status";
+    status.setAttribute("role", "status");
+    status.setAttribute("data-search-status", "");
+    var list = document.createElement("ol");
+    list.className = "tc-search__results";
+    list.setAttribute("data-search-results", "");
+    list.setAttribute("aria-label", "Search results");
+    var finder = document.createElement("a");
+    finder.className = "tc-search__finder";
+    finder.setAttribute("data-search-finder", "");
+    finder.href = siteBase + "browse/finder/";
+    finder.textContent = "Open in Find a card";
+    panel.append(filters, status, list, finder);
+    box.append(input, panel);
+    return box;
+  }
+
+  var searchScript = null;
+
+  function openSearch(box) {
+    var input = box.querySelector("input[type=search]");
+    box.classList.add("tc-search--open");
+    box.querySelector("[data-search-panel]").hidden = false;
+    if (window.tradeoffCards.setupSearch) {
+      window.tradeoffCards.setupSearch(box);
+      return;
+    }
+    if (!searchScript) {
+      searchScript = document.createElement("script");
+      searchScript.src = siteBase + "assets/tradeoff-cards/search/search.js";
+      document.head.appendChild(searchScript);
+    }
+    searchScript.addEventListener("load", function () { window.tradeoffCards.setupSearch(box); });
+  }
+
+  function closeSearch(box) {
+    box.classList.remove("tc-search--open");
+    box.querySelector("[data-search-panel]").hidden = true;
+  }
+  window.tradeoffCards.closeSearch = closeSearch;
+
+  onPage(function () {
+    var header = document.querySelector("header .md-header__inner") || document.querySelector("header");
+    if (!header || header.querySelector("[data-search]")) return;
+    // A theme's own search box (Material's search plugin, if a site still lists it) gives way.
+    header.querySelectorAll(".md-search, label[for='__search']").forEach(function (node) { node.remove(); });
+    var box = searchBox();
+    header.insertBefore(box, header.querySelector(".md-header__source"));
+    box.querySelector("input").addEventListener("focus", function () { openSearch(box); });
+    box.addEventListener("focusout", function (event) {
+      if (!box.contains(event.relatedTarget)) closeSearch(box);
+    });
+  });
+
+  // / and s open the search from anywhere but a field (before the theme's own shortcuts).
+  window.addEventListener("keydown", function (event) {
+    if (event.key !== "/" && event.key !== "s") return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target instanceof Element && target.closest("input, textarea, select, [contenteditable]")) return;
+    var input = document.querySelector("[data-search] input[type=search]");
+    if (!input) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    input.focus();
+  }, true);
 })();

@@ -1,0 +1,231 @@
+"""The site search at scale, as a reader on a slow link meets it.
+
+    python bench/search.py --cards 1000 [--cards 10000] [--json bench/out/search.json]
+
+For each size: N synthetic cards (bench/synth.py) in the real site configuration, built once with
+`mkdocs build` (the plugin logs how long indexing took and how long the build waited for it);
+the index step is also timed alone, from the plan. The site is served on 127.0.0.1 and opened in
+Chromium with the network emulated through the DevTools protocol (NETWORK below); then:
+
+- page load without searching: bytes of everything search-related (pagefind/ and the search
+  script) fetched until the network is idle;
+- search: the home page opened, the box focused, a query typed; the time from navigation start
+  (and from the first key) to the first result shown, and the bytes of scripts and data
+  (everything but HTML, CSS, images and fonts) served from navigation start to that moment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+from run import OUT, make_project  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+# 10 Mbit/s both ways and 40 ms added to every request (DevTools bytes per second).
+NETWORK = {
+    "offline": False,
+    "latency": 40,
+    "downloadThroughput": 10_000_000 / 8,
+    "uploadThroughput": 10_000_000 / 8,
+}
+QUERY = "retry storm"
+NOT_DATA = {"Document", "Stylesheet", "Image", "Font"}
+
+
+NOT_DATA_FILES = (".html", ".css", ".png", ".svg", ".ico", ".jpg", ".woff", ".woff2")
+SERVED: list[tuple[str, int, float]] = []  # (path, bytes, when) of every response, in order
+
+
+class _Counting(http.server.SimpleHTTPRequestHandler):
+    """Records what it serves: bytes are counted where they leave the server, which covers
+    the requests of Pagefind's web worker as well as the page's."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        data = source.read()
+        outputfile.write(data)
+        SERVED.append((self.path.split("?")[0], len(data), time.perf_counter()))
+
+
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    handler = functools.partial(_Counting, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build(project: Path) -> dict[str, float]:
+    """Build the site; the whole build's time and the plugin's index figures."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", "site"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    total = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    found = re.search(r"search index of \d+ pages in ([\d.]+) s, ([\d.]+) s after", result.stderr)
+    assert found, result.stderr[-2000:]
+    return {"build_s": total, "index_thread_s": float(found[1]), "index_wait_s": float(found[2])}
+
+
+def index_alone(project: Path) -> float:
+    """The index step alone: records from the plan, indexed and written."""
+    import tempfile
+
+    from generator.engines.export import plan_for
+    from generator.engines.project import Project
+    from generator.site.search_index import index_into, search_documents
+
+    plan = plan_for(Project(project / "mkdocs.yml"))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out:
+        index_into(search_documents(plan), Path(out))
+    return time.perf_counter() - started
+
+
+def _is_search(url: str) -> bool:
+    return "/pagefind/" in url or "/assets/tradeoff-cards/search/" in url
+
+
+def _received(kinds: dict[str, tuple[str, str]], event: dict[str, Any]) -> None:
+    kinds[event["requestId"]] = (event["type"], event["response"]["url"])
+
+
+def _finished(sizes: dict[str, int], event: dict[str, Any]) -> None:
+    sizes[event["requestId"]] = int(event["encodedDataLength"])
+
+
+def browse(url: str, emulate: bool = True) -> dict[str, Any]:
+    """The reader's side: bytes on a plain page load, then the time and bytes of one search."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            results: dict[str, Any] = {}
+            for phase in ("load", "search"):
+                context = browser.new_context(service_workers="block")
+                page = context.new_page()
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+                if emulate:
+                    cdp.send("Network.emulateNetworkConditions", NETWORK)
+                kinds: dict[str, tuple[str, str]] = {}
+                sizes: dict[str, int] = {}
+                cdp.on("Network.responseReceived", functools.partial(_received, kinds))
+                cdp.on("Network.loadingFinished", functools.partial(_finished, sizes))
+                SERVED.clear()
+                start = time.perf_counter()
+                page.goto(url + "/", wait_until="load")
+                if phase == "load":
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(500)
+                    results["load_search_bytes"] = sum(n for u, n, _ in SERVED if _is_search(u))
+                    results["load_all_bytes"] = sum(n for _, n, _ in SERVED)
+                else:
+                    box = page.locator("header input[type=search]")
+                    typed = time.perf_counter()
+                    box.click()
+                    box.press_sequentially(QUERY, delay=30)
+                    page.locator("[data-search-results] > li > a").first.wait_for()
+                    shown = time.perf_counter()
+                    page.wait_for_timeout(1000)  # responses still being written are counted
+                    served = [(u, n) for u, n, t in SERVED if t <= shown]
+                    late = [(u, n) for u, n, t in SERVED if t > shown]
+                    data = [(n, u) for u, n in served if not u.endswith(NOT_DATA_FILES)]
+                    data = [(n, u) for n, u in data if not u.endswith("/")]  # pages
+                    results.update(
+                        first_results_from_navigation_s=shown - start,
+                        first_results_from_first_key_s=shown - typed,
+                        typing_s=len(QUERY) * 0.03,
+                        script_and_data_bytes=sum(size for size, _ in data),
+                        search_bytes=sum(size for size, u in data if _is_search(u)),
+                        requests=len(data),
+                        after_results=late,
+                        cdp_bytes_seen_by_the_page=sum(
+                            sizes.get(r, 0)
+                            for r, (kind, _) in kinds.items()
+                            if kind not in NOT_DATA
+                        ),
+                    )
+                context.close()
+            return results
+        finally:
+            browser.close()
+
+
+def measure(n_cards: int, reuse: bool, alone: bool = True) -> dict[str, Any]:
+    project = OUT / f"project-{n_cards}"
+    row: dict[str, Any] = {"cards": n_cards, "network": NETWORK, "query": QUERY}
+    if not (reuse and (project / "site" / "pagefind").is_dir()):
+        project = make_project(n_cards, seed=1)
+        row.update(build(project))
+        row["added_share_of_build"] = row["index_wait_s"] / row["build_s"]
+        if alone:
+            row["index_alone_s"] = index_alone(project)
+            row["index_share_of_build"] = row["index_alone_s"] / row["build_s"]
+    site = project / "site"
+    row["index_files"] = sum(1 for p in (site / "pagefind").rglob("*") if p.is_file())
+    row["index_bytes"] = sum(
+        p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()
+    )
+    with serving(site) as url:
+        row.update(browse(url))
+        local = browse(url, emulate=False)
+        row["first_results_from_first_key_s_no_emulation"] = local["first_results_from_first_key_s"]
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cards", type=int, action="append", required=True)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--reuse", action="store_true", help="use an already built site")
+    parser.add_argument(
+        "--no-index-alone", action="store_true", help="skip timing the index step on its own"
+    )
+    args = parser.parse_args(argv)
+    rows = [measure(n, args.reuse, not args.no_index_alone) for n in args.cards]
+    text = json.dumps(rows, indent=2)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

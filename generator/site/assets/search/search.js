@@ -1,0 +1,290 @@
+/* The site search, loaded only when a reader opens the search box (page.js loads it).
+
+   The index is Pagefind's, written beside the site at pagefind/: this script imports its
+   pagefind.js, which fetches the index chunks for the words typed and nothing else. Results are
+   grouped by page (the page, then its matching sections), each card with its category and undo
+   cost. Every piece of text shown is set with textContent; Pagefind's excerpts mark the matched
+   words with <mark>, so an excerpt is split on those marks and rebuilt as text and <mark>
+   elements, never parsed as HTML. */
+(function () {
+  "use strict";
+
+  var shared = window.tradeoffCards || (window.tradeoffCards = {});
+  var base = shared.siteBase;
+  // Words every second title or question shares: on their own they do not tell cards apart.
+  var QUIET = ["vs", "versus", "or", "and", "the", "a", "an", "of", "to", "for", "in", "on",
+    "with", "is", "are", "be", "do", "does", "we", "our", "my", "i", "how", "what", "when",
+    "which", "should", "too", "than", "it", "its", "us", "vs.", "v", "between", "choose"];
+  // On equal matches a card comes before a failure mode, and both before any other page.
+  var KIND_FACTOR = { decision: 1, "failure-mode": 0.97 };
+  var SHOWN = 10;
+  var pagefind = null;
+  var loading = null;
+  var sequence = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function load() {
+    if (!loading) {
+      loading = import(base + "pagefind/pagefind.js").then(function (module) {
+        pagefind = module;
+        return pagefind.options({
+          basePath: base + "pagefind/",
+          baseUrl: new URL(base).pathname,
+          excerptLength: 22,
+          // Searching takes milliseconds on the page itself; a worker would be one more script
+          // to fetch before the first result.
+          noWorker: true
+        });
+      }).then(function () { return pagefind.init(); });
+    }
+    return loading;
+  }
+
+  function terms(query) {
+    return query.toLowerCase().split(/[^\p{L}\p{N}+#.-]+/u).map(function (word) {
+      return word.replace(/^[.-]+|[.-]+$/g, "");
+    }).filter(function (word) { return word.length > 1 && QUIET.indexOf(word) < 0; });
+  }
+
+  function decode(text) {
+    return text.replace(/&(lt|gt|quot|#39|#x27|amp);/g, function (_, name) {
+      return { lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'", amp: "&" }[name];
+    });
+  }
+
+  // An excerpt as nodes: the text between Pagefind's <mark> and </mark> becomes a <mark>.
+  function excerpt(html) {
+    var node = el("span", "tc-search__excerpt");
+    html.replace(/<(?!\/?mark>)[^>]*>/g, "").split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
+      if (part === "<mark>") return true;
+      if (part === "</mark>") return false;
+      if (part) node.appendChild(marked ? el("mark", "", decode(part)) : document.createTextNode(decode(part)));
+      return marked;
+    }, false);
+    return node;
+  }
+
+  // Every result of each word, summed: a page with most of the words ranks first, and a query
+  // with one word no page holds still finds the pages with the others.
+  function search(words) {
+    var whole = pagefind.search(words.join(" "));
+    if (words.length < 2) return whole.then(function (r) { return r.results; });
+    return Promise.all([whole].concat(words.map(function (w) { return pagefind.search(w); })))
+      .then(function (all) {
+        var byId = {};
+        all.forEach(function (response, index) {
+          response.results.forEach(function (result) {
+            var seen = byId[result.id] || (byId[result.id] = { result: result, score: 0, hits: 0 });
+            if (index === 0) { seen.score += 2 * result.score; seen.result = result; }
+            else { seen.score += result.score; seen.hits += 1; }
+          });
+        });
+        return Object.keys(byId).map(function (id) { return byId[id]; }).sort(function (a, b) {
+          return b.score - a.score;
+        }).map(function (seen) { seen.result.score = seen.score; return seen.result; });
+      });
+  }
+
+  function resultItem(data, words) {
+    var meta = data.meta || {};
+    var item = el("li", "tc-search__item");
+    var link = el("a", "tc-search__link");
+    link.href = data.url;
+    link.appendChild(el("span", "tc-search__title", meta.title || data.url));
+    var facts = [];
+    if (meta.kind === "decision") {
+      if (meta.category) facts.push(meta.category);
+      if (meta.undo) facts.push("Undo cost: " + meta.undo);
+      if (meta.status && meta.status !== "published") facts.push(meta.status);
+    } else if (meta.kind === "failure-mode") {
+      facts.push("Failure mode");
+    }
+    if (facts.length) link.appendChild(el("span", "tc-search__facts", facts.join(" · ")));
+    var sections = (data.sub_results || []).filter(function (sub) {
+      return sub.url !== data.url && sub.url.indexOf("#") > 0;
+    }).slice(0, 3);
+    if (!sections.length) link.appendChild(excerpt(data.excerpt || ""));
+    item.appendChild(link);
+    if (sections.length) {
+      var list = el("ul", "tc-search__sections");
+      sections.forEach(function (sub) {
+        var entry = el("li");
+        var a = el("a", "tc-search__link tc-search__link--section");
+        a.href = sub.url;
+        a.appendChild(el("span", "tc-search__section", sub.title));
+        a.appendChild(excerpt(sub.excerpt || ""));
+        entry.appendChild(a);
+        list.appendChild(entry);
+      });
+      item.appendChild(list);
+    }
+    return item;
+  }
+
+  function finderLink(box, query) {
+    var params = new URLSearchParams();
+    if (query) params.set("words", query);
+    // The finder names undo costs and statuses as the index does; categories by id, which the
+    // index does not hold, so the category stays behind.
+    box.querySelectorAll("select[data-finder]").forEach(function (select) {
+      if (select.value) params.append(select.getAttribute("data-finder"), select.value);
+    });
+    return base + "browse/finder/" + (params.toString() ? "?" + params.toString() : "");
+  }
+
+  function filtersOf(box) {
+    var filters = {};
+    box.querySelectorAll("select[data-filter]").forEach(function (select) {
+      if (select.value) filters[select.getAttribute("data-filter")] = select.value;
+    });
+    return filters;
+  }
+
+  function passes(data, filters) {
+    var meta = data.meta || {};
+    return Object.keys(filters).every(function (key) { return meta[key] === filters[key]; });
+  }
+
+  function fillFilters(box) {
+    var holder = box.querySelector("[data-search-filters]");
+    if (!holder || holder.childElementCount) return Promise.resolve();
+    return fetch(base + "assets/tradeoff-cards/search/filters.json").then(function (response) {
+      return response.json();
+    }).then(function (available) {
+      if (holder.childElementCount) return;
+      [["category", "Category", ""], ["undo", "Undo cost", "undo"], ["status", "Status", "status"]]
+        .forEach(function (spec) {
+          var values = available[spec[0]] || [];
+          if (!values.length) return;
+          var label = el("label", "tc-search__filter");
+          label.appendChild(el("span", "", spec[1]));
+          var select = el("select");
+          select.setAttribute("data-filter", spec[0]);
+          if (spec[2]) select.setAttribute("data-finder", spec[2]);
+          select.appendChild(el("option", "", "Any"));
+          select.options[0].value = "";
+          values.forEach(function (value) {
+            var option = el("option", "", value);
+            option.value = value;
+            select.appendChild(option);
+          });
+          label.appendChild(select);
+          holder.appendChild(label);
+          select.addEventListener("change", function () { run(box); });
+        });
+    });
+  }
+
+  // The data of the best results, re-ranked: on equal matches a card before a failure mode
+  // before any other page. With filters, results are read in rank order until enough pass.
+  function best(results, filters, current) {
+    var wanted = SHOWN;
+    var filtering = Object.keys(filters).length > 0;
+    var kept = [];
+    function batch(from) {
+      var slice = results.slice(from, from + (filtering ? 20 : wanted));
+      // A query typed over is not worth its excerpts: nothing more is fetched for it.
+      if (!slice.length || !current()) return Promise.resolve(kept);
+      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
+        datas.forEach(function (data, i) {
+          if (!passes(data, filters)) return;
+          var factor = KIND_FACTOR[(data.meta || {}).kind] || 0.6;
+          kept.push({ data: data, score: slice[i].score * factor, order: from + i });
+        });
+        if (!filtering || kept.length >= wanted || from + slice.length >= Math.min(results.length, 100)) {
+          return kept;
+        }
+        return batch(from + slice.length);
+      });
+    }
+    return batch(0).then(function (all) {
+      return all.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    });
+  }
+
+  function run(box) {
+    var input = box.querySelector("input[type=search]");
+    var list = box.querySelector("[data-search-results]");
+    var status = box.querySelector("[data-search-status]");
+    var finder = box.querySelector("[data-search-finder]");
+    var query = input.value.trim();
+    var mine = ++sequence;
+    status.removeAttribute("data-query");  // set again once the results for this query show
+    finder.href = finderLink(box, query);
+    var words = terms(query);
+    if (!words.length) {
+      list.replaceChildren();
+      status.textContent = query ? "Type a more specific word" : "";
+      status.setAttribute("data-query", query);
+      return Promise.resolve();
+    }
+    status.textContent = "Searching…";
+    var filters = filtersOf(box);
+    // Superseded once another search starts or the reader has typed on.
+    function current() { return mine === sequence && input.value.trim() === query; }
+    return load().then(function () {
+      return current() ? search(words) : [];
+    }).then(function (results) {
+      return best(results, filters, current);
+    }).then(function (ranked) {
+      if (!current()) return;
+      var items = ranked.slice(0, SHOWN).map(function (r) { return resultItem(r.data, words); });
+      list.replaceChildren.apply(list, items);
+      status.textContent = ranked.length ? "Best matches first" : "No page matches";
+      status.setAttribute("data-query", query);
+    }).catch(function (error) {
+      if (mine !== sequence) return;
+      status.textContent = "Search is unavailable on this copy of the site";
+      if (window.console) console.error(error);
+    });
+  }
+
+  function links(box) {
+    return Array.prototype.slice.call(box.querySelectorAll("[data-search-results] a, [data-search-finder]"));
+  }
+
+  function setup(box) {
+    if (box.tcSearchReady) return;
+    box.tcSearchReady = true;
+    var input = box.querySelector("input[type=search]");
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { run(box); }, 150);
+    });
+    box.addEventListener("keydown", function (event) {
+      var all = links(box);
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!all.length) return;
+        event.preventDefault();
+        var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+        if (next < 0) input.focus();
+        else all[Math.min(next, all.length - 1)].focus();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        if (at >= 0) input.focus();
+        else { shared.closeSearch(box); input.blur(); }
+      } else if (event.key === "Enter" && document.activeElement === input) {
+        event.preventDefault();
+        clearTimeout(timer);
+        run(box).then(function () {
+          var first = box.querySelector("[data-search-results] a");
+          if (first) first.click();
+        });
+      }
+    });
+    // The index's entry files and the search engine load while the reader types.
+    load().catch(function () { /* run() says the search is unavailable */ });
+    fillFilters(box).catch(function () { /* the results work without the filters */ });
+    if (input.value.trim()) run(box);
+  }
+
+  shared.setupSearch = setup;
+})();

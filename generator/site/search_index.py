@@ -1,0 +1,237 @@
+"""The site's search index: a chunked Pagefind index written beside the pages, built from the plan.
+
+Every engine writes the same index: the records come from the site plan (each card's sections and
+options as `search.py` derives them, its title, question and keywords from the card itself), never
+from the HTML an engine wrote. Each page becomes a small HTML document made only for the indexer:
+the fields readers search by are weighted above body text, and what a result shows (category,
+undo cost, status, kind) travels as metadata, so no excerpt is cut from a badge, a date or a URL.
+
+Pagefind splits the index into fragments that the browser fetches only for the words typed; the
+binary comes from the `pagefind[bin]` package and runs as a separate process, so it indexes on the
+other core while the engine writes pages (`IndexJob`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .markup import inline
+from .paths import page_url
+from .plan import Page, SitePlan
+from .search import SearchEntry, plain
+
+INDEX_DIR = "pagefind"
+# Weights on Pagefind's scale (body text 1, at most 10).
+TITLE_WEIGHT, KEYWORD_WEIGHT, QUESTION_WEIGHT, OPTION_WEIGHT = 10, 8, 6, 5
+# Sections every card has in the same words, or that name other cards, dates or addresses:
+# matching them says nothing about this card.
+SKIPPED_SECTIONS = frozenset({"decide", "related", "changes", "sources", "reached-from"})
+_CITATION = re.compile(r"\s*\[@[^\]]*\]")
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One page as the indexer reads it."""
+
+    url: str  # from the site root, starting with "/"
+    html: str
+
+
+def _words(markdown: str) -> str:
+    """Plain words of a card's Markdown text, citation markers removed."""
+    return plain(str(inline(_CITATION.sub("", markdown))))
+
+
+def _section_words(fragment: str) -> str:
+    return _CITATION.sub("", plain(fragment))
+
+
+def _tag(name: str, text: str, weight: int | None = None, anchor: str = "") -> str:
+    attrs = f' id="{html.escape(anchor)}"' if anchor else ""
+    if weight is not None:
+        attrs += f' data-pagefind-weight="{weight}"'
+    return f"<{name}{attrs}>{html.escape(text, quote=False)}</{name}>"
+
+
+def _meta(name: str, value: str) -> str:
+    return f'<span data-pagefind-meta="{name}">{html.escape(value, quote=False)}</span>'
+
+
+def _sections(entries: tuple[SearchEntry, ...]) -> list[str]:
+    parts = []
+    for entry in entries:
+        if not entry.anchor or entry.anchor in SKIPPED_SECTIONS:
+            continue
+        heading = html.unescape(entry.title)
+        text = _section_words(entry.text)
+        if text.startswith(heading + " "):  # an option's cell repeats its name
+            text = text[len(heading) + 1 :]
+        weight = OPTION_WEIGHT if entry.anchor.startswith("option-") else None
+        parts.append(_tag("h2", heading, weight, entry.anchor))
+        if text:
+            parts.append(_tag("p", text))
+    return parts
+
+
+def _entry_parts(
+    keywords: list[str] | None, tags: list[str] | None, summary: str
+) -> tuple[list[str], list[str]]:
+    """(parts weighted high, parts weighted as body text) shared by both kinds of entry."""
+    high = [_tag("p", ", ".join(keywords), KEYWORD_WEIGHT)] if keywords else []
+    body = [_tag("p", _words(summary))]
+    if tags:
+        body.append(_tag("p", " ".join(t.replace("-", " ") for t in tags)))
+    return high, body
+
+
+def _document(plan: SitePlan, page: Page) -> str:
+    """The HTML the indexer reads for one page (see the module docstring)."""
+    catalog = plan.catalog
+    parts = [_tag("h1", page.title, TITLE_WEIGHT)]
+    hidden = [_meta("kind", page.kind)]
+    decision = catalog.decisions.get(page.id or "") if page.kind == "decision" else None
+    mode = catalog.failure_modes.get(page.id or "") if page.kind == "failure-mode" else None
+    if decision is not None:
+        card = decision.model
+        facts = {
+            "category": catalog.category(card.category).title,
+            "undo": card.reversibility.undo_cost,
+            "status": card.status,
+        }
+        # Metadata rather than Pagefind filters, whose files differ from one run to the next:
+        # the page filters the results it shows by these (assets/.../search.js).
+        hidden += [_meta(k, v) for k, v in facts.items()]
+        high, body = _entry_parts(card.keywords, card.tags, card.summary)
+        parts += [*high, _tag("p", _words(card.decision), QUESTION_WEIGHT), *body]
+        parts += _sections(page.search)
+    elif mode is not None:
+        high, body = _entry_parts(mode.model.keywords, mode.model.tags, mode.model.summary)
+        parts += [*high, *body, *_sections(page.search)]
+    elif page.kind == "category":
+        described = [c.description for c in catalog.categories if c.id == page.id]
+        parts += [_tag("p", _words(text)) for text in described]
+    body_html = "".join(parts)
+    return (
+        f'<!doctype html><html lang="en"><head><title>{html.escape(page.title)}</title></head>'
+        f"<body><main data-pagefind-body>{body_html}<div data-pagefind-ignore>"
+        f"{''.join(hidden)}</div></main></body></html>"
+    )
+
+
+def search_documents(plan: SitePlan) -> list[SearchDocument]:
+    """Every generated page as the indexer reads it, in path order."""
+    directory_urls = plan.settings.directory_urls
+    return [
+        SearchDocument("/" + page_url(path, directory_urls), _document(plan, page))
+        for path, page in plan.pages.items()
+    ]
+
+
+def _executable() -> str:
+    from pagefind.service import get_executable  # imported late: only builds that index need it
+
+    found = get_executable()
+    if found is None:
+        raise FileNotFoundError(
+            "the Pagefind binary is missing; install it with pip install 'pagefind[bin]'"
+        )
+    return str(found)
+
+
+def index_into(documents: list[SearchDocument], out: Path) -> None:
+    """Index `documents` and write the index's files into the folder `out`.
+
+    The documents are written as files and indexed by one run of the Pagefind binary, which
+    reads them on every core it has (its Python API answers one file per 0.1 s poll)."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-src-") as work:
+        root = Path(work)
+        for document in documents:
+            relative = document.url.lstrip("/")
+            path = root / (
+                relative + "index.html" if relative.endswith("/") or not relative else relative
+            )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(document.html, encoding="utf-8")
+        command = [_executable(), "--site", str(root), "--output-path", str(out)]
+        command += ["--force-language", "en", "--silent"]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"pagefind failed:\n{(result.stdout + result.stderr).strip()}")
+
+
+def _unused(folder: str, names: list[str]) -> set[str]:
+    """Pagefind's ready-made interfaces: the site has its own (assets/tradeoff-cards/search)."""
+    return {
+        n
+        for n in names
+        if n.startswith(
+            ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+        )
+    }
+
+
+def install_index(staged: Path, site_dir: Path) -> Path:
+    """Put the index written into `staged` in place in `site_dir`, replacing the previous one
+    in one step, so that a page open during a live preview never reads half an old index and
+    half a new one."""
+    target = site_dir / INDEX_DIR
+    site_dir.mkdir(parents=True, exist_ok=True)
+    incoming = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_dir))
+    shutil.copytree(staged, incoming, dirs_exist_ok=True, ignore=_unused)
+    old = None
+    if target.exists():
+        old = target.with_name(f"{incoming.name}-old")
+        target.rename(old)
+    incoming.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def write_search_index(plan: SitePlan, site_dir: Path) -> Path:
+    """Index every page of the plan and write the index into `site_dir`."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as staged:
+        index_into(search_documents(plan), Path(staged))
+        return install_index(Path(staged), site_dir)
+
+
+class IndexJob:
+    """Indexing in a thread, started as soon as the plan is known and installed when the engine
+    has written the site: the indexer runs while the pages are written."""
+
+    def __init__(self, plan: SitePlan):
+        self.error: BaseException | None = None
+        self.seconds = 0.0  # how long indexing took, in its thread
+        self.waited = 0.0  # how long the build waited for it after writing the pages
+        self._staged = tempfile.TemporaryDirectory(prefix="pagefind-")
+        self._documents = search_documents(plan)
+        self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            index_into(self._documents, Path(self._staged.name))
+        except BaseException as exc:  # re-raised in the build's thread by install()
+            self.error = exc
+        self.seconds = time.perf_counter() - started
+
+    def install(self, site_dir: Path) -> Path:
+        """Wait for the index and put it in place in `site_dir`."""
+        started = time.perf_counter()
+        self._thread.join()
+        self.waited = time.perf_counter() - started
+        try:
+            if self.error is not None:
+                raise self.error
+            return install_index(Path(self._staged.name), site_dir)
+        finally:
+            self._staged.cleanup()

@@ -1,0 +1,112 @@
+"""The search finds what practitioners type: every query of tests/search_queries.yaml, typed into
+the header's search box of the real site in Chromium, must show its entry among the first three
+results for at least 90% of the queries.
+
+The queries are written as people search ("kafka or rabbitmq", "datadog bill too high"), not as
+card titles. The test prints the share found and the hardest queries with the rank their entry
+reached, so a change that helps some queries and hurts others shows where.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+QUERIES = REPO / "tests" / "search_queries.yaml"
+TOP = 3
+REQUIRED_SHARE = 0.90
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{CHROMIUM} is missing and CI is set", pytrace=False)
+    pytest.skip(f"needs {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("queries") / "site"
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def ranked_ids(page: Page, query: str) -> list[str]:
+    """The entry ids the results list shows for `query`, in rank order."""
+    box = page.locator("header input[type=search]")
+    box.fill("")
+    box.fill(query)
+    page.wait_for_function(
+        """(query) => {
+            const status = document.querySelector('[data-search-status]');
+            return status && status.dataset.query === query && status.textContent !== 'Searching…';
+        }""",
+        arg=query,
+    )
+    hrefs = page.eval_on_selector_all(
+        "[data-search-results] > li > a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return [href.rstrip("/").split("/")[-1] for href in hrefs]
+
+
+def test_the_query_set_finds_its_entries_in_the_top_three(site_url: str) -> None:
+    cases = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    assert len(cases) >= 40
+    ranks: list[tuple[str, str, int | None]] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(site_url + "/")
+            page.keyboard.press("/")
+            for case in cases:
+                ids = ranked_ids(page, case["query"])
+                rank = ids.index(case["expect"]) + 1 if case["expect"] in ids else None
+                ranks.append((case["query"], case["expect"], rank))
+        finally:
+            browser.close()
+    found = sum(1 for _, _, rank in ranks if rank is not None and rank <= TOP)
+    share = found / len(ranks)
+    hardest = sorted(ranks, key=lambda r: (r[2] is not None, -(r[2] or 0)))[:10]
+    report = "\n".join(
+        f"  {rank or 'not shown':>9}  {query!r} -> {entry}" for query, entry, rank in hardest
+    )
+    print(f"\nsearch query set: {found}/{len(ranks)} = {share:.0%} in the top {TOP}\n{report}")
+    assert share >= REQUIRED_SHARE, f"only {share:.0%} in the top {TOP}; hardest:\n{report}"
