@@ -32,3 +32,13 @@ def write_schemas(out_dir: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def stale_schemas(out_dir: Path) -> list[Path]:
+    """The schema files in `out_dir` that are missing or differ from the models' export."""
+    stale = []
+    for name, text in schema_texts().items():
+        path = out_dir / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+    return stale

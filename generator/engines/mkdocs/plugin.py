@@ -16,6 +16,7 @@ from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
 from . import material_search, prerendered
 from .files import add_plan_pages, site_inputs, site_settings
+from .generator_tag import name_generator
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .raw_html import fill_html_blocks
@@ -123,6 +124,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        output = name_generator(output)
         return compact_html(output) if self.config.compact_html else output
 
     @event_priority(50)  # before the search plugin writes its index
