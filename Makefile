@@ -56,4 +56,4 @@ schema: $(STAMP)
 	$(BIN)/tradeoffs schema --out $(CARDS)
 
 clean:
-	rm -rf site .site-* .cache build *.egg-info
+	rm -rf site .site-* .cache build dist *.egg-info
