@@ -65,6 +65,10 @@ def test_the_changelog_has_this_release_and_the_readme_the_policy() -> None:
     assert "### Added" in section
     readme = (REPO / "README.md").read_text()
     policy = readme.split("## Versions", 1)[1].split("\n## ")[0]
+    # the examples that name a release name this one
+    for text in (readme, (REPO / "docs" / "using" / "index.md").read_text()):
+        named = set(re.findall(r"(?:==|@v|rev: v)(\d+\.\d+\.\d+)", text))
+        assert named == {__version__}, named
     for contract in ("card format", "plugin options", "`schema_version`", "CLI", "CHANGELOG.md"):
         assert contract in policy, contract
 
