@@ -256,6 +256,8 @@ def test_the_action_installs_the_pinned_version_validates_builds_and_summarises(
     runs = "\n".join(s.get("run", "") for s in steps)
     assert 'tradeoffs validate "$CARDS" --format github' in runs
     assert 'tradeoffs build --config "$CONFIG" --out "$OUT" --engine "$ENGINE"' in runs
+    usage = (REPO / "docs" / "using" / "index.md").read_text()
+    assert all(f"`{name}`" in usage for name in inputs)  # every input is on the site
     [summary] = [s for s in steps if "tradeoffs diff" in s.get("run", "")]
     assert summary["if"] == "github.event_name == 'pull_request' && inputs.summary == 'true'"
     assert '--format markdown "origin/$BASE_REF" HEAD >> "$GITHUB_STEP_SUMMARY"' in summary["run"]
