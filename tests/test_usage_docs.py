@@ -147,3 +147,11 @@ def test_the_built_site_has_the_section(built_example: Path) -> None:
     assert "Using the generator" in nav and "Command line" in nav
     cli = html.unescape((built_example / "using" / "cli" / "index.html").read_text())
     assert "usage: tradeoffs check-links" in cli
+
+
+def test_the_cli_page_does_not_depend_on_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = []
+    for columns in ("40", "200"):
+        monkeypatch.setenv("COLUMNS", columns)  # what argparse wraps its usage lines to
+        pages.append(SECTIONS["cli"]())
+    assert pages[0] == pages[1]

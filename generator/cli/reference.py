@@ -52,17 +52,22 @@ def _arguments(parser: argparse.ArgumentParser) -> tuple[ArgumentDoc, ...]:
     )
 
 
+def _usage(parser: argparse.ArgumentParser) -> str:
+    # a fixed width: argparse wraps to the terminal's, and the page must not depend on it
+    formatter = argparse.HelpFormatter(parser.prog, width=88)
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
+    return formatter.format_help()
+
+
 def command_docs(parser: argparse.ArgumentParser) -> list[CommandDoc]:
     """The program's own flags, then each subcommand with its arguments, as the parser has them."""
     [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     summaries = {action.dest: action.help or "" for action in commands._choices_actions}
-    docs = [CommandDoc("", parser.description or "", parser.format_usage(), _arguments(parser))]
+    docs = [CommandDoc("", parser.description or "", _usage(parser), _arguments(parser))]
     for name, sub in commands.choices.items():
         summary = summaries.get(name, "")
         docs.append(
-            CommandDoc(
-                name, summary[:1].upper() + summary[1:] + ".", sub.format_usage(), _arguments(sub)
-            )
+            CommandDoc(name, summary[:1].upper() + summary[1:] + ".", _usage(sub), _arguments(sub))
         )
     return docs
 
