@@ -103,6 +103,6 @@ def test_try_repo_passes_on_the_example_and_fails_on_a_broken_card_with_its_plac
     assert "- hook id: tradeoffs-validate" in outputs["broken"]
     assert "- hook id: tradeoffs-schema" in outputs["broken"]
     assert (
-        "cards/decision.schema.json: out of date; run `tradeoffs schema --out cards`"
+        "cards/decision.schema.json: out of date; run `tradeoffs schema --force --out cards`"
         in (outputs["broken"])
     )

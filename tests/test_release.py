@@ -92,7 +92,7 @@ def test_schema_check_reports_missing_and_stale_schemas(tmp_path: Path, run_cli:
     stale.write_text(stale.read_text().replace('"title"', '"name"', 1))
     code, out, _ = run_cli("schema", "--check", "--out", str(tmp_path))
     assert code == 1 and out.strip() == (
-        f"{stale}: out of date; run `tradeoffs schema --out {tmp_path}`"
+        f"{stale}: out of date; run `tradeoffs schema --force --out {tmp_path}`"
     )
     assert "name" in stale.read_text()  # --check writes nothing
 
