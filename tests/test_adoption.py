@@ -24,6 +24,9 @@ MINIMAL = (
     "site_name: Our decisions\ntheme:\n  name: material\nplugins:\n  - search\n  - tradeoff-cards\n"
 )
 
+# Every test here builds a site.
+pytestmark = pytest.mark.slow
+
 
 def _minimal_project(root: Path) -> Path:
     root.mkdir(parents=True)

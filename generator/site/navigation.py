@@ -10,14 +10,9 @@ from typing import Any
 from ..cards import Catalog
 from .markup import html_text
 from .paths import (
-    BY_REVERSIBILITY,
-    BY_WHO_PAYS,
     FAILURE_MODES_INDEX,
-    FIELD_REFERENCE,
-    FINDER,
+    FIXED_PAGES,
     HOME,
-    REVIEW_DUE,
-    TAGS,
     category_uri,
     decision_uri,
     failure_mode_uri,
@@ -48,9 +43,10 @@ def navigation(
     catalog: Catalog, handwritten: list[str] | None = None, *, section_indexes: bool = True
 ) -> Nav:
     """The navigation, with hand-written pages placed: `contribute/*` under Contribute,
-    `using/*` under "Using the generator" at the end, others after Home. Without `section_indexes` (a theme that does not show a section's first page as
-    the section itself), a category's own page is listed as its "Overview", so the category's
-    name does not appear twice."""
+    `using/*` under "Using the generator" at the end, others after Home. Without
+    `section_indexes` (a theme that does not show a section's first page as the section
+    itself), a category's own page is listed as its "Overview", so the category's name does not
+    appear twice."""
     written = handwritten or []
     contribute = sorted(u for u in written if u.startswith("contribute/"))
     contribute.sort(key=lambda u: not u.endswith("index.md"))
@@ -77,18 +73,13 @@ def navigation(
             ]
         }
     )
-    nav.append(
-        {
-            "Browse": [
-                {"Find a card": FINDER},
-                {"By reversibility": BY_REVERSIBILITY},
-                {"By who pays": BY_WHO_PAYS},
-                {"Review due": REVIEW_DUE},
-                {"Tags": TAGS},
-            ]
-        }
-    )
-    nav.append({"Contribute": [*contribute, {"Field reference": FIELD_REFERENCE}]})
+    nav.append({"Browse": _fixed("Browse")})
+    nav.append({"Contribute": [*contribute, *_fixed("Contribute")]})
     if using:
         nav.append({"Using the generator": using})
     return nav
+
+
+def _fixed(section: str) -> Nav:
+    """The navigation entries of the fixed pages of a section."""
+    return [{page.nav_title: page.path} for page in FIXED_PAGES if page.section == section]

@@ -60,7 +60,12 @@ COMMON_CONTEXT = {
     "category_uri": "`category_uri(id)`: a category's page path",
     "pages": "the fixed pages by name: " + ", ".join(f"`{name}`" for name in PAGES),
     "undo_cost_text": "the words for each `undo_cost` value",
-    "relation_titles": "the heading of each kind of relation",
+    "facets": "the rows of the options compared side by side: (option field, label)",
+    "labels": "the words for labelled texts that are not headings",
+    "backlink_words": "what a page says of a card that names it, by relation",
+    "numbered": "`numbered(model)`: an entry's sources, numbered by first citation",
+    "back_mark": "`back_mark(n)`: where the links back to source `n`'s citations go",
+    "site_of": "`site_of(url)`: the host a source list names",
     "review_due_date": "`review_due_date(card)`: when a card is due for review",
 }
 TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
@@ -77,6 +82,8 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
             "record": "the parts of a decision record drafted from it",
             "canonical": "its page's URL",
             "diagram": "the relation diagram, as inline SVG",
+            "outline": "the page's sections, in order, with their headings",
+            "helper_intro": "the introduction of the decision helper",
         },
     ),
     "failure-mode.md.j2": (
@@ -85,6 +92,7 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
             "entry": "the failure mode's entry",
             "mode": "its fields, as in the card format",
             "reached_from": "the options whose misuse leads to it",
+            "outline": "the page's sections, in order, with their headings",
         },
     ),
     "category.md.j2": (

@@ -14,6 +14,7 @@ from mkdocs.structure.files import Files
 from ...cards import InvalidCollection, ParseCache, load_catalog
 from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
+from ...site.reuse import changed_pages
 from . import material_search, prerendered
 from .files import add_plan_pages, site_inputs, site_settings
 from .generator_tag import name_generator
@@ -30,7 +31,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin that has on_startup between the rebuilds of `mkdocs serve`.
-        self.serving, self.dirty = command == "serve", dirty
+        # (`dirty` needs nothing here: a dirty build asks each file its `is_modified`.)
+        self.serving = command == "serve"
         self.parse_cache: ParseCache = {}
         self.built: tuple[SitePlan, Any] | None = None  # the last finished build's plan and inputs
 
@@ -58,7 +60,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.plan = build_plan(catalog, settings, previous=previous if self.serving else None)
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
-        self.changed = self.plan.changed_pages(previous) if self.inputs == previous_inputs else None
+        self.changed = (
+            changed_pages(self.plan, previous) if self.inputs == previous_inputs else None
+        )
         self.rebuilt: set[str] = set()
         log.info(
             "tradeoff-cards: %d decision cards, %d failure modes, %d generated pages",
