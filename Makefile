@@ -60,4 +60,4 @@ schema: $(STAMP)
 	$(BIN)/tradeoffs schema --force --out $(CARDS)
 
 clean:
-	rm -rf site .site-* .cache build *.egg-info
+	rm -rf site .site-* .cache build dist *.egg-info

@@ -9,11 +9,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
+from generator import __version__
 from generator.cards import load_catalog
 
 from .conftest import REPO, VALID, RunCli, mkdocs_build
@@ -42,6 +44,12 @@ def test_the_plugin_needs_nothing_else_from_the_site(tmp_path: Path) -> None:
     assert 'href="../../assets/tradeoff-cards/cards.css"' in page  # styled
     assert (tmp_path / "site" / "assets" / "tradeoff-cards" / "cards.css").is_file()
     assert "fonts.googleapis.com" not in page and "unpkg.com" not in page
+    # the generator tag names the engine, the theme and this package with its version
+    assert re.search(
+        rf'<meta name="generator" content="mkdocs-[\d.]+, mkdocs-material-[\d.]+, '
+        rf'tradeoff-cards-{re.escape(__version__)}">',
+        page,
+    )
     # the category is named once in the navigation: its own page is listed as its overview
     nav = re.findall(r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', page)
     assert nav.count("Performance") == 1 and "Overview" in nav
@@ -110,13 +118,11 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunC
     reached = catalog.reached_from["overlapping-scheduled-runs"]
     assert [r.card for r in reached] == ["cron-job-vs-queue-worker"]  # linked to each other
     workflow = yaml.safe_load((kb / ".github" / "workflows" / "cards.yml").read_text())
-    steps = " ".join(
-        str(s.get("run", "")) + str(s.get("uses", "")) for s in workflow["jobs"]["build"]["steps"]
-    )
-    assert (
-        "tradeoffs validate cards --format github" in steps
-        and "tradeoffs build --out site" in steps
-    )
+    # the project's action at this release validates and builds (tests/test_release.py checks it)
+    steps = workflow["jobs"]["build"]["steps"]
+    [action] = [s for s in steps if s.get("uses", "").startswith("tradeoff-cards/")]
+    assert action["uses"] == f"tradeoff-cards/tradeoff-cards@v{__version__}"
+    assert action["with"] == {"cards": "cards", "out": "site"}
     assert "deploy-pages" in str(workflow["jobs"]["deploy"]["steps"])
     result = mkdocs_build(kb, tmp_path / "site")
     assert result.returncode == 0, result.stderr
@@ -139,31 +145,33 @@ def test_init_refuses_a_folder_with_files_and_never_overwrites(
     assert code == 0 and (kb / "notes.txt").read_text() == "kept\n"
 
 
-def test_a_wheel_installed_in_a_fresh_virtualenv_builds_a_styled_site(tmp_path: Path) -> None:
-    # the standard PEP 517 build of the repository, installed where nothing of it is on the path
-    source = tmp_path / "source"
-    source.mkdir()
+def _copy_sources(target: Path) -> Path:
+    """What the distributions are built from, as the working tree has it (committed or not)."""
+    target.mkdir()
     for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name)
+        shutil.copy(REPO / name, target / name)
     shutil.copytree(
-        REPO / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__")
+        REPO / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__")
     )
+    return target
+
+
+@pytest.mark.slow
+def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_site(
+    tmp_path: Path,
+) -> None:
+    # what .github/workflows/release.yml does before publishing: build, twine check, then in a
+    # fresh virtualenv per distribution, with the locked dependencies, init and build
+    source = _copy_sources(tmp_path / "source")
     run = functools.partial(subprocess.run, capture_output=True, text=True, check=False)
-    built = run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "-w",
-            str(tmp_path / "dist"),
-            str(source),
-        ]
-    )
+    dist = tmp_path / "dist"
+    built = run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)])
     assert built.returncode == 0, built.stderr
-    (wheel,) = (tmp_path / "dist").glob("tradeoff_cards-*.whl")
+    (sdist,) = dist.glob(f"tradeoff_cards-{__version__}.tar.gz")
+    (wheel,) = dist.glob(f"tradeoff_cards-{__version__}-py3-none-any.whl")
+    checked = run([sys.executable, "-m", "twine", "check", "--strict", str(sdist), str(wheel)])
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2
     names = zipfile.ZipFile(wheel).namelist()
     for packaged in (
         "generator/site/templates/decision.md.j2",
@@ -172,9 +180,21 @@ def test_a_wheel_installed_in_a_fresh_virtualenv_builds_a_styled_site(tmp_path: 
         "generator/engines/mkdocs/assets/material-a11y.js",
     ):
         assert packaged in names
-    venv = tmp_path / "venv"
+    metadata = (
+        zipfile.ZipFile(wheel).read(f"tradeoff_cards-{__version__}.dist-info/METADATA").decode()
+    )
+    assert f"\nVersion: {__version__}\n" in metadata
+    for kind, artifact in (("sdist", sdist), ("wheel", wheel)):
+        _install_init_and_build(artifact, tmp_path / kind, run)
+
+
+def _install_init_and_build(
+    artifact: Path, work: Path, run: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    work.mkdir()
+    venv = work / "venv"
     assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
-    python = venv / "bin" / "python"
+    python, tradeoffs = venv / "bin" / "python", venv / "bin" / "tradeoffs"
     installed = run(
         [
             str(python),
@@ -184,22 +204,23 @@ def test_a_wheel_installed_in_a_fresh_virtualenv_builds_a_styled_site(tmp_path: 
             "-q",
             "-c",
             str(REPO / "requirements.lock"),
-            str(wheel),
+            str(artifact),
         ]
     )
     assert installed.returncode == 0, installed.stderr
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    assert (
-        run([str(venv / "bin" / "tradeoffs"), "init", "kb"], cwd=tmp_path, env=env).returncode == 0
-    )
-    kb = tmp_path / "kb"
-    build = run([str(python), "-m", "mkdocs", "build", "--strict"], cwd=kb, env=env)
-    assert build.returncode == 0, build.stderr
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    version = run([str(tradeoffs), "--version"], cwd=work, env=env)
+    assert version.stdout.strip() == f"tradeoffs {__version__}", artifact
+    assert run([str(tradeoffs), "init", "kb"], cwd=work, env=env).returncode == 0
+    kb = work / "kb"
+    build = run([str(tradeoffs), "build", "--out", "site"], cwd=kb, env=env)
+    assert build.returncode == 0, build.stdout + build.stderr
     page = (kb / "site" / "decisions" / "cron-job-vs-queue-worker" / "index.html").read_text()
     assert '<table class="tc-compare' in page and "{ #" not in page
+    assert f"tradeoff-cards-{__version__}" in page  # the generator tag
     assert (kb / "site" / "assets" / "tradeoff-cards" / "cards.css").stat().st_size > 1000
     # the scenario a new user tries first: only theme material and the two plugins
-    minimal = tmp_path / "minimal"
+    minimal = work / "minimal"
     minimal.mkdir()
     (minimal / "mkdocs.yml").write_text(MINIMAL, encoding="utf-8")
     (minimal / "docs").mkdir()
@@ -209,5 +230,5 @@ def test_a_wheel_installed_in_a_fresh_virtualenv_builds_a_styled_site(tmp_path: 
     page = (minimal / "site" / "decisions" / "cron-job-vs-queue-worker" / "index.html").read_text()
     assert '<table class="tc-compare' in page and "{ #" not in page
     assert 'href="../../assets/tradeoff-cards/cards.css"' in page
-    where = run([str(python), "-c", "import generator; print(generator.__file__)"], cwd=tmp_path)
+    where = run([str(python), "-c", "import generator; print(generator.__file__)"], cwd=work)
     assert str(venv) in where.stdout  # the installed copy, not the checkout

@@ -48,6 +48,16 @@ def write_schemas(out_dir: Path, *, force: bool = False) -> list[Path]:
     return written
 
 
+def stale_schemas(out_dir: Path) -> list[Path]:
+    """The schema files in `out_dir` that are missing or differ from the models' export."""
+    stale = []
+    for name, text in schema_texts().items():
+        path = out_dir / name
+        if not path.is_file() or _read(path) != text:
+            stale.append(path)
+    return stale
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .. import __version__
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
 from ..engines import ENGINES
@@ -56,8 +57,13 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from ..cards.schema import write_schemas
+    from ..cards.schema import stale_schemas, write_schemas
 
+    if args.check:
+        stale = stale_schemas(Path(args.out))
+        for path in stale:
+            print(f"{path}: out of date; run `tradeoffs schema --force --out {args.out}`")
+        return 1 if stale else 0
     try:
         written = write_schemas(Path(args.out), force=args.force)
     except (FileExistsError, NotADirectoryError, FileNotFoundError) as exc:
@@ -112,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradeoffs", description="Validate, scaffold and publish trade-off cards."
     )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check every card and report all problems")
@@ -153,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="cards", help="output folder (default: cards)")
     schema.add_argument(
         "--force", action="store_true", help="replace schema files that differ from the models"
+    )
+    schema.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a schema in the folder is missing or out of date",
     )
     schema.set_defaults(handler=_schema)
 

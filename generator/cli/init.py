@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from .. import __version__
 from ..cards.schema import schema_texts
 
 STARTER = Path(__file__).parent / "starter"
@@ -31,7 +32,10 @@ class InitError(Exception):
 def starter_files(today: dt.date) -> dict[str, str]:
     """Every file of a new knowledge base, by its path inside it."""
     files = {
-        target: (STARTER / name).read_text(encoding="utf-8").replace("REVIEWED", today.isoformat())
+        target: (STARTER / name)
+        .read_text(encoding="utf-8")
+        .replace("REVIEWED", today.isoformat())
+        .replace("TRADEOFF_CARDS_VERSION", __version__)  # the hook and the action pin this release
         for name, target in LAYOUT.items()
     }
     files.update({f"cards/{name}": text for name, text in schema_texts().items()})

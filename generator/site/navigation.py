@@ -42,14 +42,17 @@ def pages_outside_navigation(catalog: Catalog) -> list[str]:
 def navigation(
     catalog: Catalog, handwritten: list[str] | None = None, *, section_indexes: bool = True
 ) -> Nav:
-    """The navigation, with hand-written pages placed: `contribute/*` under Contribute, others
-    after Home. Without `section_indexes` (a theme that does not show a section's first page as
-    the section itself), a category's own page is listed as its "Overview", so the category's
-    name does not appear twice."""
+    """The navigation, with hand-written pages placed: `contribute/*` under Contribute,
+    `using/*` under "Using the generator" at the end, others after Home. Without
+    `section_indexes` (a theme that does not show a section's first page as the section
+    itself), a category's own page is listed as its "Overview", so the category's name does not
+    appear twice."""
     written = handwritten or []
     contribute = sorted(u for u in written if u.startswith("contribute/"))
     contribute.sort(key=lambda u: not u.endswith("index.md"))
-    others = sorted(u for u in written if not u.startswith("contribute/"))
+    using = sorted(u for u in written if u.startswith("using/"))
+    using.sort(key=lambda u: u != "using/index.md")
+    others = sorted(u for u in written if not u.startswith(("contribute/", "using/")))
     nav: Nav = [{"Home": HOME}, *others]
     for category in catalog.categories:
         entries = catalog.cards_in(category.id)
@@ -72,6 +75,8 @@ def navigation(
     )
     nav.append({"Browse": _fixed("Browse")})
     nav.append({"Contribute": [*contribute, *_fixed("Contribute")]})
+    if using:
+        nav.append({"Using the generator": using})
     return nav
 
 

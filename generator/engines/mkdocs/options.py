@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
+import textwrap
+from typing import Any
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+from ...site.usage import OptionDoc
 
 
 class TradeoffCardsConfig(base.Config):
@@ -30,3 +38,43 @@ class TradeoffCardsConfig(base.Config):
 
     compact_html = c.Type(bool, default=True)
     """Remove the theme's indentation from every page: a quarter of a card page's bytes."""
+
+
+def _docstrings(cls: type) -> dict[str, str]:
+    """The string under each assignment in a class body (Python keeps none of them)."""
+    body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+    assert isinstance(body, ast.ClassDef)
+    found = {}
+    for statement, following in itertools.pairwise(body.body):
+        if (
+            isinstance(statement, ast.Assign)
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            found[statement.targets[0].id] = inspect.cleandoc(following.value.value)
+    return found
+
+
+def _kind(option: Any) -> str:
+    if isinstance(option, c.Optional):
+        return f"{_kind(option.option)} (optional)"
+    kinds: dict[Any, str] = {bool: "true or false", str: "text", int: "whole number"}
+    return kinds.get(getattr(option, "_type", None), "value")
+
+
+def _default(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def option_docs() -> list[OptionDoc]:
+    """Every option of the plugin, in the order the class declares them, with its type, default
+    and docstring."""
+    docs = _docstrings(TradeoffCardsConfig)
+    return [
+        OptionDoc(name, _kind(option), _default(option.default), docs.get(name, ""))
+        for name, option in TradeoffCardsConfig._schema
+    ]

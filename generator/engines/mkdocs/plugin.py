@@ -18,6 +18,7 @@ from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
 from . import prerendered
 from .files import add_plan_pages, site_inputs, site_settings
+from .generator_tag import name_generator
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .raw_html import fill_html_blocks
@@ -124,6 +125,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        output = name_generator(output)
         return compact_html(output) if self.config.compact_html else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
