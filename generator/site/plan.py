@@ -275,9 +275,12 @@ def build_plan(
     *,
     today: dt.date | None = None,
     previous: SitePlan | None = None,
+    keep_parts: bool = True,
 ) -> SitePlan:
     """The plan of the whole site. With `previous` (the plan of the last build of the same site),
-    pages that show nothing that changed are taken from it instead of being rendered again."""
+    pages that show nothing that changed are taken from it instead of being rendered again.
+    Without `keep_parts`, what the data files hold of each entry is not kept beside the files
+    (a second copy of them all) for a next plan to reuse: a one-off build has no next plan."""
     settings = settings or SiteSettings()
     today = today or build_date()
     outside = pages_outside_navigation(catalog)
@@ -404,5 +407,5 @@ def build_plan(
         files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js")),
-        data_parts=parts,
+        data_parts=parts if keep_parts else DataParts(),
     )

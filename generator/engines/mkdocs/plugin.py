@@ -54,7 +54,12 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             ) from None
         settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
-        self.plan = build_plan(catalog, settings, previous=previous if self.serving else None)
+        self.plan = build_plan(
+            catalog,
+            settings,
+            previous=previous if self.serving else None,
+            keep_parts=self.serving,  # only a live preview builds again from this plan
+        )
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = self.plan.changed_pages(previous) if self.inputs == previous_inputs else None
@@ -69,8 +74,11 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
-        self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
+        # The data files first: written or handed over, they are out of memory before the pages'
+        # HTML blocks are split off.
+        write_markdown_files(config, self.plan)
         add_asset_files(files, config, self.plan)
+        self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
             indexes = "navigation.indexes" in (config.theme.get("features") or [])
             config.nav = self.plan.navigation(handwritten, section_indexes=indexes)
@@ -108,7 +116,10 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             render = page.render  # MkDocs' own conversion, for pages that need it
 
             def render_planned(config: MkDocsConfig, files: Files) -> None:
-                if not prerendered.render_page(page, self.blocks[page.file.src_uri], config):
+                path = page.file.src_uri
+                if prerendered.render_page(page, self.blocks[path], config):
+                    del self.blocks[path]  # in page.content now: one copy is enough
+                else:
                     render(config, files)
 
             page.render = render_planned
@@ -123,13 +134,17 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.plan.pages:
+            # The page is about to be written and nothing reads a generated page's HTML again
+            # (its search entries come from the plan): MkDocs would hold every page's HTML to
+            # the end of the build, the largest thing in memory on a big collection.
+            page.content = None
         return compact_html(output) if self.config.compact_html else output
 
     @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         entries, fed = material_search.plan_entries(self.plan, config.use_directory_urls)
         material_search.add_entries(config, entries, self.rebuilt, fed)
-        write_markdown_files(config, self.plan)
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
