@@ -89,8 +89,8 @@ def working_tree() -> Version:
     return Version("tree", commit, BIN, REPO, OUT)
 
 
-def install_base(ref: str) -> Version:
-    """The base commit in its own virtualenv (made once, then reused)."""
+def install_base(ref: str, label: str = "base") -> Version:
+    """A commit in its own virtualenv (made once, then reused)."""
     commit = _git("rev-parse", "--short", f"{ref}^{{commit}}")
     if not commit:
         raise SystemExit(f"run.py: unknown git ref {ref!r}")
@@ -112,7 +112,7 @@ def install_base(ref: str) -> Version:
             check=True,
         )
         stamp.write_text(commit + "\n")
-    return Version("base", commit, venv / "bin", src, home)
+    return Version(label, commit, venv / "bin", src, home)
 
 
 def recorded_cards(n_cards: int, seed: int, synth_from: Version) -> Path:
@@ -324,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--large-runs", type=int, default=1, help="runs per version above 1,000 cards"
     )
+    parser.add_argument(
+        "--tree",
+        metavar="COMMIT",
+        help="measure this commit, installed like the base, instead of the working tree",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--preview", action="store_true", help="also run bench/preview.py at 1,000 cards"
@@ -345,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     except BlockingIOError:
         print("waiting for another bench/run.py to finish ...", flush=True)
         fcntl.flock(lock, fcntl.LOCK_EX)
-    tree = working_tree()
+    tree = install_base(args.tree, "tree") if args.tree else working_tree()
     base = install_base(args.base) if args.base else None
     results: dict[str, Any] = {
         "base": base.commit if base else None,
@@ -368,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         import preview
 
         print("\n[preview] bench/preview.py --cards 1000 ...", flush=True)
-        results["preview"] = preview.measure(1000, 3, OUT)
+        results["preview"] = preview.measure(1000, 3, OUT, tree.bin / "python", tree.src)
         _write(args.json, results)
     report(results)
     return 0
