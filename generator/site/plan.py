@@ -18,7 +18,8 @@ from typing import Any
 
 from ..cards import Catalog
 from ..cards.parallel import map_halves
-from .data import data_files
+from .card_markdown import MarkdownWriter
+from .data import data_files, decision_object, failure_mode_object
 from .fields import field_reference
 from .listings import (
     build_date,
@@ -39,11 +40,14 @@ from .paths import (
     FIELD_REFERENCE,
     FINDER,
     HOME,
+    LLMS_FULL_TXT,
     REVIEW_DUE,
     TAGS,
     category_uri,
     decision_uri,
     failure_mode_uri,
+    page_url,
+    site_link,
 )
 from .render import ALL_DECISIONS, ALL_FAILURE_MODES, Rendered, Renderer
 from .search import SearchEntry, page_entries
@@ -91,6 +95,32 @@ class DataParts:
             {uri: text for uri, text in self.objects.items() if uri in uris},
             {key: lines for key, lines in self.markdown.items() if key[0] in uris},
         )
+
+    def add(self, other: DataParts) -> None:
+        """Take in the parts of other entries."""
+        self.objects.update(other.objects)
+        self.markdown.update(other.markdown)
+
+
+class _EntryData:
+    """What the data files hold of one entry, made in the same job as the entry's page: both
+    read the same card texts, which are then parsed once (see markup.inline_tokens)."""
+
+    def __init__(self, catalog: Catalog, settings: SiteSettings) -> None:
+        self.catalog, self.settings = catalog, settings
+        self.writer = MarkdownWriter(
+            catalog, site_url=settings.site_url, directory_urls=settings.directory_urls
+        )
+
+    def __call__(self, uri: str, entry_id: str, decision: bool) -> DataParts:
+        settings, writer = self.settings, self.writer
+        url = site_link(page_url(uri, settings.directory_urls), "", settings.site_url)
+        write_object = decision_object if decision else failure_mode_object
+        own = writer.card_file(uri)
+        markdown = {(uri, own, 1): writer.entry_lines(uri, own, 1)}
+        if not settings.site_url:  # with a site URL, llms-full.txt's version is made from `own`
+            markdown[(uri, LLMS_FULL_TXT, 2)] = writer.entry_lines(uri, LLMS_FULL_TXT, 2)
+        return DataParts({uri: write_object(self.catalog, entry_id, url)}, markdown)
 
 
 @dataclass(frozen=True)
@@ -207,6 +237,7 @@ class _Planner:
         self.changed: set[str] = set()
         self.touched: set[str] = set()
         self.pending: list[_Job] = []
+        self.parts = DataParts()  # of the entries whose pages were rendered
         if previous is not None and previous.fingerprint == fingerprint:
             self.reusable = previous.pages
             self.changed = _changed_ids(previous.catalog, catalog)
@@ -224,19 +255,22 @@ class _Planner:
         source: Path | None,
         render: Callable[[], Rendered],
         searchable: tuple[str, ...] | None = None,
+        data: Callable[[], DataParts] | None = None,
     ) -> None:
         """Queue a page: taken from the previous plan if nothing it shows changed, else rendered."""
         old = self.reusable.get(path)
         if old is not None and not (old.depends_on & self.changed) and entry_id not in self.touched:
             self.pages[path] = old
             return
-        self.pending.append(_Job(path, kind, entry_id, title, source, render, searchable))
+        self.pending.append(_Job(path, kind, entry_id, title, source, render, searchable, data))
 
     def finish(self) -> dict[str, Page]:
         """Render every queued page (on both cores when there are many) and return all pages."""
-        for page in map_halves(_make_page, self.pending):
+        for page, parts in map_halves(_make_page, self.pending):
             self.pages[page.path] = page
             self.rendered.add(page.path)
+            if parts is not None:
+                self.parts.add(parts)
         self.pending = []
         return dict(sorted(self.pages.items()))
 
@@ -250,14 +284,15 @@ class _Job:
     source: Path | None
     render: Callable[[], Rendered]
     searchable: tuple[str, ...] | None
+    data: Callable[[], DataParts] | None
 
 
-def _make_page(job: _Job) -> Page:
+def _make_page(job: _Job) -> tuple[Page, DataParts | None]:
     rendered = job.render()
     search: tuple[SearchEntry, ...] = ()
     if job.searchable is not None:
         search = tuple(page_entries(rendered.markdown, job.title, job.searchable))
-    return Page(
+    page = Page(
         job.path,
         job.kind,
         job.entry_id,
@@ -267,6 +302,7 @@ def _make_page(job: _Job) -> Page:
         rendered.markdown,
         search,
     )
+    return page, job.data() if job.data is not None else None
 
 
 def build_plan(
@@ -294,6 +330,7 @@ def build_plan(
         site_url=settings.site_url,
     )
     planner = _Planner(catalog, renderer, previous, fingerprint)
+    entry_data = _EntryData(catalog, settings)
     for card_id, entry in catalog.decisions.items():
         planner.add(
             decision_uri(card_id),
@@ -303,6 +340,7 @@ def build_plan(
             entry.path,
             partial(renderer.decision, entry),
             tuple(entry.model.tags or ()),
+            partial(entry_data, decision_uri(card_id), card_id, True),
         )
     for mode_id, mode in catalog.failure_modes.items():
         planner.add(
@@ -313,6 +351,7 @@ def build_plan(
             mode.path,
             partial(renderer.failure_mode, mode),
             tuple(mode.model.tags or ()),
+            partial(entry_data, failure_mode_uri(mode_id), mode_id, False),
         )
     for category in catalog.categories:
         planner.add(
@@ -388,13 +427,14 @@ def build_plan(
         )
     pages = planner.finish()
     files = assets()
-    # An entry's data files show what its page shows: unchanged page, unchanged data.
-    reuse = None
+    # An entry's data files show what its page shows: unchanged page, unchanged data. Those of
+    # the pages rendered were made with them; data_exports only assembles the files.
+    reuse = planner.parts
     if planner.reusable:
         entries = {decision_uri(i) for i in catalog.decisions}
         entries |= {failure_mode_uri(i) for i in catalog.failure_modes}
         assert previous is not None
-        reuse = previous.data_parts.of(entries - planner.rendered)
+        reuse.add(previous.data_parts.of(entries - planner.rendered))
     exported, parts = data_exports(catalog, settings, reuse)
     return SitePlan(
         catalog,
