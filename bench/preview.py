@@ -125,13 +125,19 @@ def _edit(card: Path, marker: str, field: str = "summary") -> None:
 
 
 def measure(
-    n_cards: int, edits: int, root: Path, python: Path | str = sys.executable, src: Path = REPO
+    n_cards: int,
+    edits: int,
+    root: Path,
+    python: Path | str = sys.executable,
+    src: Path = REPO,
+    plain: bool = True,
 ) -> dict[str, Any]:
-    """Preview latencies at N cards, with `python`'s MkDocs and the site files of `src`."""
+    """Preview latencies at N cards, with `python`'s MkDocs and the site files of `src`;
+    without `plain`, no comparison with a plain `mkdocs serve`."""
     project = make_project(n_cards, root, src)
     cards = sorted((project / "cards" / "decisions").glob("*.yaml"))
     results: dict[str, Any] = {"cards": n_cards}
-    for dirty in (True, False):
+    for dirty in (True, False) if plain else (True,):
         server = Server(project, dirty, python)
         try:
             results["first_build_s" if dirty else "first_build_plain_s"] = round(

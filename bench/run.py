@@ -373,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         import preview
 
         print("\n[preview] bench/preview.py --cards 1000 ...", flush=True)
-        results["preview"] = preview.measure(1000, 3, OUT, tree.bin / "python", tree.src)
+        python = tree.bin / "python"
+        results["preview"] = preview.measure(1000, 3, OUT, python, tree.src, plain=False)
         _write(args.json, results)
     report(results)
     return 0
