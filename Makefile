@@ -56,7 +56,7 @@ bench: $(STAMP)
 
 ## schema: re-export the JSON Schemas in cards/ from the models
 schema: $(STAMP)
-	$(BIN)/tradeoffs schema --out $(CARDS)
+	$(BIN)/tradeoffs schema --force --out $(CARDS)
 
 clean:
 	rm -rf site .site-* .cache build *.egg-info

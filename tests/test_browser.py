@@ -503,7 +503,10 @@ def test_printed_card_is_a_handout_that_fits_in_nine_pages(page: Page) -> None:
 # ------------------------------------------------------------ a card whose text is hostile
 
 HOSTILE = REPO / "tests" / "cards" / "hostile" / "decisions" / "quotes-and-scripts.yaml"
-RECORD_TITLE = '# "Our call" </script><img src=x onerror="window.__xss=1"> &amp; C #'
+RECORD_TITLE = (
+    '# "Our call" </script><img src=x onerror="window.__xss=1"> &amp; '
+    "[x](javascript:window.__xss=2) ![p](https://evil.example/p.png) C #"
+)
 
 
 @pytest.fixture(scope="module")
@@ -607,6 +610,6 @@ def test_hostile_card_text_never_runs_and_the_record_matches_the_cli(
     assert code == 0, stderr
     assert downloaded == printed
     assert (
-        '# \\# "Our call" &lt;/script>&lt;img src=x onerror="window.__xss=1"> &amp;amp; C \\#\n'
-        in printed
+        '# \\# "Our call" &lt;/script>&lt;img src=x onerror="window.__xss=1"> &amp;amp; '
+        "x [p](https://evil.example/p.png) C \\#\n" in printed
     )

@@ -16,6 +16,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+# PyYAML's C composer recurses once per nesting level and overflows the C stack (a crash, no
+# message) somewhere past ten thousand levels. A text whose nesting could pass this bound is
+# measured on the event stream first, which the C parser produces without recursing.
+_DEPTH_SCAN_FROM = 1000
 
 Data = str | list["Data"] | dict[str, "Data"]
 PathKey = tuple[str | int, ...]
@@ -184,6 +188,8 @@ def load(text: str, *, top: type = dict) -> Document:
         raise LoadError("tab used for indentation; indent with spaces", line, column)
     if _maybe_tag_or_anchor(text):
         _reject_tags_and_anchors(text)
+    if _could_nest_deeper_than(text, _DEPTH_SCAN_FROM):
+        _reject_deep_nesting(text)
     loader = _TextOnlyComposer(text)
     try:
         node = loader.get_single_node()
@@ -237,6 +243,35 @@ def _reject_tags_and_anchors(text: str) -> None:
                     f"explicit tag '{shown}' is not allowed; remove it (values are always text)",
                     *where,
                 )
+    except yaml.YAMLError as exc:
+        raise _from_yaml_error(exc, text) from None
+
+
+def _could_nest_deeper_than(text: str, levels: int) -> bool:
+    """A cheap upper bound on nesting. Every flow level opens with '[' or '{'. A block
+    collection starts where its line's indentation and leading '- ' / '? ' indicators end, at
+    a later column than the collection around it (or the same one, for a list under a key), so
+    block levels number at most twice the longest such line prefix, plus one."""
+    flow = text.count("[") + text.count("{")
+    if flow > levels:
+        return True
+    prefix = max((len(line) - len(line.lstrip(" -?")) for line in text.splitlines()), default=0)
+    return flow + 2 * (prefix + 1) > levels
+
+
+def _reject_deep_nesting(text: str) -> None:
+    """Find the first collection nested deeper than MAX_DEPTH, from the event stream."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CBaseLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    raise LoadError(f"nested more than {MAX_DEPTH} levels deep", *where)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
     except yaml.YAMLError as exc:
         raise _from_yaml_error(exc, text) from None
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -18,7 +20,11 @@ R = TypeVar("R")
 # Below this many items a fork costs more than it saves.
 PARALLEL_FROM = 200
 
-_TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+_TASK: tuple[Callable[[Any], Any], Sequence[Any], Any] | None = None
+
+
+class WorkerDied(RuntimeError):
+    """The forked child stopped without an answer (a crash, a kill); the message says on what."""
 
 
 def can_fork(count: int) -> bool:
@@ -32,25 +38,104 @@ def can_fork(count: int) -> bool:
     )
 
 
-def _child() -> list[Any]:
+def _child(sender: Connection) -> None:
     assert _TASK is not None, "only called in a child forked by map_halves"
-    func, items = _TASK
-    return [func(item) for item in items]
+    func, items, progress = _TASK
+    try:
+        results = []
+        for index, item in enumerate(items):
+            progress.value = index  # read by the parent if this child dies on the item
+            results.append(func(item))
+        sender.send(("ok", results))
+    except BaseException as exc:  # the parent raises it, as for its own half
+        sender.send(("error", exc))
+
+
+def _reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
+
+
+class _Child(Generic[T, R]):
+    """One forked process computing func(item) for every item; never waited on past its death."""
+
+    def __init__(self, func: Callable[[T], R], items: Sequence[T]) -> None:
+        global _TASK
+        context = multiprocessing.get_context("fork")
+        self.func, self.items = func, items
+        self.progress = context.RawValue("q", 0)
+        self.receiver, sender = context.Pipe(duplex=False)
+        _TASK = (func, items, self.progress)
+        try:
+            self.process = context.Process(target=_child, args=(sender,), daemon=True)
+            self.process.start()
+        finally:
+            _TASK = None
+            sender.close()  # the child's end only: its death then reads as end of file here
+
+    def results(self, on_death: Callable[[T, str], R] | None) -> list[R]:
+        """The child's results; when it died, what `on_death` says for the item it was on."""
+        try:
+            kind, value = self.receiver.recv()
+        except EOFError:
+            self.process.join()
+            at = self.progress.value
+            reason = _reason(self.process.exitcode)
+            if on_death is None:
+                raise WorkerDied(
+                    f"a worker process stopped ({reason}) while working on {self.items[at]!r}"
+                ) from None
+            # The items before were done in the child, so redoing them here is safe.
+            done: list[R] = [self.func(item) for item in self.items[:at]]
+            rest = self.items[at + 1 :]
+            later: list[R] = _in_child(self.func, rest, on_death) if rest else []
+            return [*done, on_death(self.items[at], reason), *later]
+        finally:
+            self.stop()
+        if kind == "error":
+            raise value
+        return list(value)
+
+    def stop(self) -> None:
+        """End the child if it still runs, and reap it."""
+        self.receiver.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _in_child(
+    func: Callable[[T], R], items: Sequence[T], on_death: Callable[[T, str], R] | None
+) -> list[R]:
+    child = _Child(func, items)
+    try:
+        return child.results(on_death)
+    finally:
+        child.stop()
 
 
 def map_halves(
-    func: Callable[[T], R], items: Sequence[T], *, parallel: bool | None = None
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    parallel: bool | None = None,
+    on_death: Callable[[T, str], R] | None = None,
 ) -> list[R]:
-    """[func(item) for item in items], the second half computed in a forked child when worthwhile."""
+    """[func(item) for item in items], the second half computed in a forked child when worthwhile.
+
+    A child that dies is never waited on: the item it was on gets `on_death(item, reason)` and
+    the others are computed again, or, without `on_death`, WorkerDied is raised.
+    """
     if not (can_fork(len(items)) if parallel is None else parallel):
         return [func(item) for item in items]
-    global _TASK
     half = len(items) // 2
-    _TASK = (func, items[half:])
+    child = _Child(func, items[half:])
     try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            theirs = pool.apply_async(_child)
-            mine = [func(item) for item in items[:half]]
-            return mine + theirs.get()
+        mine = [func(item) for item in items[:half]]
+        return mine + child.results(on_death)
     finally:
-        _TASK = None
+        child.stop()

@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+
+# Control characters (a line break, a terminal escape sequence), Unicode's line and paragraph
+# separators, and the invisible marks that reorder text on screen (bidirectional overrides).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` on one line with nothing a terminal or log would act on: line breaks, escape
+    sequences and direction marks written as visible escapes (`\\n`, `\\x1b`, `\\u202e`)."""
+    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m.group(), _escaped(m.group())), text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, order=True)
@@ -17,7 +36,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return printable(f"{self.file}:{self.line}:{self.column}: {self.message}")
 
 
 def format_text(problems: Iterable[Problem], checked: int) -> str:
@@ -59,8 +78,8 @@ def format_github(problems: Iterable[Problem], checked: int) -> str:
     """GitHub Actions workflow commands, so problems show on the pull request's lines."""
     problems = list(problems)
     lines = [
-        f"::error file={_escape_property(p.file)},line={p.line},col={p.column},"
-        f"title=Invalid card::{_escape_data(p.message)}"
+        f"::error file={_escape_property(printable(p.file))},line={p.line},col={p.column},"
+        f"title=Invalid card::{_escape_data(printable(p.message))}"
         for p in problems
     ]
     lines.append(format_text([], checked) if not problems else f"{len(problems)} problems")

@@ -90,6 +90,21 @@ class CollectionReader:
         """Record one problem at a place in a file."""
         self.problems.append(Problem(display, position[0], position[1], message))
 
+    def symlink(self, path: Path) -> bool:
+        """Report `path` if it is a symbolic link: a link is never followed, so a card folder
+        cannot publish a file from elsewhere on the machine (or read /dev/zero)."""
+        if not path.is_symlink():
+            return False
+        try:
+            target = f" to {os.readlink(path)}"
+        except OSError:
+            target = ""
+        self.problem(
+            self.display(path),
+            f"symbolic link{target} is not followed; put the file or folder itself here",
+        )
+        return True
+
     def _cached(self, path: Path) -> tuple[tuple[int, int] | None, Any]:
         if self.cache is None:
             return None, None
@@ -136,11 +151,14 @@ class CollectionReader:
         """Every valid `<id>.yaml` of a folder, by id."""
         found: dict[str, Entry[M]] = {}
         directory = self.root / folder
-        if not directory.is_dir():
+        if self.symlink(directory) or not directory.is_dir():
             return found
         paths = []
         for path in sorted(directory.iterdir()):
             if path.name.startswith("."):
+                continue
+            if self.symlink(path):
+                self.invalid_ids.add(path.stem)
                 continue
             if path.is_dir():
                 self.problem(
@@ -158,7 +176,11 @@ class CollectionReader:
         if self.cache is None and can_fork(len(paths)):
             # Parsing is most of a large load: half of the files are parsed in a forked child.
             self.preloaded.update(
-                zip(paths, map_halves(read_document, paths, parallel=True), strict=False)
+                zip(
+                    paths,
+                    map_halves(read_document, paths, parallel=True, on_death=_reader_died),
+                    strict=False,
+                )
             )
         for path in paths:
             bad_id = id_problem(path.stem)
@@ -175,6 +197,8 @@ class CollectionReader:
         """The categories, in the order the site shows them."""
         path = self.root / CATEGORIES_FILE
         display = self.display(path)
+        if self.symlink(path):
+            return []
         if not path.is_file():
             self.problem(display, "categories file is missing; every card needs a category")
             return []
@@ -249,6 +273,11 @@ def read_document(path: Path) -> tuple[Any, ...]:
         return ("load", exc.message, exc.line, exc.column)
     except OSError as exc:
         return ("os", exc.strerror or str(exc))
+
+
+def _reader_died(path: Path, reason: str) -> tuple[Any, ...]:
+    """The outcome for a file whose reading process died: reported, never read again."""
+    return ("os", f"the process reading it stopped ({reason}); nothing was read from it")
 
 
 def _sub(table: dict[Any, Any], index: int) -> dict[Any, Any]:

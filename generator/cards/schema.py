@@ -23,12 +23,33 @@ def schema_texts() -> dict[str, str]:
     return texts
 
 
-def write_schemas(out_dir: Path) -> list[Path]:
-    """Write both JSON Schemas into `out_dir`."""
+def write_schemas(out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Write both JSON Schemas into `out_dir`. A file that exists with other content is
+    replaced only with `force` (FileExistsError otherwise, before anything is written)."""
+    texts = schema_texts()
+    if not force:
+        different = [
+            str(out_dir / name)
+            for name, text in texts.items()
+            if (out_dir / name).exists() and _read(out_dir / name) != text
+        ]
+        if different:
+            raise FileExistsError(
+                f"{', '.join(different)} already exist{'s' if len(different) == 1 else ''} "
+                "with other content; add --force to replace (re-exporting the schemas after a "
+                "change to the models is what `make schema` does)"
+            )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in schema_texts().items():
+    for name, text in texts.items():
         path = out_dir / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

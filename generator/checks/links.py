@@ -17,12 +17,15 @@ import email.utils
 import functools
 import http
 import http.client
+import ipaddress
 import json
 import multiprocessing
 import os
 import posixpath
 import re
+import socket
 import ssl
+import stat
 import sys
 import threading
 import time
@@ -39,6 +42,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+from ..cards.problems import printable
 from ..site.paths import API_CARDS, LLMS_FULL_TXT, LLMS_TXT
 
 __all__ = [
@@ -100,7 +104,11 @@ class BrokenLink:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.page} → {self.link}: {self.reason}"
+        # Pages, links and a server's answers are other people's text: one line, nothing a
+        # terminal would act on.
+        if not self.link:  # the file itself, not a link in it
+            return printable(f"{self.page}: {self.reason}")
+        return printable(f"{self.page} → {self.link}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -369,23 +377,48 @@ def _nfc(path: str) -> str:
     return path if path.isascii() else unicodedata.normalize("NFC", path)
 
 
+def _unreadable(path: str) -> str | None:
+    """Why a site entry is not read: a symbolic link (never followed: it could lead out of the
+    site, or to /dev/zero) or, for a file, anything but a regular file (a FIFO would block)."""
+    if os.path.islink(path):
+        try:
+            target = f" to {os.readlink(path)}"
+        except OSError:
+            target = ""
+        return f"symbolic link{target}, not followed: a site holds its files itself"
+    if not os.path.isdir(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        return "not a regular file, not read"
+    return None
+
+
 def _index_site(
     root: Path, base_path: str, site_url: str = ""
-) -> tuple[_SiteIndex, list[str], list[str]]:
-    """The site's files, its HTML pages and its other files with links (Markdown, JSON API)."""
+) -> tuple[_SiteIndex, list[str], list[str], list[tuple[str, str]]]:
+    """The site's files, its HTML pages, its other files with links (Markdown, JSON API), and
+    the entries it does not read, with the reason (symbolic links, special files)."""
     files: set[str] = set()
     dirs: set[str] = {""}
     pages: list[str] = []
     data: list[str] = []
+    unread: list[tuple[str, str]] = []
     root_str = str(root)
     for dirpath, dirnames, filenames in os.walk(root_str):
         rel_dir = os.path.relpath(dirpath, root_str)
         rel_dir = "" if rel_dir == "." else _nfc(rel_dir.replace(os.sep, "/"))
         prefix = rel_dir + "/" if rel_dir else ""
-        for name in dirnames:
+        for name in list(dirnames):
+            reason = _unreadable(os.path.join(dirpath, name))
+            if reason is not None:
+                unread.append((prefix + _nfc(name), reason))
+                dirnames.remove(name)
+                continue
             dirs.add(prefix + _nfc(name))
         for name in filenames:
             rel = prefix + _nfc(name)
+            reason = _unreadable(os.path.join(dirpath, name))
+            if reason is not None:
+                unread.append((rel, reason))
+                continue
             files.add(rel)
             if name.lower().endswith(HTML_SUFFIXES):
                 pages.append(rel)
@@ -395,7 +428,7 @@ def _index_site(
     pages.sort()
     data.sort()
     index = _SiteIndex(frozenset(files), frozenset(dirs), folded, base_path, site_url)
-    return index, pages, data
+    return index, pages, data, sorted(unread)
 
 
 def _not_found(path: str, index: _SiteIndex) -> str:
@@ -626,12 +659,14 @@ def check_site(
     site_url = normalize_site_url(site_url)
     if base_path is None:
         base_path = urlsplit(site_url).path or "/"
-    index, pages, data = _index_site(root, normalize_base_path(base_path), site_url)
+    index, pages, data, unread = _index_site(root, normalize_base_path(base_path), site_url)
     scans = _scan_site(root, pages + data, index, jobs or _default_jobs())
     ids_by_page = {scan.page: scan.ids for scan in scans}
 
     # (page, order in page) sorts the report like the pages read.
-    found: list[tuple[str, int, BrokenLink]] = []
+    found: list[tuple[str, int, BrokenLink]] = [
+        (path, -1, BrokenLink(path, "", reason)) for path, reason in unread
+    ]
     links = 0
     # url -> [(page, order, link as written, occurrences)]
     external_refs: dict[str, list[tuple[str, int, str, int]]] = defaultdict(list)
@@ -955,6 +990,62 @@ def _ascii_url(url: str) -> tuple[str, str]:
     return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), host
 
 
+_FETCHED_SCHEMES = ("http", "https")
+
+
+def _address_kind(address: str) -> str | None:
+    """What makes an IP address unfit for a redirect to reach ('loopback', 'private'...), or
+    None for an ordinary public address."""
+    ip = ipaddress.ip_address(address.partition("%")[0])  # without an IPv6 zone
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind, test in (
+        ("unspecified", ip.is_unspecified),
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("private", ip.is_private),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
+    ):
+        if test:
+            return kind
+    return None
+
+
+def _internal_address(host: str) -> str | None:
+    """Why `host` must not be reached by a redirect: the first of its addresses that is
+    loopback, link-local, private, unspecified, multicast or reserved; None when every address
+    is public or the name does not resolve (the fetch then reports that)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        kind = _address_kind(address)
+        if kind is not None:
+            shown = host if host == address else f"{host} ({address})"
+            return f"{shown} is a {kind} address"
+    return None
+
+
+def redirect_problem(target: str, origin_host: str | None) -> str | None:
+    """Why a redirect to `target` is not followed, or None. Only http and https are fetched;
+    a redirect to another host must not lead into the local machine or network (cloud metadata
+    at 169.254.169.254, a router, a database), though it may stay on the host first asked."""
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname
+    except ValueError as exc:
+        return f"redirect to an invalid address not followed: {exc}"
+    if parts.scheme.lower() not in _FETCHED_SCHEMES:
+        return f"redirect to {target} not followed: only http and https are fetched"
+    if host is None or host == (origin_host or "").lower():
+        return None
+    internal = _internal_address(host)
+    return f"redirect to {target} not followed: {internal}" if internal else None
+
+
 def _status_text(status: int) -> str:
     try:
         return f"HTTP {status} {http.HTTPStatus(status).phrase}"
@@ -972,7 +1063,15 @@ class _Fetcher:
         self._opener = urllib.request.build_opener(_PassThrough)
 
     def check(self, url: str) -> ExternalResult:
-        """Follow `url` through its redirects to a verdict."""
+        """Follow `url` through its redirects to a verdict. The URL itself is checked as the
+        site wrote it (http and https only); every redirect must pass `redirect_problem`."""
+        try:
+            origin = urlsplit(url)
+            origin_host, scheme = origin.hostname, origin.scheme.lower()
+        except ValueError as exc:
+            return ExternalResult(url, False, f"invalid URL: {exc}")
+        if scheme not in _FETCHED_SCHEMES:
+            return ExternalResult(url, False, "only http and https links are fetched")
         current, seen = url, {url}
         for _hop in range(MAX_REDIRECTS + 1):
             outcome = self._fetch(current)
@@ -980,7 +1079,14 @@ class _Fetcher:
                 return ExternalResult(url, False, outcome, final_url=current)
             status, location = outcome
             if status in _REDIRECTS and location:
-                target = urljoin(current, location.strip()).partition("#")[0]
+                try:
+                    target = urljoin(current, location.strip()).partition("#")[0]
+                except ValueError as exc:
+                    reason = f"redirect to an invalid address not followed: {exc}"
+                    return ExternalResult(url, False, reason, status, current)
+                refused = redirect_problem(target, origin_host)
+                if refused is not None:
+                    return ExternalResult(url, False, refused, status, current)
                 if target in seen:
                     return ExternalResult(url, False, f"redirect loop at {target}", status)
                 seen.add(target)

@@ -58,7 +58,11 @@ def _init(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from ..cards.schema import write_schemas
 
-    for path in write_schemas(Path(args.out)):
+    try:
+        written = write_schemas(Path(args.out), force=args.force)
+    except (FileExistsError, NotADirectoryError, FileNotFoundError) as exc:
+        raise UsageError(str(exc)) from None
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -70,7 +74,7 @@ def _export(args: argparse.Namespace) -> int:
     config_out = Path(args.mkdocs_config_out) if args.mkdocs_config_out else None
     markdown_out = Path(args.markdown_out) if args.markdown_out else markdown_folder(out)
     try:
-        count = export_docs(Path(args.config), out, config_out, markdown_out)
+        count = export_docs(Path(args.config), out, config_out, markdown_out, force=args.force)
     except (FileNotFoundError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
@@ -82,7 +86,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, build_site
+    from .build import BuildFailed, Terminated, build_site
 
     try:
         build_site(
@@ -97,6 +101,9 @@ def _build(args: argparse.Namespace) -> int:
         print(f"tradeoffs build: {exc}", file=sys.stderr)
         print(f"tradeoffs build: {args.out}/ was left as it was", file=sys.stderr)
         return 1
+    except (Terminated, KeyboardInterrupt) as exc:
+        print(f"tradeoffs build: stopped; {args.out}/ was left as it was", file=sys.stderr)
+        return int(exc.code or 1) if isinstance(exc, Terminated) else 130
     return 0
 
 
@@ -144,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="write the JSON Schemas exported from the models")
     schema.add_argument("--out", default="cards", help="output folder (default: cards)")
+    schema.add_argument(
+        "--force", action="store_true", help="replace schema files that differ from the models"
+    )
     schema.set_defaults(handler=_schema)
 
     export = commands.add_parser(
@@ -161,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where to write the Markdown version of each card, which cannot be in OUT (the "
         "engine would make pages of them); copy it into the built site (default: OUT-markdown)",
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --mkdocs-config-out file (OUT and the Markdown folder must "
+        "still be empty or missing)",
     )
     export.set_defaults(handler=_export)
 

@@ -6,12 +6,16 @@ step has passed, so a failed build leaves the previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +23,7 @@ from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import format_text
 from ..engines.commands import EngineFailed, build_with
 from ..engines.project import Project
+from .site_folder import UnsafeOut, apply_umask, check_replaceable, mark
 
 
 class BuildFailed(Exception):
@@ -40,11 +45,63 @@ def _run(args: list[str], what: str, *, show: bool = True) -> None:
         print("\n".join(f"    {line}" for line in output.splitlines()))
 
 
+class Terminated(SystemExit):
+    """SIGTERM arrived: raised where the build is, so its temporary folder is removed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(128 + signum)
+
+
+@contextlib.contextmanager
+def _terminate_raises() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the block (as Ctrl-C already is), so `finally` and
+    `except` clauses clean up; a process being stopped by its supervisor leaves nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; an embedding program owns signals
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT until the block ends; they are delivered then."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
 def build_site(
     config_path: Path, out: Path, *, check_links: bool = True, engine: str = "mkdocs"
 ) -> None:
     """Build the site into `out` with `engine`, replacing it only on success."""
+    with _terminate_raises():
+        _build_site(config_path, out, check_links=check_links, engine=engine)
+
+
+def _build_site(config_path: Path, out: Path, *, check_links: bool, engine: str) -> None:
     project = Project(config_path)
+    out = out.resolve()  # symlinks resolved: the folder compared is the one that would be replaced
+    protected = {
+        "project folder": project.dir,
+        "docs folder": project.docs_dir,
+        "card folder": project.cards_dir,
+        "current folder": Path.cwd(),
+    }
+    try:
+        check_replaceable(out, protected)
+    except UnsafeOut as exc:
+        raise BuildFailed(str(exc)) from None
     started = _step(f"validating {project.cards_dir}")
     try:
         catalog = load_catalog(project.cards_dir)
@@ -54,7 +111,6 @@ def build_site(
         ) from None
     print(f"    {catalog.files_checked} files, no problems")
 
-    out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
@@ -84,7 +140,10 @@ def build_site(
                 ],
                 "link check",
             )
-        _replace(staging, out)
+        mark(staging)
+        apply_umask(staging)
+        with _signals_deferred():  # the swap and the old site's removal finish once begun
+            _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

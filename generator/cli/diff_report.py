@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from ..cards.compare import STATUS_ORDER, Change, Comparison, EntryChange
+from ..cards.problems import printable
 from ..site import plain_markdown as md
 
 
@@ -50,8 +51,13 @@ def changed_span(old: str, new: str) -> tuple[str, str]:
     return span(a), span(b)
 
 
-def _describe(change: Change, quote: Callable[[str], str], name: Callable[[str, str], str]) -> str:
-    where = ", ".join([*(name(what, n) for what, n in change.within), change.field])
+def _describe(
+    change: Change,
+    quote: Callable[[str], str],
+    name: Callable[[str, str], str],
+    plain: Callable[[str], str],
+) -> str:
+    where = ", ".join([*(name(plain(what), n) for what, n in change.within), plain(change.field)])
     if change.action == "changed":
         old, new = changed_span(change.old or "", change.new or "")
         return f"{where}: {quote(old)} → {quote(new)}"
@@ -62,16 +68,21 @@ def _describe(change: Change, quote: Callable[[str], str], name: Callable[[str, 
 
 
 def _text_quote(value: str) -> str:
+    value = printable(value)
     return f"“{value}”" if " " in value.strip() else value
 
 
 def format_text(comparison: Comparison, base: str, head: str) -> str:
-    """Plain text: a line per entry, its changes indented below it."""
+    """Plain text: a line per entry, its changes indented below it. Every value is on its line
+    with no control character (`printable`): a card cannot add lines or drive the terminal."""
+    base, head = printable(base), printable(head)
     lines = [f"Cards in {head} against {base}: {summary(comparison)}"]
     for entry in comparison.entries:
-        lines.append(f"{entry.status}: {_entry_name(entry)} “{entry.title}”")
+        name, title = printable(_entry_name(entry)), printable(entry.title)
+        lines.append(f"{entry.status}: {name} “{title}”")
         for change in entry.changes:
-            lines.append("  " + _describe(change, _text_quote, lambda w, n: f"{w} “{n}”"))
+            text = _describe(change, _text_quote, lambda w, n: f"{w} “{printable(n)}”", printable)
+            lines.append("  " + text)
         for label, problems in (
             ("in " + base, entry.base_problems),
             ("in " + head, entry.head_problems),
@@ -81,10 +92,20 @@ def format_text(comparison: Comparison, base: str, head: str) -> str:
     return "\n".join(lines)
 
 
+def _md_plain(value: str) -> str:
+    """Text that is not Markdown, on one line, showing exactly itself."""
+    return md.escape(printable(value))
+
+
+def _md_card_text(value: str) -> str:
+    """Card text (Markdown) on one line, links only to absolute addresses."""
+    return printable(md.one_line(value, _drop_relative))
+
+
 def _md_quote(value: str) -> str:
     if " " in value.strip():
-        return f"“{md.one_line(value, _drop_relative)}”"
-    return md.code(value)
+        return f"“{_md_card_text(value)}”"
+    return md.code(printable(value))
 
 
 def _drop_relative(url: str) -> str | None:
@@ -99,17 +120,17 @@ def format_markdown(comparison: Comparison, base: str, head: str) -> str:
     lines = [
         "### Card changes",
         "",
-        f"**{md.escape(summary(comparison))}**: {md.escape(head)} against {md.escape(base)}.",
+        f"**{_md_plain(summary(comparison))}**: {_md_plain(head)} against {_md_plain(base)}.",
     ]
     if comparison.entries:
         lines.append("")
     for entry in comparison.entries:
-        title = md.one_line(entry.title, _drop_relative)
-        name = md.code(_entry_name(entry))
-        lines.append(f"- **{entry.status.capitalize()}** {name}: {title}")
+        title = _md_card_text(entry.title)
+        name = md.code(printable(_entry_name(entry)))
+        lines.append(f"- **{_md_plain(entry.status.capitalize())}** {name}: {title}")
         for change in entry.changes:
             text = _describe(
-                change, _md_quote, lambda w, n: f"{w} **{md.one_line(n, _drop_relative)}**"
+                change, _md_quote, lambda w, n: f"{w} **{_md_card_text(n)}**", _md_plain
             )
             lines.append(f"  - {text}")
         for label, problems in (
@@ -117,7 +138,7 @@ def format_markdown(comparison: Comparison, base: str, head: str) -> str:
             ("in " + head, entry.head_problems),
         ):
             for problem in problems:
-                lines.append(f"  - does not validate {md.escape(label)}: {md.escape(str(problem))}")
+                lines.append(f"  - does not validate {_md_plain(label)}: {_md_plain(str(problem))}")
     return "\n".join(lines)
 
 

@@ -123,14 +123,16 @@ def files_at(revision: str, folder: str, root: Path) -> dict[str, bytes]:
 def working_files(folder: Path) -> dict[str, bytes]:
     """The card folder's files as they are on disk (saved, whether or not git tracks them)."""
     files: dict[str, bytes] = {}
-    if (folder / CATEGORIES_FILE).is_file():
+    # Symbolic links are never followed (validate reports them).
+    if (folder / CATEGORIES_FILE).is_file() and not (folder / CATEGORIES_FILE).is_symlink():
         files[CATEGORIES_FILE] = (folder / CATEGORIES_FILE).read_bytes()
     for sub in (DECISIONS_DIR, FAILURE_MODES_DIR):
         directory = folder / sub
-        if directory.is_dir():
+        if directory.is_dir() and not directory.is_symlink():
             for path in sorted(directory.iterdir()):
                 if (
                     path.is_file()
+                    and not path.is_symlink()
                     and not path.name.startswith(".")
                     and _wanted(f"{sub}/{path.name}")
                 ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from ..cards.schema import schema_texts
@@ -41,7 +42,7 @@ def starter_files(today: dt.date) -> dict[str, str]:
 def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[Path]:
     """Write a new knowledge base into `target`; return the files written. Refuses a non-empty
     folder unless `allow_non_empty`, and never overwrites a file."""
-    if target.exists() and not target.is_dir():
+    if os.path.lexists(target) and not target.is_dir():
         raise InitError(f"{target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not allow_non_empty:
         raise InitError(
@@ -49,14 +50,32 @@ def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[
             "(no file is ever overwritten)"
         )
     files = starter_files(dt.date.today())
-    clashes = sorted(path for path in files if (target / path).exists())
+    # lexists: a broken symbolic link is something there too, and opening it would write
+    # wherever it points.
+    clashes = sorted(path for path in files if _taken(target, path))
     if clashes:
         raise InitError(f"{target} already has {', '.join(clashes)}; nothing was written")
-    written = []
+    written: list[Path] = []
     for path, text in files.items():
         destination = target / path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        with destination.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-            handle.write(text)
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with destination.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+                handle.write(text)
+        except OSError as exc:
+            done = f"; wrote {len(written)} files before it" if written else ""
+            raise InitError(f"cannot write {destination}: {exc.strerror or exc}{done}") from None
         written.append(destination)
     return written
+
+
+def _taken(target: Path, path: str) -> bool:
+    """Whether `path` or a folder on the way to it is already something other than a folder."""
+    parts = Path(path).parts
+    for depth in range(1, len(parts) + 1):
+        here = target.joinpath(*parts[:depth])
+        if not os.path.lexists(here):
+            return False
+        if depth < len(parts) and not (here.is_dir() and not here.is_symlink()):
+            return True
+    return True

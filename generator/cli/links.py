@@ -18,8 +18,13 @@ Check every link of a built site. Offline by default: each internal href, src an
 must resolve to a file under SITE_DIR, and each #fragment to an id in the target page; so
 must each link of the site's Markdown files (*.md, llms.txt, llms-full.txt) and each url of
 api/cards.json. With --site-url, links under that address are internal. External http(s)
-links are contacted only with --external. Exit status: 0 when every link is good, 1 when
-some are broken, 2 for usage errors (such as a missing SITE_DIR)."""
+links are contacted only with --external: each URL as the site writes it (http and https
+only), then its redirects, which are followed only to http and https and, when they leave
+the host first asked, only to public addresses: a redirect to another scheme or to a
+loopback, link-local, private, unspecified, multicast or reserved address (every address the
+name resolves to is checked) is reported as broken with the reason and never fetched.
+Exit status: 0 when every link is good, 1 when some are broken, 2 for usage errors (such as
+a missing SITE_DIR)."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

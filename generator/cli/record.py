@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
 from ..cards.validation import did_you_mean
-from ..engines.project import Project
+from ..engines.project import RECORDS_DIR, Project
 from ..site.adr import compose, record_parts, slug, write_record
 from .usage import UsageError
+
+DEFAULT_OUT = Path("docs") / RECORDS_DIR
 
 
 def _date(text: str) -> dt.date:
@@ -36,9 +39,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     record.add_argument("--chose", required=True, metavar="OPTION_KEY", help="the option chosen")
     record.add_argument(
         "--out",
-        default="docs/decisions",
         metavar="DIR",
-        help="the folder of decision records (default: docs/decisions); '-' prints the record",
+        help="the folder of decision records (default: the plugin's records_dir in docs_dir, "
+        "docs/adr unless set); '-' prints the record",
     )
     record.add_argument("--title", help="the record's title (default: card title: option name)")
     record.add_argument(
@@ -99,6 +102,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     title = args.title or f"{entry.model.title} {args.chose}"
-    path = write_record(Path(args.out), text, slug(title) or f"{entry.id}-{args.chose}")
+    out = Path(args.out) if args.out else project.records_dir if project else DEFAULT_OUT
+    if os.path.lexists(out) and not out.is_dir():
+        raise UsageError(f"{out} is not a folder; --out names the folder of records (or '-')")
+    try:
+        path = write_record(out, text, slug(title) or f"{entry.id}-{args.chose}")
+    except OSError as exc:
+        raise UsageError(f"cannot write a record in {out}: {exc.strerror or exc}") from None
     print(f"wrote {path}")
     return 0

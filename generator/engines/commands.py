@@ -61,7 +61,10 @@ def build_zensical(project: Project, out: Path) -> str:
     plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
     with tempfile.TemporaryDirectory(prefix=".zensical-", dir=out.parent) as work:
         root = Path(work)
-        write_tree(project, plan, root / "docs", root / "markdown")
+        try:
+            write_tree(project, plan, root / "docs", root / "markdown")
+        except FileExistsError as exc:  # two sources for one page: the site's to fix
+            raise EngineFailed(str(exc)) from None
         config = plain_config(project, plan, "docs")
         config["site_dir"] = "site"
         config.pop("validation", None)  # MkDocs' own setting, unknown to Zensical

@@ -9,12 +9,14 @@ written into a folder of their own, to be copied into the built site after build
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..cards import load_catalog
+from ..site.paths import page_url
 from ..site.plan import SitePlan, build_plan
 from .project import Project, dump_config, without_plugin
 
@@ -35,13 +37,35 @@ def _empty_or_missing(folder: Path) -> None:
         raise FileExistsError(f"{folder} is not empty; export writes into an empty folder")
 
 
+def _refuse_shared_addresses(project: Project, plan: SitePlan, handwritten: list[str]) -> None:
+    """Two pages at one address (a hand-written `decisions/x/index.md` and the card page
+    `decisions/x.md`) would leave one unpublished: an error naming both, as in the plugin."""
+    seen: dict[str, str] = {}
+    clashes = []
+    sources = [(p, os.path.relpath(project.docs_dir / p, project.dir)) for p in handwritten]
+    sources += [
+        (p, f"the page generated from {os.path.relpath(page.source, project.dir)}")
+        if page.source
+        else (p, f"the generated page {p}")
+        for p, page in plan.pages.items()
+    ]
+    for path, source in sources:
+        url = page_url(path, project.directory_urls)
+        first = seen.setdefault(url, source)
+        if first != source:
+            clashes.append(f"{first} and {source} are both published at /{url}")
+    if clashes:
+        raise FileExistsError("two sources for one address: " + "; ".join(clashes))
+
+
 def write_tree(project: Project, plan: SitePlan, out: Path, markdown_out: Path) -> int:
     """Write hand-written pages, every generated page and the plan's files into `out`, and the
     plan's Markdown files into `markdown_out` (both must be empty); return the page count."""
     _empty_or_missing(out)
     _empty_or_missing(markdown_out)
-    out.mkdir(parents=True, exist_ok=True)
     handwritten = project.handwritten_pages()
+    _refuse_shared_addresses(project, plan, handwritten)
+    out.mkdir(parents=True, exist_ok=True)
     if project.docs_dir.is_dir():
         shutil.copytree(project.docs_dir, out, dirs_exist_ok=True)
     for path, page in plan.pages.items():
@@ -95,9 +119,19 @@ def export_docs(
     out: Path,
     config_out: Path | None = None,
     markdown_out: Path | None = None,
+    *,
+    force: bool = False,
 ) -> int:
     """Write the tree into `out` (Markdown data files into `markdown_out`, by default
-    `markdown_folder(out)`); with `config_out`, also a mkdocs.yml that builds it."""
+    `markdown_folder(out)`); with `config_out`, also a mkdocs.yml that builds it, which replaces
+    an existing file only with `force`. Nothing is written when a check fails."""
+    if config_out is not None and not force and os.path.lexists(config_out):
+        raise FileExistsError(
+            f"{config_out} already exists; choose another --mkdocs-config-out or add --force "
+            "to replace it"
+        )
+    if config_out is not None and config_out.is_dir():
+        raise FileExistsError(f"{config_out} is a folder; --mkdocs-config-out names a file")
     project = Project(config_path)
     plan = plan_for(project)
     count = write_tree(project, plan, out, markdown_out or markdown_folder(out))

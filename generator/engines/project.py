@@ -10,6 +10,7 @@ import yaml
 from ..site.plan import SiteSettings
 
 PLUGIN_NAME = "tradeoff-cards"
+RECORDS_DIR = "adr"  # inside docs_dir: the adr-tools and log4brains folder, away from card URLs
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -91,6 +92,7 @@ class Project:
         self.options = plugin_options(self.config)
         self.cards_dir = self.dir / self.options.get("cards_dir", "cards")
         self.docs_dir = self.dir / self.config.get("docs_dir", "docs")
+        self.records_dir = self.docs_dir / self.options.get("records_dir", RECORDS_DIR)
         theme = self.config.get("theme")
         self.theme: dict[str, Any] = theme if isinstance(theme, dict) else {"name": theme}
         templates = self.options.get("templates_dir") or self.theme.get("custom_dir")

@@ -7,8 +7,9 @@ as JSON and its script joins them exactly as `compose` does (`compose` in assets
 the page and `tradeoffs record` write the same text for the same inputs.
 
 Card text is Markdown and stays Markdown in the record (emphasis, code and links carry over), but
-it is always text: `md_text` escapes what could make it raw HTML or block structure. decide.js
-mirrors `md_text` for the one text the reader types on the page, the title.
+it is always text: `md_text` escapes what could make it raw HTML or block structure, and keeps only
+links a reader can follow safely (`safe_links`). decide.js mirrors `md_text` for the one text the
+reader types on the page, the title.
 """
 
 from __future__ import annotations
@@ -40,11 +41,62 @@ _FIRST_WORD = re.compile(r"[A-Z][a-z]*\b")
 _NAME_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][a-z]*\b")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
+# An inline link or image whose text holds no brackets (inner ones are replaced first) and whose
+# address has at most one level of parentheses; anything subtler is disarmed by _LEFT_OPEN.
+_INLINE_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]\\]|\\[\s\S])*)\]\( *(<[^<>]*>|(?:[^ ()\\]|\\[\s\S]|\([^ ()]*\))*)"
+    r"(?: +(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))? *\)"
+)
+_KEPT = re.compile("\ue000([0-9]+)\ue001")
+_LEFT_OPEN = re.compile(r"\]\(")  # escaping its "(" stops a link, whatever comes before
+# Letter by letter rather than IGNORECASE, which in Python also folds non-ASCII look-alikes.
+_SAFE_SCHEME = re.compile(r"(?:[Hh][Tt][Tt][Pp][Ss]?://|[Mm][Aa][Ii][Ll][Tt][Oo]:)")
+_SCHEME_LIKE = re.compile(r"^[^/?#]*:")
+
+
+def safe_address(address: str) -> bool:
+    """True for an http, https or mailto address, or a relative one that cannot turn into a
+    scheme (no colon before its path, no entity or escape that could spell one)."""
+    if address.startswith("<") and address.endswith(">"):
+        address = address[1:-1]
+    if _SAFE_SCHEME.match(address):
+        return True
+    return not (
+        address.startswith("//") or _SCHEME_LIKE.match(address) or "&" in address or "\\" in address
+    )
+
+
+def safe_links(line: str) -> str:
+    """Links and images of one line of Markdown reduced to what is safe to follow: a link to
+    a safe address stays, an image becomes a link to it (or its alt text), everything else its
+    text. Innermost first, so an image inside a link is settled before the link."""
+    kept: list[str] = []
+
+    def settle(match: re.Match[str]) -> str:
+        image, text, address = match.group(1), match.group(2), match.group(3)
+        if not safe_address(address):
+            return text
+        if image:
+            text = text or "image"
+        kept.append(f"[{text}]({address})")
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    while True:
+        reduced = _INLINE_LINK.sub(settle, line)
+        if reduced == line:
+            break
+        line = reduced
+    line = _LEFT_OPEN.sub("]\\\\(", line)  # what is left cannot become a link
+    while _KEPT.search(line):
+        line = _KEPT.sub(lambda m: kept[int(m.group(1))], line)
+    return line
+
 
 def md_text(text: str) -> str:
     """`text` as one line of Markdown that renders as the text itself: no raw HTML (`<` becomes
-    `&lt;`, an entity reference keeps its `&` visible) and nothing that starts a block."""
-    line = _SPACE.sub(" ", text).strip(" ")
+    `&lt;`, an entity reference keeps its `&` visible), nothing that starts a block, and links
+    only to safe addresses (`safe_links`)."""
+    line = safe_links(_SPACE.sub(" ", text).strip(" ").replace("\ue000", "").replace("\ue001", ""))
     line = _ENTITY.sub("&amp;", line).replace("<", "&lt;")
     if _BLOCK_START.match(line) or _THEMATIC_BREAK.match(line):
         line = "\\" + line

@@ -37,7 +37,33 @@ def add_plan_pages(
         file.is_modified = _always if changed is None or path in changed else _never  # type: ignore[method-assign]
         file.edit_uri = relative(page.source, project_dir) if page.source else None
         files.append(file)
+    _refuse_shared_addresses(files, plan, docs, project_dir)
     return blocks
+
+
+def _refuse_shared_addresses(files: Files, plan: SitePlan, docs: str, project_dir: Path) -> None:
+    """Two sources for one address would leave one of them silently unpublished (a decision
+    record in docs/decisions/ named like a card, a page beside a folder's index.md): an error
+    naming both."""
+
+    def source(file: File) -> str:
+        page = plan.pages.get(file.src_uri) if file.generated_by else None
+        if page is not None:
+            origin = relative(page.source, project_dir) if page.source else "the cards"
+            return f"the page generated from {origin}"
+        return f"{docs}/{file.src_uri}" if docs else file.src_uri
+
+    seen: dict[str, File] = {}
+    clashes = []
+    for file in files:
+        first = seen.setdefault(file.dest_uri, file)
+        if first is not file and (first.is_documentation_page() or file.is_documentation_page()):
+            clashes.append(f"{source(first)} and {source(file)} are both published at /{file.url}")
+    if clashes:
+        raise PluginError(
+            "tradeoff-cards: two sources for one address; rename or move one of each pair:\n"
+            + "\n".join(f"  {line}" for line in clashes)
+        )
 
 
 def site_settings(config: MkDocsConfig, template_dir: str | None) -> SiteSettings:

@@ -16,6 +16,11 @@ class TradeoffCardsConfig(base.Config):
     """Folder searched for `*.md.j2` overrides before the built-in templates, relative to
     mkdocs.yml. Defaults to the theme's `custom_dir`."""
 
+    records_dir = c.Type(str, default="adr")
+    """Where `tradeoffs record` writes decision records, relative to docs_dir (default `adr`,
+    published under /adr/). Records in the cards' address space (`decisions`) can collide with a
+    card's page; such a collision fails the build, naming both."""
+
     generate_nav = c.Type(bool, default=True)
     """Build the navigation (a section per category) unless mkdocs.yml sets `nav` itself."""
 

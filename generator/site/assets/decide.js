@@ -17,7 +17,8 @@
 
   var PARAM = "tick";
 
-  var onPage = window.tradeoffCards.onPage;  // page.js
+  var onPage = window.tradeoffCards.onPage;
+  var here = window.tradeoffCards.here;  // page.js
 
   function el(tag, props, children) {
     var node = document.createElement(tag);
@@ -43,8 +44,8 @@
     var query = params.toString();
     // option keys are [a-z0-9-]; ":" and "," are left readable
     if (ids.length) query += (query ? "&" : "") + PARAM + "=" + ids.join(",");
-    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+    var url = here(query ? "?" + query : "", window.location.hash);
+    if (url !== here(window.location.search, window.location.hash)) {
       // keep history.state: Material's instant navigation keeps the scroll position there
       window.history.replaceState(window.history.state, "", url);
     }
@@ -69,8 +70,41 @@
   var BLOCK_START = /^(?:#{1,6}(?= |$)|>|[-+*](?= |$)|`{3,}|~{3,}|\[[^\]]+\]:)/;
   var THEMATIC_BREAK = /^([-*_])(?: *\1){2,} *$/;
 
+  // safeLinks mirrors adr.safe_links: http, https, mailto and relative links stay links, an
+  // image becomes a link to a safe address or its alt text, anything else its text.
+  var INLINE_LINK = /(!?)\[((?:[^\[\]\\]|\\[\s\S])*)\]\( *(<[^<>]*>|(?:[^ ()\\]|\\[\s\S]|\([^ ()]*\))*)(?: +(?:"[^"]*"|'[^']*'|\([^()]*\)))? *\)/g;
+  var SAFE_SCHEME = /^(?:[Hh][Tt][Tt][Pp][Ss]?:\/\/|[Mm][Aa][Ii][Ll][Tt][Oo]:)/;
+  var SCHEME_LIKE = /^[^\/?#]*:/;
+  var KEPT = /\ue000([0-9]+)\ue001/g;
+
+  function safeAddress(address) {
+    if (address.charAt(0) === "<" && address.charAt(address.length - 1) === ">") address = address.slice(1, -1);
+    if (SAFE_SCHEME.test(address)) return true;
+    return !(address.slice(0, 2) === "//" || SCHEME_LIKE.test(address) ||
+      address.indexOf("&") >= 0 || address.indexOf("\\") >= 0);
+  }
+
+  function safeLinks(line) {
+    var kept = [];
+    function settle(match, image, text, address) {
+      if (!safeAddress(address)) return text;
+      if (image) text = text || "image";
+      kept.push("[" + text + "](" + address + ")");
+      return "\ue000" + (kept.length - 1) + "\ue001";
+    }
+    for (;;) {
+      var reduced = line.replace(INLINE_LINK, settle);
+      if (reduced === line) break;
+      line = reduced;
+    }
+    line = line.replace(/\]\(/g, "]\\(");
+    while (line.search(KEPT) >= 0) line = line.replace(KEPT, function (m, n) { return kept[Number(n)]; });
+    return line;
+  }
+
   function mdText(text) {
     var line = String(text).replace(/[ \t\n\r\f\v]+/g, " ").replace(/^ +| +$/g, "");
+    line = safeLinks(line.replace(/[\ue000\ue001]/g, ""));
     line = line.replace(/&(?=#?[0-9A-Za-z]+;)/g, "&amp;").replace(/</g, "&lt;");
     if (BLOCK_START.test(line) || THEMATIC_BREAK.test(line)) line = "\\" + line;
     else line = line.replace(/^([0-9]{1,9})([.)])(?= |$)/, "$1\\$2");

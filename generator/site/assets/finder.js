@@ -12,7 +12,8 @@
   var FIELDS = ["words", "category", "payer", "undo", "status", "tag"];
   var MULTI = { undo: true, status: true, tag: true };
 
-  var onPage = window.tradeoffCards.onPage;  // page.js
+  var onPage = window.tradeoffCards.onPage;
+  var here = window.tradeoffCards.here;  // page.js
 
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -70,8 +71,8 @@
       else params.delete(name);
     });
     var query = params.toString();
-    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+    var url = here(query ? "?" + query : "", window.location.hash);
+    if (url !== here(window.location.search, window.location.hash)) {
       window.history.replaceState(window.history.state, "", url);
     }
   }

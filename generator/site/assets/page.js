@@ -22,14 +22,22 @@
     }
   }
 
+  // This page's address with another query and fragment. Always absolute, from the scheme and
+  // host: a path alone that starts with "//" (a site served under such a path) would be read
+  // as another host's address.
+  function here(search, hash) {
+    var loc = window.location;
+    return loc.protocol + "//" + loc.host + loc.pathname + (search || "") + (hash || "");
+  }
+
   // Shared with the other page scripts, which load after this one (see site/plan.py assets).
-  window.tradeoffCards = { onPage: onPage };
+  window.tradeoffCards = { onPage: onPage, here: here };
 
   document.addEventListener("click", function (event) {
     var a = event.target instanceof Element ? event.target.closest("a[href]") : null;
     if (!a || a.origin !== window.location.origin || a.pathname !== window.location.pathname) return;
     if (a.hash && a.search !== window.location.search) {
-      a.href = window.location.pathname + window.location.search + a.hash;
+      a.href = here(window.location.search, a.hash);
     }
   }, true);
 
