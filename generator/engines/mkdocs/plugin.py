@@ -54,12 +54,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             ) from None
         settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
-        self.plan = build_plan(
-            catalog,
-            settings,
-            previous=previous if self.serving else None,
-            keep_parts=self.serving,  # only a live preview builds again from this plan
-        )
+        # Only a live preview builds again from this plan: a one-off build keeps no parts of it.
+        reference = previous if self.serving else None
+        self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = self.plan.changed_pages(previous) if self.inputs == previous_inputs else None
@@ -74,8 +71,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
-        # The data files first: written or handed over, they are out of memory before the pages'
-        # HTML blocks are split off.
+        # The data files first: out of memory before the pages' HTML blocks are split off.
         write_markdown_files(config, self.plan)
         add_asset_files(files, config, self.plan)
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
@@ -135,9 +131,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if page.file.src_uri in self.plan.pages:
-            # The page is about to be written and nothing reads a generated page's HTML again
-            # (its search entries come from the plan): MkDocs would hold every page's HTML to
-            # the end of the build, the largest thing in memory on a big collection.
+            # About to be written, and read by nothing after (its search entries come from the
+            # plan): MkDocs would hold every page's HTML to the end of the build.
             page.content = None
         return compact_html(output) if self.config.compact_html else output
 
