@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CARDS  := cards
 
-.PHONY: site serve test lint validate bench fuzz schema clean
+.PHONY: site serve test test-fast lint validate bench fuzz schema clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ validate: $(STAMP)
 ## .ci/run installs it)
 test: lint $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+## test-fast: the tests that build no site and drive no browser (about a minute); `make test` runs all
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser" $(PYTEST_ARGS)
 
 ## lint: ruff (rules and formatting) and mypy, as configured in pyproject.toml
 lint: $(STAMP)

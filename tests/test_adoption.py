@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.cards import load_catalog
@@ -20,6 +21,9 @@ from .conftest import REPO, VALID, RunCli, mkdocs_build
 MINIMAL = (
     "site_name: Our decisions\ntheme:\n  name: material\nplugins:\n  - search\n  - tradeoff-cards\n"
 )
+
+# Every test here builds a site.
+pytestmark = pytest.mark.slow
 
 
 def _minimal_project(root: Path) -> Path:

@@ -56,7 +56,7 @@ def test_a_record_has_the_madr_sections_in_order_filled_from_the_card() -> None:
     context = section["## Context and Problem Statement"]
     assert card.decision in context and "Who owns **staleness**" in context
     drivers = section["## Decision Drivers"]
-    assert "* Read to write ratio.\n" in drivers
+    assert "* Read to write ratio[\\[2\\]](https://www.rfc-editor.org/rfc/rfc9111).\n" in drivers
     assert drivers.endswith("* In our context: Dashboards are read every morning.\n\n")
     assert section["## Considered Options"].splitlines()[:3] == [
         "* Cache: Keep the last result with a &lt;abbr>TTL&lt;/abbr>.",
@@ -82,7 +82,7 @@ def test_a_record_has_the_madr_sections_in_order_filled_from_the_card() -> None:
         "[Cache | recompute | precompute](https://cards.example/site/decisions/cache-or-recompute/)"
         ", reviewed 2026-10-02." in more
     )
-    assert text.endswith(".\n") and "\n\n\n" not in text
+    assert text.endswith(")\n") and "\n\n\n" not in text
 
 
 def test_a_title_and_signals_are_the_readers_text() -> None:
@@ -234,3 +234,21 @@ def test_record_refuses_what_it_cannot_write(
     )
     assert code == 2 and message in stderr and stdout == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_record_links_the_sources_its_option_and_drivers_cite() -> None:
+    card = load_catalog(VALID).decisions["cache-or-recompute"].model
+    parts = adr.record_parts("cache-or-recompute", card)
+    cache = adr.compose(parts, "cache", dt.date(2026, 11, 21))
+    assert "above 90 %[\\[1\\]](https://research.google/pubs/the-tail-at-scale/).\n" in cache
+    assert cache.endswith(
+        "Sources cited for this option and the decision drivers:\n\n"
+        "* \\[1\\] [The tail at scale](https://research.google/pubs/the-tail-at-scale/) "
+        "(research.google)\n"
+        "* \\[2\\] [HTTP caching (RFC 9111)](https://www.rfc-editor.org/rfc/rfc9111) "
+        "(rfc-editor.org)\n"
+    )
+    assert "[@" not in cache
+    # Recompute's own texts cite nothing: only the drivers' source is listed.
+    recompute = adr.compose(parts, "recompute", dt.date(2026, 11, 21))
+    assert "The tail at scale" not in recompute and "* \\[2\\] [HTTP caching" in recompute

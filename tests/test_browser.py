@@ -250,6 +250,29 @@ def test_search_finds_a_card_by_a_title_word(page: Page) -> None:
     expect(page).to_have_title(re.compile(rf"^{re.escape(target['title'])}\b"))
 
 
+def test_a_citation_leads_to_its_source_and_back_by_keyboard(page: Page) -> None:
+    page.goto("/decisions/kubernetes-vs-paas/")
+    # once the page's scripts have run (they build the helper and may scroll on load)
+    expect(page.locator(".tc-helper__options")).to_be_attached()
+    page.wait_for_load_state("networkidle")
+    cite = page.locator("#cite-1-1")
+    expect(cite).to_have_attribute("aria-label", re.compile(r"^Source 1: Google Kubernetes"))
+    cite.focus()
+    page.keyboard.press("Enter")
+    # (the theme may rewrite the address to the section it scrolled to: look at the page instead)
+    source = page.locator("#source-1")
+    expect(source).to_be_in_viewport()
+    expect(source).to_contain_text("(cloud.google.com)")
+    back = source.locator(".tc-backrefs a").first
+    expect(back).to_have_attribute("aria-label", "Back to citation 1 of source 1")
+    back.focus()
+    page.keyboard.press("Enter")
+    expect(cite).to_be_in_viewport()
+    # the decision helper copies the items it lists, never a citation's id
+    ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids))
+
+
 # --------------------------------------------------------------------------- layout
 
 

@@ -26,6 +26,7 @@ def _convert(page_markdown: str) -> str:
     return markdown.Markdown(extensions=EXTENSIONS).convert(body)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cards", [VALID, REPO / "cards"], ids=["examples", "real"])
 def test_slotted_pages_convert_to_the_same_html(cards: Path) -> None:
     pages = build_plan(load_catalog(cards)).pages
@@ -43,6 +44,7 @@ def test_block_followed_by_heading_without_blank_line() -> None:
     assert "## Next { #next }" in slotted
 
 
+@pytest.mark.slow
 def test_cards_are_indexed_from_the_catalog(built_example: Path) -> None:
     docs = json.loads((built_example / "search" / "search_index.json").read_text())["docs"]
     card = [d for d in docs if d["location"].startswith("decisions/cache-or-recompute/")]
@@ -68,6 +70,7 @@ def test_compact_keeps_preformatted_text() -> None:
     )
 
 
+@pytest.mark.slow
 def test_built_pages_are_compacted_by_default(tmp_path: Path) -> None:
     from .conftest import make_project, mkdocs_build
 

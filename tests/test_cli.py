@@ -73,6 +73,7 @@ def test_usage_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
     assert code == 2
 
 
+@pytest.mark.slow
 def test_python_dash_m_generator_runs_the_cli(collection: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "generator", "validate", str(collection)],
@@ -108,9 +109,14 @@ def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection
     # unfilled, validation names the placeholders
     code, out, _ = run_cli("validate", str(collection))
     assert code == 1 and "'summary' is empty" in out
-    path.write_text(_fill_placeholders(text))
+    assert "  - id: first-source" in text
+    filled = _fill_placeholders(text)
+    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-source].'))
     code, out, _ = run_cli("validate", str(collection))
     assert code == 0, out
+    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-sauce].'))
+    code, out, _ = run_cli("validate", str(collection))
+    assert code == 1 and "(did you mean 'first-source'?)" in out
 
 
 def test_new_failure_mode_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:
@@ -167,6 +173,7 @@ def test_real_collection_is_valid(run_cli: RunCli) -> None:
     assert code == 0, out
 
 
+@pytest.mark.slow
 def test_check_links_reads_site_url_from_the_project(built_example: Path, run_cli: RunCli) -> None:
     config = built_example.parent / "project" / "mkdocs.yml"
     # the 404 page links root-relative under site_url's path (/tradeoff-cards/)

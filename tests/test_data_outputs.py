@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from generator.cards import load_catalog
 from generator.cards.schema import schema_texts
 from generator.site.plan import SiteSettings, build_plan, data_exports
+from generator.site.reuse import changed_pages
 
 from .conftest import REPO, VALID
 from .test_plain_markdown import RENDERER, inert
@@ -126,6 +127,7 @@ for path in sorted(files):
 """
 
 
+@pytest.mark.slow
 def test_two_builds_write_the_same_bytes() -> None:
     """In separate interpreters with different hash seeds: nothing depends on set order, the
     time or the machine."""
@@ -169,10 +171,10 @@ def test_a_preview_writes_again_only_the_entries_whose_pages_changed(
     assert "leave it a note." in second.files["llms.txt"]
     assert "leave it a note." in second.files["decisions/queue-or-direct-call/index.md"]
     kept = "failure-modes/stale-cache-storm.md"  # shows nothing of that card
-    assert kept not in second.rendered
-    assert second.data_parts.objects[kept] is first.data_parts.objects[kept]
-    for key, lines in second.data_parts.markdown.items():
-        assert (lines is first.data_parts.markdown.get(key)) == (key[0] == kept), key
+    assert kept not in second.reuse.rendered
+    assert second.reuse.data_parts.objects[kept] is first.reuse.data_parts.objects[kept]
+    for key, lines in second.reuse.data_parts.markdown.items():
+        assert (lines is first.reuse.data_parts.markdown.get(key)) == (key[0] == kept), key
 
 
 def test_the_plan_carries_the_files_and_a_site_url_change_rebuilds_everything() -> None:
@@ -183,7 +185,7 @@ def test_the_plan_carries_the_files_and_a_site_url_change_rebuilds_everything() 
     assert "failure-modes/stale-cache-storm/index.md" in plan.files
     assert plan.stylesheets == ("assets/tradeoff-cards/cards.css",)
     moved = build_plan(catalog, SiteSettings(site_url=SITE_URL), previous=plan)
-    assert moved.changed_pages(plan) is None
+    assert changed_pages(moved, plan) is None
 
 
 # --------------------------------------------------------------------------- llms.txt
@@ -210,6 +212,7 @@ def _sections(text: str) -> tuple[list[str], dict[str, list[str]]]:
     return head, sections
 
 
+@pytest.mark.slow
 def test_llms_txt_follows_the_convention(built_example: Path) -> None:
     text = (built_example / "llms.txt").read_text()
     head, sections = _sections(text)
@@ -236,6 +239,7 @@ def test_llms_txt_follows_the_convention(built_example: Path) -> None:
         assert (built_example / urlsplit(url).path.removeprefix("/tradeoff-cards/")).is_file(), url
 
 
+@pytest.mark.slow
 def test_built_site_has_each_file_and_no_page_more(built_example: Path) -> None:
     for path in (*DATA_FILES, "llms.txt", "llms-full.txt"):
         assert (built_example / path).is_file(), path
@@ -258,12 +262,13 @@ def test_built_site_has_each_file_and_no_page_more(built_example: Path) -> None:
 def test_card_markdown_has_the_sections_and_the_comparison_table() -> None:
     files = exports(VALID, site_url=SITE_URL)
     card = files["decisions/cache-or-recompute/index.md"]
-    headings = [line for line in card.splitlines() if line.startswith("#")]
-    assert headings[:6] == [
+    headings = [line for line in card.splitlines() if line.startswith(("# ", "## "))]
+    assert headings[:7] == [
         "# Cache | recompute | precompute",
         "## The decision",
         "## What it is really about",
         "## The options side by side",
+        "## Weigh it for your context",
         "## Combining them",
         "## Reversibility",
     ]

@@ -324,3 +324,18 @@ def test_long_texts_show_the_part_that_changed() -> None:
         "… word word word the new ending of a long …",
     )
     assert changed_span("short", "text") == ("short", "text")
+
+
+def test_a_source_id_given_or_changed_is_reported() -> None:
+    from generator.cards.compare import compare_data
+
+    source = {"title": "A study", "url": "https://example.org/study"}
+    old = {"sources": [source], "heuristic": "Do it."}
+    new = {"sources": [{"id": "a-study", **source}], "heuristic": "Do it [@a-study]."}
+    renamed = {"sources": [{"id": "the-study", **source}], "heuristic": "Do it [@the-study]."}
+    given = compare_data(old, new)
+    assert [(c.within, c.field, c.action, c.new) for c in given if c.path[0] == "sources"] == [
+        ((("source", "A study"),), "id", "added", "a-study")
+    ]
+    changed = [c for c in compare_data(new, renamed) if c.path[0] == "sources"]
+    assert [(c.action, c.old, c.new) for c in changed] == [("changed", "a-study", "the-study")]

@@ -11,6 +11,9 @@ from generator.cards import load_catalog
 
 from .conftest import VALID, RunCli, make_project
 
+# Every test here builds a site.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs", "zensical"])
 def test_each_engine_builds_every_card_with_its_comparison(

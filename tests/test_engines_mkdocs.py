@@ -61,6 +61,7 @@ def test_a_dirty_build_keeps_the_entries_of_pages_it_did_not_rebuild() -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cards", [VALID, REPO / "cards"], ids=["examples", "real"])
 def test_prerendered_pages_match_python_markdown(cards: Path) -> None:
     import markdown

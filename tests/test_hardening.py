@@ -79,6 +79,7 @@ def _content(html: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.slow
 def test_hostile_text_is_visible_and_never_live(hostile_site: Path) -> None:
     html = (hostile_site / "decisions" / "cache-or-recompute" / "index.html").read_text()
     content = _content(html)
@@ -117,6 +118,7 @@ def _inside_text(html: str, index: int) -> bool:
     return before.rfind(">") > before.rfind("<")
 
 
+@pytest.mark.slow
 def test_hostile_title_is_escaped_everywhere(hostile_site: Path) -> None:
     html = (hostile_site / "decisions" / "cache-or-recompute" / "index.html").read_text()
     assert "<script>t</script>" not in html
@@ -184,6 +186,7 @@ def test_category_and_references_cannot_make_paths(collection: Path) -> None:
     assert any("'../index' is not a valid card id" in line for line in lines)
 
 
+@pytest.mark.slow
 def test_builds_are_byte_identical(tmp_path: Path, built_example: Path) -> None:
     project = make_project(tmp_path / "project", VALID)
     site = tmp_path / "site"
@@ -215,6 +218,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_atomic_build_keeps_the_previous_site_on_any_failure(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", VALID)
     first = _tradeoffs(project, "build", "--out", "site")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import links as linkcheck
-from generator.checks.links import BrokenLink, check_site, parse_srcset
+from generator.checks.links import BrokenLink, check_site, extract, parse_srcset, scan
 from generator.cli import main
 
 PAGE = "<!doctype html><html><head><title>t</title></head><body>{}</body></html>"
@@ -383,7 +382,7 @@ def test_parse_srcset(value: str, urls: list[str]) -> None:
     assert parse_srcset(value) == urls
 
 
-class _ReferenceParser(linkcheck._PageParser):
+class _ReferenceParser(extract._PageParser):
     """The same collector without the fast path for quiet tags."""
 
     parse_starttag = HTMLParser.parse_starttag
@@ -406,7 +405,7 @@ href="../z/#k">k</a></li><!-- <a href="in-comment"> --><p id=last></p>
 
 
 def test_fast_path_parses_exactly_like_html_parser() -> None:
-    fast, reference = linkcheck._PageParser(), _ReferenceParser()
+    fast, reference = extract._PageParser(), _ReferenceParser()
     for parser in (fast, reference):
         parser.feed(TRICKY)
         parser.close()
@@ -425,7 +424,7 @@ def test_process_pool_gives_the_same_report(
     }
     pages["p7/index.html"] = '<p id="t7"></p><a href="../p8/#wrong">x</a><a href="../gone/">y</a>'
     site = write_site(tmp_path / "site", pages)
-    monkeypatch.setattr(linkcheck, "_PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(scan, "_PARALLEL_MIN_PAGES", 2)
     serial = check_site(site, jobs=1)
     parallel = check_site(site, jobs=2)
     assert parallel == serial

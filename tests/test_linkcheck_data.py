@@ -135,6 +135,7 @@ def _links_by_markdown_it(text: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cards", [VALID, REPO / "cards"], ids=["examples", "real"])
 def test_the_link_reader_finds_what_a_markdown_parser_finds(cards: Path) -> None:
     files, _ = data_exports(load_catalog(cards), SiteSettings(site_url=SITE_URL))
@@ -146,6 +147,7 @@ def test_the_link_reader_finds_what_a_markdown_parser_finds(cards: Path) -> None
             assert set(found) == set(expected), path
 
 
+@pytest.mark.slow
 def test_the_built_example_passes(built_example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site_url = "https://tradeoff-cards.github.io/tradeoff-cards/"  # mkdocs.yml's
     code, out, _ = run(capsys, "check-links", str(built_example), "--site-url", site_url)

@@ -12,6 +12,7 @@ import pytest
 from generator.cards import ParseCache, load_catalog
 from generator.site.plan import SitePlan, SiteSettings, build_plan
 from generator.site.render import ALL_DECISIONS
+from generator.site.reuse import changed_pages
 from generator.site.templating import PACKAGE_TEMPLATES
 
 from .conftest import VALID
@@ -43,12 +44,8 @@ def test_search_entries_follow_the_card_template() -> None:
 
 def test_a_section_added_to_the_template_becomes_a_search_entry(tmp_path: Path) -> None:
     source = (PACKAGE_TEMPLATES / "decision.md.j2").read_text(encoding="utf-8")
-    marker = "## Reversibility { #reversibility }"
-    assert marker in source
-    extra = "## Team notes { #team-notes }\n\n<p>Ask {{ card.title }} owners first.</p>\n\n"
-    (tmp_path / "decision.md.j2").write_text(
-        source.replace(marker, extra + marker), encoding="utf-8"
-    )
+    extra = "\n## Team notes { #team-notes }\n\n<p>Ask {{ card.title }} owners first.</p>\n"
+    (tmp_path / "decision.md.j2").write_text(source + extra, encoding="utf-8")
     plan = build_plan(load_catalog(VALID), SiteSettings(template_dir=str(tmp_path)), today=TODAY)
     page = plan.pages["decisions/cache-or-recompute.md"]
     entry = next(e for e in page.search if e.anchor == "team-notes")
@@ -91,21 +88,21 @@ def _replan(cards: Path, cache: ParseCache, previous: SitePlan) -> SitePlan:
 def test_comparing_plans_names_the_pages_an_edit_changes(cards: Path) -> None:
     cache: ParseCache = {}
     first = build_plan(load_catalog(cards, cache), today=TODAY)
-    assert first.changed_pages(None) is None  # no previous build: everything
+    assert changed_pages(first, None) is None  # no previous build: everything
     _edit(
         cards / "decisions" / "queue-or-direct-call.yaml", "Absorbs spikes.", "Absorbs big spikes."
     )
     second = _replan(cards, cache, first)
-    changed = second.changed_pages(first)
+    changed = changed_pages(second, first)
     assert changed is not None
     assert "decisions/queue-or-direct-call.md" in changed
     assert "decisions/cache-or-recompute.md" not in changed  # shows nothing of that text
     # rendered again (it shows the edited card's title) but its Markdown is the same
-    assert "decisions/old-rpc-guidance.md" in second.rendered
+    assert "decisions/old-rpc-guidance.md" in second.reuse.rendered
     assert "decisions/old-rpc-guidance.md" not in changed
     # a page that shows nothing of the edited card is taken over, not rendered again
     mode = "failure-modes/stale-cache-storm.md"
-    assert second.pages[mode] is first.pages[mode] and mode not in second.rendered
+    assert second.pages[mode] is first.pages[mode] and mode not in second.reuse.rendered
 
 
 def test_a_new_relation_rerenders_the_card_it_points_at(cards: Path) -> None:
@@ -117,7 +114,7 @@ def test_a_new_relation_rerenders_the_card_it_points_at(cards: Path) -> None:
         "relations:\n  adjacent:\n    - card: cache-or-recompute\n      note: Both trade freshness for speed.\n",
     )
     second = _replan(cards, cache, first)
-    changed = second.changed_pages(first) or set()
+    changed = changed_pages(second, first) or set()
     assert "decisions/cache-or-recompute.md" in changed  # it shows the new backlink
     assert (
         "Both trade freshness for speed."
@@ -141,8 +138,8 @@ def test_a_title_change_rebuilds_everything(cards: Path) -> None:
     first = build_plan(load_catalog(cards, cache), today=TODAY)
     _edit(cards / "decisions" / "old-rpc-guidance.yaml", "title: ", "title: Renamed ")
     second = _replan(cards, cache, first)
-    assert second.fingerprint != first.fingerprint  # the navigation shows every title
-    assert second.changed_pages(first) is None
+    assert second.reuse.fingerprint != first.reuse.fingerprint  # the navigation shows every title
+    assert changed_pages(second, first) is None
 
 
 def test_navigation_places_handwritten_pages() -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from .conftest import INVALID, VALID, RunCli, make_project, mkdocs_build
+
+# Every test here builds a site.
+pytestmark = pytest.mark.slow
 
 
 def test_invalid_cards_stop_the_build_with_every_problem(tmp_path: Path) -> None:
@@ -39,7 +44,7 @@ def test_template_override_in_theme_is_used(tmp_path: Path) -> None:
         Path(__file__).parents[1] / "generator" / "site" / "templates" / "failure-mode.md.j2"
     ).read_text()
     (project / "theme" / "failure-mode.md.j2").write_text(
-        source.replace("## Symptoms", "## What you see")
+        source.replace("The options below lead here", "What you see: the options below lead here")
     )
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr

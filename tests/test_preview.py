@@ -13,6 +13,9 @@ from mkdocs.config import load_config
 
 from .conftest import VALID, make_project, mkdocs_build
 
+# Every test here builds a site.
+pytestmark = pytest.mark.slow
+
 
 class Preview:
     """One serve session: the plugin is kept between builds, as `mkdocs serve` keeps it."""

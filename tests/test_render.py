@@ -94,6 +94,7 @@ def _text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
+@pytest.mark.slow
 def test_card_page_renders_every_field_faithfully(built_example: Path) -> None:
     html = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
     text = _text(html)
@@ -122,6 +123,7 @@ def test_card_page_renders_every_field_faithfully(built_example: Path) -> None:
     assert "edit/main/cards/decisions/cache-or-recompute.yaml" in html
 
 
+@pytest.mark.slow
 def test_backlinks_and_superseded_by(built_example: Path) -> None:
     queue = _text((built_example / "decisions" / "queue-or-direct-call" / "index.html").read_text())
     assert "Referenced by" in queue and "Queues defer work; caches avoid repeating it." in queue
@@ -132,6 +134,7 @@ def test_backlinks_and_superseded_by(built_example: Path) -> None:
     assert "Deprecated" in old
 
 
+@pytest.mark.slow
 def test_failure_mode_lists_where_it_is_reached_from(built_example: Path) -> None:
     html = (built_example / "failure-modes" / "stale-cache-storm" / "index.html").read_text()
     assert 'href="../../decisions/cache-or-recompute/#option-cache"' in html
@@ -139,6 +142,7 @@ def test_failure_mode_lists_where_it_is_reached_from(built_example: Path) -> Non
     assert "<li>off</li>" in html
 
 
+@pytest.mark.slow
 def test_listing_pages_and_navigation(built_example: Path) -> None:
     home = (built_example / "index.html").read_text()
     assert 'href="categories/performance/"' in home
@@ -161,6 +165,7 @@ def test_listing_pages_and_navigation(built_example: Path) -> None:
     assert "caching" in tags and "../../decisions/cache-or-recompute/" in tags
 
 
+@pytest.mark.slow
 def test_relation_diagram_is_inline_svg_with_real_links(built_example: Path) -> None:
     html = (built_example / "decisions" / "cache-or-recompute" / "index.html").read_text()
     svg = re.search(r'<svg class="tc-diagram".*?</svg>', html, re.S)
@@ -209,6 +214,7 @@ def test_large_categories_list_cards_on_their_page_not_in_the_navigation(
     ]
 
 
+@pytest.mark.slow
 def test_finder_lists_every_card_with_what_it_is_filtered_on(built_example: Path) -> None:
     from generator.site.listings import finder
 

@@ -32,7 +32,6 @@ class Catalog:
     backlinks: Mapping[str, list[Backlink]] = field(default_factory=dict)
     reached_from: Mapping[str, list[Reach]] = field(default_factory=dict)
     files_checked: int = 0
-    fresh: set[Path] = field(default_factory=set)
     # For each decision card, the ids of the cards and failure modes it names.
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
@@ -57,7 +56,7 @@ def load_catalog(
 
     Problems name files relative to `display_root` (default: the current folder). With `cache`
     (kept by the caller between calls), a file whose size and modification time are unchanged is
-    not parsed again; `Catalog.fresh` lists the files that were.
+    not parsed again.
     """
     if not root.is_dir():
         raise FileNotFoundError(f"card folder not found: {root}")
@@ -80,5 +79,4 @@ def load_catalog(
         reached_from=linker.reached_from(),
         names=linker.names(),
         files_checked=reader.files_checked,
-        fresh=reader.fresh,
     )

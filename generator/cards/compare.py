@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from .loader import LoadError, decode, load
 from .models import Category, DecisionCard, FailureMode
+from .outline import field_words
 from .problems import Problem
 from .reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, id_problem
 from .validation import problems_from_validation
@@ -53,24 +54,6 @@ _ITEM_WORDS = {
     "adjacent": "adjacent",
     "categories": "category",
 }
-_FIELD_WORDS = {
-    "ai_impact": "AI impact",
-    "relook_triggers": "re-look triggers",
-    "review_every_months": "review every (months)",
-    "real_world_fits": "where it has worked",
-    "misuse": "failure modes when misused",
-    "cost_bearers": "who absorbs the cost",
-    "signals": "signals that point here",
-    "changes": "change log",
-    "follow_ups": "follow-up questions",
-    "confused_with": "confused with",
-    "why_hard": "why it is hard",
-}
-
-
-def field_words(key: str) -> str:
-    """A field's name as a reviewer reads it: `hidden_costs` -> `hidden costs`."""
-    return _FIELD_WORDS.get(key, key.replace("_", " "))
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,32 @@ class Document:
             path = path[:-1]
         return (1, 1)
 
+    def may_hold(self, needle: str) -> bool:
+        """False when the file's text certainly does not contain `needle` (a quick first scan)."""
+        return self._text is None or needle in self._text
+
+    def text_position(self, path: PathKey, needle: str, offset: int) -> Position:
+        """Where the part of the text value at `path` that starts at `offset` (and reads `needle`)
+        was written: found in the file after the value's start when written on one line, else
+        the value's own position."""
+        line, column = self.position(path)
+        if self._text is None:
+            return line, column
+        value = self.data
+        for part in path:
+            value = value[part]  # type: ignore[index]
+        nth = str(value)[:offset].count(needle)
+        lines = self._text.split("\n")
+        at = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+        for _ in range(nth + 1):
+            found = self._text.find(needle, at)
+            if found < 0:
+                return line, column
+            at = found + 1
+        start = at - 1
+        found_line = self._text.count("\n", 0, start) + 1
+        return found_line, start - (self._text.rfind("\n", 0, start) + 1) + 1
+
 
 def read_text(path: Path) -> str:
     """Read a card file as UTF-8 text, rejecting what YAML should never see."""

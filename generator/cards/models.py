@@ -82,6 +82,11 @@ class Model(BaseModel):
 class Source(Model):
     """Where a fact comes from."""
 
+    id: Slug | None = Field(
+        None,
+        description="Optional slug, unique within the entry; any text of the entry cites it as "
+        "`[@id]`, or with others as `[@id; @other]`.",
+    )
     title: Text = Field(description="Name of the page, paper or book.")
     url: Url = Field(description="Its address (http or https).")
     note: Text | None = Field(None, description="What it supports, if not obvious.")
@@ -108,6 +113,25 @@ def _newest_first(changes: list[Change] | None) -> list[Change] | None:
 
 
 ChangeLog = Annotated[list[Change] | None, AfterValidator(_newest_first)]
+
+
+def _unique_source_ids(sources: list[Source] | None) -> list[Source] | None:
+    seen: dict[str, int] = {}
+    for index, source in enumerate(sources or []):
+        if source.id is None:
+            continue
+        if source.id in seen:
+            raise PydanticCustomError(
+                "source_id_repeated",
+                "source id '{id}' is used twice (first by source {first}); source ids are "
+                "unique within an entry",
+                {"id": source.id, "first": seen[source.id] + 1, "index": index},
+            )
+        seen[source.id] = index
+    return sources
+
+
+SourceList = Annotated[list[Source] | None, AfterValidator(_unique_source_ids)]
 
 
 class MisuseLink(Model):
@@ -246,7 +270,7 @@ class DecisionCard(Model):
     mistakes: list[Text] | None = Field(None, description="Common mistakes.")
     follow_ups: list[FollowUp] | None = Field(None, description="Common follow-up questions.")
     relations: Relations | None = None
-    sources: list[Source] | None = Field(None, description="Where the facts come from.")
+    sources: SourceList = Field(None, description="Where the facts come from.")
     changes: ChangeLog = Field(None, description="What changed in this card, newest first.")
 
 
@@ -261,7 +285,7 @@ class FailureMode(Model):
     causes: TextList = Field(description="How teams get there.")
     recovery: TextList = Field(description="The playbook: steps that get you out.")
     prevention: list[Text] | None = Field(None, description="How to avoid it.")
-    sources: list[Source] | None = Field(None, description="Where the facts come from.")
+    sources: SourceList = Field(None, description="Where the facts come from.")
     changes: ChangeLog = Field(None, description="What changed in this entry, newest first.")
 
 

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .citations import citation_problems
 from .loader import Document, LoadError, load, load_file, read_text
 from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard
 from .parallel import can_fork, map_halves
@@ -68,7 +69,6 @@ class CollectionReader:
         self.root = root
         self.display_root = os.path.abspath(display_root)
         self.cache = cache
-        self.fresh: set[Path] = set()  # files parsed this time rather than taken from the cache
         self.preloaded: dict[Path, tuple[Any, ...]] = {}  # parsed ahead, in a forked child
         self.card_files: list[Path] = []  # every <id>.yaml seen, decisions then failure modes
         self.problems: list[Problem] = []
@@ -122,7 +122,6 @@ class CollectionReader:
         self.files_checked += 1
         key, result = self._cached(path)
         if result is None:
-            self.fresh.add(path)
             result = self._parse(path, model, display)
             if self.cache is not None and key is not None and result is not None:
                 self.cache[path] = (key, result)
@@ -140,12 +139,19 @@ class CollectionReader:
             return None
         doc = Document(outcome[1], outcome[2])
         try:
-            return model.model_validate(doc.data), doc
+            validated = model.model_validate(doc.data)
         except ValidationError as exc:
             if model is DecisionCard:  # its references are still checked, with its other mistakes
                 self.parsed_decisions.append((path.stem, display, doc))
             self.problems.extend(problems_from_validation(exc, doc, model, display))
             return None
+        unknown = citation_problems(doc, display)
+        if unknown:
+            if model is DecisionCard:
+                self.parsed_decisions.append((path.stem, display, doc))
+            self.problems.extend(unknown)
+            return None
+        return validated, doc
 
     def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
         """Every valid `<id>.yaml` of a folder, by id."""

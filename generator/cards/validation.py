@@ -165,6 +165,9 @@ def problems_from_validation(
             message = f"'{label}' must be at least {ctx.get('ge')}, found {value}"
         elif kind == "changes_order":
             message = str(item["msg"])
+        elif kind == "source_id_repeated":
+            message = str(item["msg"])
+            path = (*path, int(ctx["index"]), "id")
         elif kind == "blank_text":
             message = f"'{label}' is empty or only white space"
         else:

@@ -21,9 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cards.models import DecisionCard
+from ..cards import outline
+from ..cards.citations import citations
+from ..cards.models import DecisionCard, Option
+from .citing import Numbered, numbered, site_of
 from .listings import UNDO_COST_TEXT
 from .paths import decision_uri, page_url
+from .plain_markdown import destination
 
 STATUS = "accepted"
 SIGNAL_PREFIX = "In our context: "
@@ -114,6 +118,59 @@ def _bullets(items: Iterable[str], prefix: str = "") -> str:
     return "".join(f"* {prefix}{md_text(item)}\n" for item in items)
 
 
+def _link_text(text: str) -> str:
+    """`text` as the text of a Markdown link: one line, its brackets escaped."""
+    return md_text(text).replace("[", "\\[").replace("]", "\\]")
+
+
+def _source_link(number: int, url: str) -> str:
+    return f"[\\[{number}\\]]({destination(url)})"
+
+
+def link_citations(line: str, sources: Numbered) -> str:
+    """A line of the record with each citation made a link to its source, numbered as on the
+    card's page (`[[2]](https://...)`); a key that names no source is left out."""
+    for cite in reversed(citations(line)):
+        links = "".join(_source_link(n, s.url) for n, s in sources.cited(cite.keys))
+        start = cite.start
+        while start and line[start - 1] == " ":
+            start -= 1
+        line = line[:start] + links + line[cite.start + len(cite.written) :]
+    return line
+
+
+def _cited_keys(texts: Iterable[str]) -> list[str]:
+    return [key for text in texts for cite in citations(text) for key in cite.keys]
+
+
+def _option_texts(option: Option) -> list[str]:
+    return [
+        option.name,
+        *([option.summary] if option.summary else []),
+        option.wins_when,
+        *option.best_when,
+        *option.signals,
+        *option.strengths,
+        *option.costs,
+        *option.hidden_costs,
+    ]
+
+
+def _sources_cited(card: DecisionCard, option: Option, sources: Numbered) -> str:
+    """The sources the record of `option` cites (the drivers', the context's and the option's),
+    as links, in the order of their numbers; '' when it cites none."""
+    how = card.how_to_decide
+    texts = [card.decision, card.framing.really_about, *how.key_factors, *how.evidence_needed]
+    cited = sorted(sources.cited(_cited_keys([*texts, *_option_texts(option)])))
+    if not cited:
+        return ""
+    lines = "".join(
+        f"* \\[{n}\\] [{_link_text(s.title)}]({destination(s.url)}) ({site_of(s.url)})\n"
+        for n, s in cited
+    )
+    return "\nSources cited for this option and the decision drivers:\n\n" + lines
+
+
 def _card_texts(value: object) -> Iterable[str]:
     if isinstance(value, str):
         yield value
@@ -160,6 +217,7 @@ class RecordParts:
     outcomes: dict[str, str]  # for each option key: outcome, consequences, confirmation
     more: str
     ticks: dict[str, str]  # each condition and signal by tick id, through `md_text`
+    sources: dict[str, str]  # for each option key: the sources its record cites, as links
     status: str = STATUS
     signal_prefix: str = SIGNAL_PREFIX
 
@@ -175,16 +233,25 @@ def record_parts(
     card_id: str, card: DecisionCard, site_url: str = "", directory_urls: bool = True
 ) -> RecordParts:
     """The pieces of every decision record drafted from `card`."""
+    sources = numbered(card)
+
+    def linked(markdown: str) -> str:
+        return link_citations(markdown, sources) if "[@" in markdown else markdown
+
     framing = card.framing
-    context = (
+    context = linked(
         "## Context and Problem Statement\n\n"
         f"{md_paragraphs(card.decision)}\n\n"
-        f"What it is really about: {md_paragraphs(framing.really_about)}\n\n"
+        f"{outline.section(outline.DECISION, 'framing').title}: "
+        f"{md_paragraphs(framing.really_about)}\n\n"
         "## Decision Drivers\n\n" + _bullets(card.how_to_decide.key_factors)
     )
-    considered = "\n## Considered Options\n\n" + "".join(
-        f"* {md_text(o.name)}" + (f": {md_text(o.summary)}" if o.summary else "") + "\n"
-        for o in card.options
+    considered = linked(
+        "\n## Considered Options\n\n"
+        + "".join(
+            f"* {md_text(o.name)}" + (f": {md_text(o.summary)}" if o.summary else "") + "\n"
+            for o in card.options
+        )
     )
     names = _names(card)
 
@@ -193,7 +260,7 @@ def record_parts(
 
     outcomes = {}
     for option in card.options:
-        outcomes[option.key] = (
+        outcomes[option.key] = linked(
             "\n## Decision Outcome\n\n"
             f'Chosen option: "{md_text(option.name)}", because '
             f"{_after_because(option.wins_when, names)}\n\n"
@@ -207,9 +274,9 @@ def record_parts(
         )
     reversibility = card.reversibility
     link = card_link(card_id, site_url, directory_urls)
-    name = md_text(card.title).replace("[", "\\[").replace("]", "\\]")
+    name = _link_text(card.title)
     source = f"[{name}]({link})" if link else f"{name} (`{card_id}`)"
-    more = (
+    more = linked(
         "\n## More Information\n\n"
         f"Undo cost: {reversibility.undo_cost}. {UNDO_COST_TEXT[reversibility.undo_cost]}\n\n"
         "Re-visit this decision when:\n\n"
@@ -217,7 +284,7 @@ def record_parts(
         + f"\nDrafted from the trade-off card {source}, reviewed {card.reviewed.isoformat()}.\n"
     )
     ticks = {
-        tick_id(option.key, kind, index): md_text(text)
+        tick_id(option.key, kind, index): linked(md_text(text))
         for option in card.options
         for kind, items in (("b", option.best_when), ("s", option.signals))
         for index, text in enumerate(items)
@@ -230,6 +297,7 @@ def record_parts(
         outcomes=outcomes,
         more=more,
         ticks=ticks,
+        sources={o.key: _sources_cited(card, o, sources) for o in card.options},
     )
 
 
@@ -253,6 +321,7 @@ def compose(
         + parts.considered
         + parts.outcomes[chosen]
         + parts.more
+        + parts.sources[chosen]
     )
 
 

@@ -14,10 +14,12 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from urllib.parse import urlsplit
 
-from ..cards import RELATION_KINDS, Catalog, Entry
-from ..cards.models import Change, DecisionCard, FailureMode, Source
+from ..cards import Catalog, Entry, outline
+from ..cards.models import DecisionCard, FailureMode
+from ..cards.outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from ..cards.parallel import map_halves
 from . import plain_markdown as md
+from .citing import Numbered, numbered, site_of
 from .data import source_path
 from .listings import UNDO_COST_TEXT
 from .paths import (
@@ -28,25 +30,6 @@ from .paths import (
     page_url,
     site_link,
 )
-from .render import RELATION_TITLES
-
-FACETS = [
-    ("best_when", "Best when"),
-    ("real_world_fits", "Where it has worked"),
-    ("strengths", "Strengths"),
-    ("costs", "Costs you accept up front"),
-    ("hidden_costs", "Hidden costs"),
-    ("misuse", "Failure modes when misused"),
-    ("cost_bearers", "Who absorbs the cost"),
-    ("wins_when", "Wins when"),
-    ("signals", "Signals that point here"),
-]
-BACKLINK_WORDS = {
-    "confused_with": "says it is often confused with this",
-    "adjacent": "lists this as adjacent",
-    "supersedes": "supersedes this",
-}
-
 
 # A heading of `depth` levels below the entry's title, with its lines; no lines for none.
 _Section = Callable[..., list[str]]
@@ -133,15 +116,7 @@ class MarkdownWriter:
     def decision(self, entry: Entry[DecisionCard], here: str, level: int = 1) -> list[str]:
         """The lines of one decision card; its title is a heading of `level`."""
         card, uri = entry.model, decision_uri(entry.id)
-        links = self.text_links(uri, here)
-
-        def text(value: str) -> str:
-            return md.one_line(value, links)
-
-        def items(values: list[str]) -> list[str]:
-            return [f"- {text(v)}" for v in values]
-
-        section = _sectioner(level)
+        t = _Texts(self.text_links(uri, here), numbered(card), self._label(entry.id, here))
         category = self.catalog.category(card.category)
         page = self.link(page_url(uri, self.directory_urls), here)
         category_page = self.link(page_url(category_uri(category.id), self.directory_urls), here)
@@ -154,7 +129,7 @@ class MarkdownWriter:
             f"(due for review every {card.review_every_months} months)",
         ]
         if card.owners:
-            meta.append("- Kept by: " + ", ".join(text(o) for o in card.owners))
+            meta.append("- Kept by: " + ", ".join(t.line(o) for o in card.owners))
         if card.tags:
             meta.append("- Tags: " + ", ".join(card.tags))
         meta.append(f"- Web page: {link_to(card.title, page)}")
@@ -162,150 +137,161 @@ class MarkdownWriter:
         lines = [
             md.heading(level, md.inline(card.title, no_links)),
             "",
-            f"> {text(card.summary)}",
+            f"> {t.line(card.summary)}",
             "",
             *meta,
         ]
         superseded = self.catalog.superseded_by(entry.id)
         if superseded:
             newer = ", ".join(self._card_link(s, here) for s in superseded)
-            lines += ["", f"Superseded by {newer}."]
-
-        lines += section("The decision", _blank_separated(md.paragraphs(card.decision, links)))
-        lines += ["", f"- **Rule of thumb:** {text(card.heuristic)}"]
-        lines += [f"- **Default stance:** {text(card.default_stance)}"]
-        framing = card.framing
-        lines += section(
-            "What it is really about",
-            [
-                f"- **Really about:** {text(framing.really_about)}",
-                f"- **Not about:** {text(framing.not_about)}",
-                f"- **Why it is hard:** {text(framing.why_hard)}",
-            ],
-        )
-        lines += section("The options side by side", self._comparison(card, links, here))
-        if card.combining:
-            lines += section(
-                "Combining them", _blank_separated(md.paragraphs(card.combining, links))
-            )
-        undo = card.reversibility.undo_cost
-        lines += section(
-            "Reversibility",
-            [
-                f"**Undo cost: {undo}.** {UNDO_COST_TEXT[undo]}",
-                "",
-                "Re-look at this call when:",
-                "",
-                *items(card.reversibility.relook_triggers),
-            ],
-        )
-        how = card.how_to_decide
-        litmus = [f"**Litmus test:** {text(how.litmus_test)}"] if how.litmus_test else []
-        lines += section("How to decide", litmus)
-        lines += section("Questions to ask in the room", items(how.questions), 2)
-        lines += section("Factors that move the answer", items(how.key_factors), 2)
-        lines += section("Evidence to gather first", items(how.evidence_needed), 2)
-        lines += section("Pressures to resist", [])
-        lines += section("Bad reasons", items(card.pressures.bad_reasons), 2)
-        lines += section("Anti-patterns", items(card.pressures.anti_patterns), 2)
-        if card.ai_impact:
-            ai = card.ai_impact
-            lines += section("How AI changes this", [])
-            lines += section("Helps", items(ai.helps), 2)
-            lines += section("Makes worse", items(ai.worsens), 2)
-            lines += section("False confidence", [text(ai.false_confidence)], 2)
-            lines += section("Net effect", _blank_separated(md.paragraphs(ai.synthesis, links)), 2)
-        if card.mistakes:
-            lines += section("Common mistakes", items(card.mistakes))
-        if card.follow_ups:
-            lines += section("Follow-up questions", [])
-            for follow_up in card.follow_ups:
-                answer = _blank_separated(md.paragraphs(follow_up.answer, links))
-                lines += section(md.one_line(follow_up.question, no_links), answer, 2)
-        lines += self._related(entry, here, section)
-        lines += self._changes_and_sources(card.changes, card.sources, links, section)
+            lines += ["", f"{LABELS['superseded']} by {newer}."]
+        backlinks = self.catalog.backlinks.get(entry.id, [])
+        for section, parts in outline.shown(outline.DECISION, card, referenced_by=backlinks):
+            lines += _heading(level + 1, section)
+            lines += self._decision_section(entry, section, parts, t, here, level)
         return lines
 
-    def _comparison(self, card: DecisionCard, links: md.LinkMap, here: str) -> list[str]:
+    def _decision_section(
+        self,
+        entry: Entry[DecisionCard],
+        section: Section,
+        parts: tuple[Section, ...],
+        t: _Texts,
+        here: str,
+        level: int,
+    ) -> list[str]:
+        """The lines under one section's heading, with its parts' headings."""
+        card, key = entry.model, section.key
+        body: list[str] = []
+        sub = level + 2
+        if key == "decision":
+            body += t.paragraphs(card.decision)
+            body += ["", f"- **{LABELS['heuristic']}:** {t.line(card.heuristic)}"]
+            body += [f"- **{LABELS['default_stance']}:** {t.line(card.default_stance)}"]
+        elif key == "framing":
+            for part in parts:
+                body += [*_heading(sub, part), "", *t.paragraphs(getattr(card.framing, part.key))]
+        elif key == "options":
+            body += self._comparison(card, t, here)
+        elif key == "decide":
+            body.append(md.escape(outline.helper_intro(card)))
+            keys = ", ".join(md.code(o.key) for o in card.options)
+            for part in parts:
+                body += _heading(sub, part)
+                body += [
+                    "",
+                    "Write the call down as an architecture decision record (MADR) drafted from "
+                    f"this card: {md.code(f'tradeoffs record {entry.id} --chose OPTION')} writes "
+                    f"it into {md.code('docs/decisions/')}; the options are {keys}.",
+                ]
+        elif key == "combining" and card.combining:
+            body += t.paragraphs(card.combining)
+        elif key == "reversibility":
+            undo = card.reversibility.undo_cost
+            body += [f"**Undo cost: {undo}.** {UNDO_COST_TEXT[undo]}", "", LABELS["relook"], ""]
+            body += t.items(card.reversibility.relook_triggers)
+        elif key == "how_to_decide":
+            how = card.how_to_decide
+            if how.litmus_test:
+                body.append(f"**{LABELS['litmus_test']}:** {t.line(how.litmus_test)}")
+            for part in parts:
+                body += [*_heading(sub, part), "", *t.items(getattr(how, part.key))]
+        elif key == "pressures":
+            for part in parts:
+                body += [*_heading(sub, part), "", *t.items(getattr(card.pressures, part.key))]
+        elif key == "ai_impact" and card.ai_impact:
+            ai = card.ai_impact
+            for part in parts:
+                if part.key == "synthesis":
+                    confidence = f"**{LABELS['false_confidence']}:** {t.line(ai.false_confidence)}"
+                    body += ["", confidence]
+                    body += [*_heading(sub, part), "", *t.paragraphs(ai.synthesis)]
+                else:
+                    body += [*_heading(sub, part), "", *t.items(getattr(ai, part.key))]
+        elif key == "mistakes":
+            body += t.items(card.mistakes or [])
+        elif key == "follow_ups":
+            for follow_up in card.follow_ups or []:
+                body += [
+                    "",
+                    f"**{t.line(follow_up.question)}**",
+                    "",
+                    *t.paragraphs(follow_up.answer),
+                ]
+        elif key == "related":
+            body += self._related(entry, parts, t, here, sub)
+        elif key == "changes":
+            body += [f"- **{c.date.isoformat()}:** {t.line(c.note)}" for c in card.changes or []]
+        elif key == "sources":
+            body += t.sources()
+        return _blank_trimmed(body)
+
+    def _label(self, entry_id: str, here: str) -> str:
+        """The prefix of the footnote labels of an entry written into `here`: none in its own
+        file, its id where several entries share a file (their numbers would clash)."""
+        own = here in (
+            self.card_file(decision_uri(entry_id)),
+            self.card_file(failure_mode_uri(entry_id)),
+        )
+        return "" if own else f"{entry_id}-"
+
+    def _comparison(self, card: DecisionCard, t: _Texts, here: str) -> list[str]:
         header = ["", *(md.inline(o.name, no_links) for o in card.options)]
         rows = [["**Key**", *(md.code(o.key) for o in card.options)]]
         if any(o.summary for o in card.options):
-            summaries = [md.one_line(o.summary, links) if o.summary else "" for o in card.options]
+            summaries = [t.line(o.summary) if o.summary else "" for o in card.options]
             rows.append(["**Summary**", *summaries])
         for facet, label in FACETS:
             cells = []
             for option in card.options:
                 if facet == "wins_when":
-                    cells.append(md.one_line(option.wins_when, links))
+                    cells.append(t.line(option.wins_when))
                     continue
                 shown = []
                 for item in getattr(option, facet):
                     if isinstance(item, str):
-                        shown.append(md.inline(item, links))
+                        shown.append(t.inline(item))
                     else:
-                        note = f": {md.inline(item.note, links)}" if item.note else ""
+                        note = f": {t.inline(item.note)}" if item.note else ""
                         shown.append(self._mode_link(item.failure_mode, here) + note)
                 cells.append(" ".join(f"• {s}" for s in shown))
             rows.append([f"**{label}**", *cells])
         return md.table(header, rows)
 
-    def _related(self, entry: Entry[DecisionCard], here: str, section: _Section) -> list[str]:
-        relations = entry.model.relations
-        backlinks = self.catalog.backlinks.get(entry.id, [])
-        if not relations and not backlinks:
-            return []
-        links = self.text_links(decision_uri(entry.id), here)
-        lines = section("Related decisions", [])
-        for kind in RELATION_KINDS:
-            related = (getattr(relations, kind) if relations else None) or []
-            if related:
-                body = [
-                    f"- {self._card_link(r.card, here)}: {md.one_line(r.note, links)}"
-                    for r in related
-                ]
-                lines += section(RELATION_TITLES[kind], body, 2)
-        if relations and relations.supersedes:
-            body = [f"- {self._card_link(old, here)}" for old in relations.supersedes]
-            lines += section(RELATION_TITLES["supersedes"], body, 2)
-        if backlinks:
-            body = []
-            for b in backlinks:
-                # The note is written in the other card: its links are relative to that card.
-                their_links = self.text_links(decision_uri(b.source), here)
-                note = f": {md.one_line(b.note, their_links)}" if b.note else ""
-                words = BACKLINK_WORDS[b.relation]
-                body.append(f"- {self._card_link(b.source, here)} {words}{note}")
-            lines += section("Referenced by", body, 2)
-        return lines
-
-    def _changes_and_sources(
+    def _related(
         self,
-        changes: list[Change] | None,
-        sources: list[Source] | None,
-        links: md.LinkMap,
-        section: _Section,
+        entry: Entry[DecisionCard],
+        parts: tuple[Section, ...],
+        t: _Texts,
+        here: str,
+        level: int,
     ) -> list[str]:
+        relations = entry.model.relations
         lines: list[str] = []
-        if changes:
-            body = [f"- **{c.date.isoformat()}:** {md.one_line(c.note, links)}" for c in changes]
-            lines += section("Changes", body)
-        if sources:
-            body = []
-            for s in sources:
-                note = f": {md.one_line(s.note, links)}" if s.note else ""
-                body.append(f"- {link_to(s.title, s.url)}{note}")
-            lines += section("Sources", body)
+        for part in parts:
+            body: list[str] = []
+            if part.key == "referenced_by":
+                for b in self.catalog.backlinks.get(entry.id, []):
+                    # The note is written in the other card: its links are relative to that
+                    # card, and its citations name that card's sources (left out here).
+                    their_links = self.text_links(decision_uri(b.source), here)
+                    note = f": {md.one_line(b.note, their_links)}" if b.note else ""
+                    words = BACKLINK_WORDS[b.relation]
+                    body.append(f"- {self._card_link(b.source, here)} {words}{note}")
+            elif part.key == "supersedes" and relations:
+                body = [f"- {self._card_link(old, here)}" for old in relations.supersedes or []]
+            elif relations:
+                body = [
+                    f"- {self._card_link(r.card, here)}: {t.line(r.note)}"
+                    for r in getattr(relations, part.key) or []
+                ]
+            lines += [*_heading(level, part), "", *body]
         return lines
 
     def failure_mode(self, entry: Entry[FailureMode], here: str, level: int = 1) -> list[str]:
         """The lines of one failure mode; its title is a heading of `level`."""
         mode, uri = entry.model, failure_mode_uri(entry.id)
-        links = self.text_links(uri, here)
-
-        def items(values: list[str]) -> list[str]:
-            return [f"- {md.one_line(v, links)}" for v in values]
-
-        section = _sectioner(level)
+        t = _Texts(self.text_links(uri, here), numbered(mode), self._label(entry.id, here))
         page = self.link(page_url(uri, self.directory_urls), here)
         meta = ["- Kind: failure mode", f"- Reviewed: {mode.reviewed.isoformat()}"]
         if mode.tags:
@@ -315,25 +301,28 @@ class MarkdownWriter:
         lines = [
             md.heading(level, md.inline(mode.title, no_links)),
             "",
-            f"> {md.one_line(mode.summary, links)}",
+            f"> {t.line(mode.summary)}",
             "",
             *meta,
         ]
-        lines += section("Symptoms", items(mode.symptoms))
-        lines += section("How teams get here", items(mode.causes))
-        steps = [f"{n}. {md.one_line(step, links)}" for n, step in enumerate(mode.recovery, 1)]
-        lines += section("Recovery playbook", steps)
-        if mode.prevention:
-            lines += section("Prevention", items(mode.prevention))
-        reached = self.catalog.reached_from.get(entry.id, [])
-        body = []
-        for r in reached:
-            option = md.inline(r.option_name, no_links)
-            their_links = self.text_links(decision_uri(r.card), here)
-            note = f": {md.one_line(r.note, their_links)}" if r.note else ""
-            body.append(f"- {self._card_link(r.card, here)}, option *{option}*{note}")
-        lines += section("Reached from", body or ["No card links to this failure mode yet."])
-        lines += self._changes_and_sources(mode.changes, mode.sources, links, section)
+        for section, _ in outline.shown(outline.FAILURE_MODE, mode):
+            body: list[str] = []
+            if section.key == "recovery":
+                body = [f"{n}. {t.line(step)}" for n, step in enumerate(mode.recovery, 1)]
+            elif section.key == "reached_from":
+                for r in self.catalog.reached_from.get(entry.id, []):
+                    option = md.inline(r.option_name, no_links)
+                    their_links = self.text_links(decision_uri(r.card), here)
+                    note = f": {md.one_line(r.note, their_links)}" if r.note else ""
+                    body.append(f"- {self._card_link(r.card, here)}, option *{option}*{note}")
+                body = body or [LABELS["no_reached_from"]]
+            elif section.key == "changes":
+                body = [f"- **{c.date.isoformat()}:** {t.line(c.note)}" for c in mode.changes or []]
+            elif section.key == "sources":
+                body = t.sources()
+            else:
+                body = t.items(getattr(mode, section.key) or [])
+            lines += [*_heading(level + 1, section), "", *body]
         return lines
 
     # ------------------------------------------------------------------ files
@@ -344,11 +333,12 @@ class MarkdownWriter:
         if written is not None:
             return written
         own = self.written.get((uri, self.card_file(uri), 1))
-        if own is not None and self.site_url:
+        entry = self.entries[uri]
+        if own is not None and self.site_url and not numbered(entry.model).cited_count:
             # Absolute links read the same anywhere: the card's own file, headings one level
             # down (every line of it that starts with `#` is a heading; text never does).
+            # (Not with citations: their footnote labels are the entry's own in its file.)
             return [f"{'#' * (level - 1)}{line}" if line[:1] == "#" else line for line in own]
-        entry = self.entries[uri]
         if isinstance(entry.model, DecisionCard):
             return self.decision(entry, here, level)
         return self.failure_mode(entry, here, level)
@@ -386,8 +376,8 @@ class MarkdownWriter:
 
     def _write(self, uri: str, also: tuple[str, int] | None) -> tuple[list[str], list[str] | None]:
         own = self.entry_lines(uri, self.card_file(uri), level=1)
-        if also is None or self.site_url:  # with a site URL, `entry_lines` reuses `own`
-            return own, None
+        if also is None or (self.site_url and not numbered(self.entries[uri].model).cited_count):
+            return own, None  # with a site URL, `entry_lines` reuses `own`
         return own, self.entry_lines(uri, *also)
 
 
@@ -396,3 +386,58 @@ def _blank_separated(paragraphs: list[str]) -> list[str]:
     for paragraph in paragraphs:
         lines += ["", paragraph] if lines else [paragraph]
     return lines
+
+
+def _heading(level: int, section: Section) -> list[str]:
+    """A blank line and the heading of a section at `level`."""
+    return ["", md.heading(level, section.title)]
+
+
+def _blank_trimmed(body: list[str]) -> list[str]:
+    """The body of a section after a blank line (one blank line, never two)."""
+    while body and body[0] == "":
+        body = body[1:]
+    return ["", *body] if body else []
+
+
+class _Texts:
+    """The card text of one entry written into one file: its links, and its citations as
+    footnote references (`[^3]`) to the numbered sources."""
+
+    def __init__(self, links: md.LinkMap, sources: Numbered, label: str) -> None:
+        self.links = links
+        self.numbers = sources
+        self.label = label
+
+    def cite(self, keys: tuple[str, ...]) -> str:
+        """Footnote references for the keys that name a source (any other key is left out)."""
+        return "".join(f"[^{self.label}{n}]" for n, _ in self.numbers.cited(keys))
+
+    def inline(self, text: str) -> str:
+        """One text as inline Markdown."""
+        return md.inline(text, self.links, self.cite)
+
+    def line(self, text: str) -> str:
+        """One text of any length as one line."""
+        return md.one_line(text, self.links, self.cite)
+
+    def paragraphs(self, text: str) -> list[str]:
+        """Each paragraph of a text, separated by blank lines."""
+        return _blank_separated(md.paragraphs(text, self.links, self.cite))
+
+    def items(self, values: list[str]) -> list[str]:
+        """A list item per text."""
+        return [f"- {self.line(v)}" for v in values]
+
+    def sources(self) -> list[str]:
+        """The numbered sources: a footnote for each cited one (so its references resolve), an
+        item for each other one."""
+        lines: list[str] = []
+        for number, source in enumerate(self.numbers.sources, 1):
+            note = f": {md.one_line(source.note, self.links)}" if source.note else ""
+            shown = f"{link_to(source.title, source.url)} ({md.escape(site_of(source.url))}){note}"
+            if number <= self.numbers.cited_count:
+                lines += ["", f"[^{self.label}{number}]: {shown}"]
+            else:
+                lines += ["", f"- {shown}"]
+        return lines[1:]

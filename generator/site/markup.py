@@ -20,9 +20,12 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from ..cards.citations import CITATION, keys_of
+from .citing import MARKS, cite_mark
 from .paths import LinkRewriter
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -33,6 +36,7 @@ _MAYBE_SYNTAX = re.compile(r"[\\`*\[_<]")  # a quick first scan; most texts have
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
 _ALLOWED_TAGS = {"a", "code", "em", "strong", "br"}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+_NO_MARKS = str.maketrans(dict.fromkeys(MARKS, "\ufffd"))
 
 
 def _valid_link(url: str) -> bool:
@@ -40,9 +44,32 @@ def _valid_link(url: str) -> bool:
     return scheme in SAFE_SCHEMES or (scheme == "" and not url.strip().startswith("//"))
 
 
+def _citation(state: StateInline, silent: bool) -> bool:
+    """`[@id]` or `[@id; @other]` not followed by `(` (that is a link): one citation token."""
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = CITATION.match(state.src, state.pos)
+    if match is None or match.end() > state.posMax:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"keys": list(keys_of(match))}
+        token.content = match.group()
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(
+    self: object, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return cite_mark(tokens[idx].meta["keys"])
+
+
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.disable(["entity", "image"])
+    parser.inline.ruler.before("link", "citation", _citation)
+    parser.add_render_rule("citation", _render_citation)
     parser.validateLink = _valid_link  # type: ignore[method-assign]
     return parser
 
@@ -94,8 +121,10 @@ def has_markdown(text: str) -> bool:
 
 
 def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
-    """One text as inline HTML (no block structure)."""
+    """One text as inline HTML (no block structure); a citation becomes a mark (see citing.py)."""
     text = text.strip()
+    if any(mark in text for mark in MARKS):  # card text cannot forge a citation's mark
+        text = text.translate(_NO_MARKS)
     if not has_markdown(text):
         return Markup(html.escape(text, quote=False))
     # Only a link to a `.md` page is rewritten: without one, the text renders the same on every
@@ -117,11 +146,6 @@ def bullets(items: list[str], rewrite: LinkRewriter = _identity, css: str = "") 
     css_class = f"tc-list {css}" if css else "tc-list"
     body = "\n".join(f"<li>{inline(item, rewrite)}</li>" for item in items)
     return Markup(f'<ul class="{css_class}">\n{body}\n</ul>')
-
-
-def attribute(text: str) -> Markup:
-    """Plain text for an HTML attribute value (no Markdown)."""
-    return Markup(html_text(text))
 
 
 def html_text(text: str) -> str:

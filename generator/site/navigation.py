@@ -10,14 +10,9 @@ from typing import Any
 from ..cards import Catalog
 from .markup import html_text
 from .paths import (
-    BY_REVERSIBILITY,
-    BY_WHO_PAYS,
     FAILURE_MODES_INDEX,
-    FIELD_REFERENCE,
-    FINDER,
+    FIXED_PAGES,
     HOME,
-    REVIEW_DUE,
-    TAGS,
     category_uri,
     decision_uri,
     failure_mode_uri,
@@ -75,16 +70,11 @@ def navigation(
             ]
         }
     )
-    nav.append(
-        {
-            "Browse": [
-                {"Find a card": FINDER},
-                {"By reversibility": BY_REVERSIBILITY},
-                {"By who pays": BY_WHO_PAYS},
-                {"Review due": REVIEW_DUE},
-                {"Tags": TAGS},
-            ]
-        }
-    )
-    nav.append({"Contribute": [*contribute, {"Field reference": FIELD_REFERENCE}]})
+    nav.append({"Browse": _fixed("Browse")})
+    nav.append({"Contribute": [*contribute, *_fixed("Contribute")]})
     return nav
+
+
+def _fixed(section: str) -> Nav:
+    """The navigation entries of the fixed pages of a section."""
+    return [{page.nav_title: page.path} for page in FIXED_PAGES if page.section == section]

@@ -8,35 +8,80 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-HOME = "index.md"
-FAILURE_MODES_INDEX = "failure-modes/index.md"
-FINDER = "browse/finder.md"
-BY_REVERSIBILITY = "browse/reversibility.md"
-BY_WHO_PAYS = "browse/who-pays.md"
-REVIEW_DUE = "browse/review-due.md"
-TAGS = "browse/tags.md"
-FIELD_REFERENCE = "contribute/fields.md"
+
+@dataclass(frozen=True)
+class FixedPage:
+    """A page every site has, whatever its cards: where it lives, what renders it, its titles."""
+
+    name: str  # how templates name it (`pages.tags`)
+    path: str  # source path
+    template: str
+    title: str  # the page's own title ('' for the home page: the site's name)
+    nav_title: str  # its entry in the navigation
+    section: str  # the navigation section it is listed in ('' for the top level)
+
+
+# The fixed pages, in the order the navigation lists them within their sections.
+FIXED_PAGES: tuple[FixedPage, ...] = (
+    FixedPage("home", "index.md", "home.md.j2", "", "Home", ""),
+    FixedPage(
+        "failure_modes",
+        "failure-modes/index.md",
+        "failure-modes.md.j2",
+        "Failure modes",
+        "Failure modes",
+        "Failure modes",
+    ),
+    FixedPage("finder", "browse/finder.md", "finder.md.j2", "Find a card", "Find a card", "Browse"),
+    FixedPage(
+        "reversibility",
+        "browse/reversibility.md",
+        "reversibility.md.j2",
+        "Browse by reversibility",
+        "By reversibility",
+        "Browse",
+    ),
+    FixedPage(
+        "who_pays",
+        "browse/who-pays.md",
+        "who-pays.md.j2",
+        "Browse by who pays",
+        "By who pays",
+        "Browse",
+    ),
+    FixedPage(
+        "review_due",
+        "browse/review-due.md",
+        "review-due.md.j2",
+        "Review due",
+        "Review due",
+        "Browse",
+    ),
+    FixedPage("tags", "browse/tags.md", "tags.md.j2", "Tags", "Tags", "Browse"),
+    FixedPage(
+        "fields",
+        "contribute/fields.md",
+        "fields.md.j2",
+        "Field reference",
+        "Field reference",
+        "Contribute",
+    ),
+)
+# The fixed pages' paths by the name templates use for them (`pages.tags`).
+PAGES = {page.name: page.path for page in FIXED_PAGES}
+HOME = PAGES["home"]
+FAILURE_MODES_INDEX = PAGES["failure_modes"]
+TAGS = PAGES["tags"]
 
 # Files for programs rather than people, by their path in the built site.
 LLMS_TXT = "llms.txt"
 LLMS_FULL_TXT = "llms-full.txt"
 API_DIR = "api"
 API_CARDS = f"{API_DIR}/cards.json"
-
-# The fixed pages by the name templates use for them (`pages.tags`).
-PAGES = {
-    "home": HOME,
-    "failure_modes": FAILURE_MODES_INDEX,
-    "finder": FINDER,
-    "reversibility": BY_REVERSIBILITY,
-    "who_pays": BY_WHO_PAYS,
-    "review_due": REVIEW_DUE,
-    "tags": TAGS,
-    "fields": FIELD_REFERENCE,
-}
 
 # Rewrites a relative link target written in a card (e.g. `other-card.md#options`) to a URL.
 LinkRewriter = Callable[[str], str]

@@ -21,6 +21,8 @@ from .markup import has_markdown, inline_tokens
 
 # Maps a link target written in a card to the URL to write, or None to keep only the link text.
 LinkMap = Callable[[str], str | None]
+# Maps the keys of a citation to the Markdown written in its place ('' leaves it out).
+CiteMap = Callable[[tuple[str, ...]], str]
 
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
 _BREAKS = re.compile(r"\s*\n\s*")
@@ -42,38 +44,47 @@ def _keep(url: str) -> str | None:
     return url
 
 
+def _leave_out(keys: tuple[str, ...]) -> str:
+    return ""
+
+
 def escape(text: str) -> str:
     """Plain text (no Markdown meant) as Markdown that shows exactly that text."""
     return _SPECIAL.sub(lambda m: "\\" + m.group(), text)
 
 
-def inline(text: str, link: LinkMap = _keep) -> str:
-    """One card text as a single line of Markdown that shows what the page shows."""
+def inline(text: str, link: LinkMap = _keep, cite: CiteMap = _leave_out) -> str:
+    """One card text as a single line of Markdown that shows what the page shows; each citation
+    is written as `cite` says (by default it is left out)."""
     text = text.strip()
     if not _MAYBE_SYNTAX.search(text):
         return text
     if not has_markdown(text):  # shown as written on the page too: only escaping to do
         return _BREAKS.sub(" ", escape(text))
-    return _inline(text, link)
+    return _assemble(_pieces(text), link, cite)
 
 
 class _Open(str):
     """Where a link starts in a parsed text; the string is the target as written."""
 
 
+class _Cite(tuple[str, ...]):
+    """Where a citation is in a parsed text: its keys."""
+
+
 _CLOSE = object()  # where a link ends
-_Piece = str | _Open | object
+_Piece = str | _Open | _Cite | object
 
 
-def _inline(text: str, link: LinkMap) -> str:
-    return _assemble(_pieces(text), link)
-
-
-def _assemble(pieces: tuple[_Piece, ...], link: LinkMap) -> str:
+def _assemble(pieces: tuple[_Piece, ...], link: LinkMap, cite: CiteMap = _leave_out) -> str:
     out: list[str] = []
     targets: list[str | None] = []
     for piece in pieces:
-        if piece is _CLOSE:
+        if isinstance(piece, _Cite):
+            if out and isinstance(out[-1], str):  # the citation follows the word it supports
+                out[-1] = out[-1].rstrip(" \t")
+            out.append(cite(tuple(piece)))
+        elif piece is _CLOSE:
             target = targets.pop() if targets else None
             if target is not None:
                 out.append(f"]({destination(target)})")
@@ -139,6 +150,8 @@ def _from_tokens(tokens: list[Token], *, emphasis: bool) -> tuple[_Piece, ...]:
             pieces.append(_Open(str(token.attrGet("href") or "")))
         elif kind == "link_close":
             pieces.append(_CLOSE)
+        elif kind == "citation":
+            pieces.append(_Cite(token.meta["keys"]))
         else:  # nothing else is enabled in the parser; shown as text if that ever changes
             pieces.append(escape(token.content))
     return tuple(pieces)
@@ -184,14 +197,15 @@ def link(text: str, url: str) -> str:
     return f"[{escape(text)}]({destination(url)})"
 
 
-def paragraphs(text: str, link: LinkMap = _keep) -> list[str]:
+def paragraphs(text: str, link: LinkMap = _keep, cite: CiteMap = _leave_out) -> list[str]:
     """Each paragraph of a card text as one line, safe to start a line with."""
-    return [line_start(inline(p, link)) for p in _PARAGRAPHS.split(text.strip()) if p.strip()]
+    parts = _PARAGRAPHS.split(text.strip())
+    return [line_start(inline(p, link, cite)) for p in parts if p.strip()]
 
 
-def one_line(text: str, link: LinkMap = _keep) -> str:
+def one_line(text: str, link: LinkMap = _keep, cite: CiteMap = _leave_out) -> str:
     """A card text of any length as one line (paragraphs joined), safe to start a line with."""
-    return " ".join(paragraphs(text, link))
+    return " ".join(paragraphs(text, link, cite))
 
 
 def line_start(line: str) -> str:

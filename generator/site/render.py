@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..cards import RELATION_KINDS, Catalog, Entry
+from markupsafe import Markup
+
+from ..cards import RELATION_KINDS, Catalog, Entry, outline
 from ..cards.models import Category, DecisionCard, FailureMode
 from .adr import card_link, record_parts
+from .citing import Numbered, back_mark, link_page, numbered, site_of
 from .diagram import relation_svg
 from .listings import UNDO_COST_TEXT, review_due_date
 from .paths import PAGES, category_uri, decision_uri, failure_mode_uri, link_rewriter, relative_url
@@ -25,12 +29,6 @@ from .templating import environment
 # Recorded when a page reads every decision card (or every failure mode), not just some.
 ALL_DECISIONS = "*decisions"
 ALL_FAILURE_MODES = "*failure-modes"
-
-RELATION_TITLES = {
-    "confused_with": "Often confused with",
-    "adjacent": "Adjacent decisions",
-    "supersedes": "Supersedes",
-}
 
 V = TypeVar("V")
 
@@ -128,10 +126,17 @@ class Renderer:
         self.site_url = site_url
 
     def render(
-        self, template: str, uri: str, context: Callable[[Catalog], dict[str, Any]], *own: str
+        self,
+        template: str,
+        uri: str,
+        context: Callable[[Catalog], dict[str, Any]],
+        *own: str,
+        sources: Numbered | None = None,
     ) -> Rendered:
         """Render `template` as the page at `uri`; `context` builds its variables from the watched
-        catalog, and `own` names the entries the page is made from."""
+        catalog, and `own` names the entries the page is made from. `sources` are the numbered
+        sources of the entry the page shows: its citations link to them (on other pages,
+        citations are left out)."""
         seen = set(own)
         catalog = watched(self.catalog, seen)
         directory_urls, from_source = self.directory_urls, self.from_source
@@ -150,11 +155,16 @@ class Renderer:
             category_uri=category_uri,
             pages=PAGES,
             undo_cost_text=UNDO_COST_TEXT,
-            relation_titles=RELATION_TITLES,
+            facets=outline.FACETS,
+            labels=outline.LABELS,
+            backlink_words=outline.BACKLINK_WORDS,
+            numbered=sources,
+            back_mark=back_mark,
+            site_of=site_of,
             review_due_date=review_due_date,
             **context(catalog),
         )
-        return Rendered(markdown, frozenset(seen))
+        return Rendered(link_page(markdown, sources), frozenset(seen))
 
     def decision(self, entry: Entry[DecisionCard]) -> Rendered:
         """The page of one decision card."""
@@ -163,11 +173,14 @@ class Renderer:
         uri = decision_uri(entry.id)
 
         def context(catalog: Catalog) -> dict[str, Any]:
+            backlinks = catalog.backlinks.get(entry.id, [])
             return {
+                "outline": list(outline.shown(outline.DECISION, card, referenced_by=backlinks)),
+                "helper_intro": Markup(html.escape(outline.helper_intro(card), quote=False)),
                 "entry": entry,
                 "card": card,
                 "category": catalog.category(card.category),
-                "backlinks": catalog.backlinks.get(entry.id, []),
+                "backlinks": backlinks,
                 "superseded_by": catalog.superseded_by(entry.id),
                 "due": due,
                 "is_due": due <= self.today,
@@ -184,19 +197,23 @@ class Renderer:
                 ),
             }
 
-        return self.render("decision.md.j2", uri, context, entry.id)
+        return self.render("decision.md.j2", uri, context, entry.id, sources=numbered(card))
 
     def failure_mode(self, entry: Entry[FailureMode]) -> Rendered:
         """The page of one failure mode, with every option that leads to it."""
 
         def context(catalog: Catalog) -> dict[str, Any]:
             return {
+                "outline": list(outline.shown(outline.FAILURE_MODE, entry.model)),
                 "entry": entry,
                 "mode": entry.model,
                 "reached_from": catalog.reached_from.get(entry.id, []),
             }
 
-        return self.render("failure-mode.md.j2", failure_mode_uri(entry.id), context, entry.id)
+        uri = failure_mode_uri(entry.id)
+        return self.render(
+            "failure-mode.md.j2", uri, context, entry.id, sources=numbered(entry.model)
+        )
 
     def category(self, category: Category) -> Rendered:
         """A category's index page: its cards as a grid."""

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SECTION = re.compile(r"^## (?P<title>.+?)(?: \{ #(?P<anchor>[A-Za-z0-9_-]+) \})?[ \t]*$", re.M)
 _SUBHEADING = re.compile(r"^#{3,6} (.+?)(?: \{ #[A-Za-z0-9_-]+ \})?[ \t]*$", re.M)
-_NOT_TEXT = re.compile(r"<(pre|svg|script|style|figure|template)\b.*?</\1>", re.S | re.I)
+# Not text to search: code blocks, drawings, scripts, the record's data and what only print shows.
+_NOT_TEXT = re.compile(
+    r"<(pre|svg|script|style|figure|template)\b.*?</\1>"
+    r'|<span class="tc-print-only[^"]*">.*?</span>',
+    re.S | re.I,
+)
+# Citation numbers at the claims and the source list's links back to them: left out, no space.
+_CITES = re.compile(r'<sup class="tc-cite">.*?</sup>|<span class="tc-backrefs">.*?</span>', re.S)
 _TAG = re.compile(r"<[^>]*>")
 _OPTION_HEAD = re.compile(r'<th\b[^>]*\bid="option-(?P<key>[^"]+)"[^>]*>(?P<head>.*?)</th>', re.S)
 _OPTION_NAME = re.compile(r'class="tc-option-name"[^>]*>(.*?)</span>', re.S)
@@ -41,6 +48,8 @@ def plain(fragment: str) -> str:
 
 def _text(fragment: str) -> str:
     """Searchable text of a fragment: its visible words, escaped, in one paragraph."""
+    if "tc-cite" in fragment or "tc-backrefs" in fragment:
+        fragment = _CITES.sub("", fragment)
     words = plain(_SUBHEADING.sub("\\1", _NOT_TEXT.sub(" ", fragment)))
     return f"<p>{html.escape(words, quote=False)}</p>" if words else ""
 

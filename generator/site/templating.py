@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import markup
+from . import citing, markup
 from .paths import LinkRewriter, link_rewriter
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -56,10 +56,9 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
     )
     filters: dict[str, Any] = {
         "md": _md,
+        "uncited": citing.without_citations,
         "para": _para,
         "bullets": _bullets,
-        "attr": markup.attribute,
-        "yaml_string": markup.yaml_string,
         "meta_string": markup.meta_string,
         "json_data": markup.json_data,
     }

@@ -14,6 +14,7 @@ from mkdocs.structure.files import Files
 from ...cards import InvalidCollection, ParseCache, load_catalog
 from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
+from ...site.reuse import changed_pages
 from . import material_search, prerendered
 from .files import add_plan_pages, site_inputs, site_settings
 from .options import TradeoffCardsConfig
@@ -29,7 +30,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin that has on_startup between the rebuilds of `mkdocs serve`.
-        self.serving, self.dirty = command == "serve", dirty
+        # (`dirty` needs nothing here: a dirty build asks each file its `is_modified`.)
+        self.serving = command == "serve"
         self.parse_cache: ParseCache = {}
         self.built: tuple[SitePlan, Any] | None = None  # the last finished build's plan and inputs
 
@@ -54,12 +56,13 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             ) from None
         settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
-        # Only a live preview builds again from this plan: a one-off build keeps no parts of it.
-        reference = previous if self.serving else None
+        reference = previous if self.serving else None  # only a preview builds on from a plan
         self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
-        self.changed = self.plan.changed_pages(previous) if self.inputs == previous_inputs else None
+        self.changed = (
+            changed_pages(self.plan, previous) if self.inputs == previous_inputs else None
+        )
         self.rebuilt: set[str] = set()
         log.info(
             "tradeoff-cards: %d decision cards, %d failure modes, %d generated pages",
@@ -71,8 +74,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
-        # The data files first: out of memory before the pages' HTML blocks are split off.
-        write_markdown_files(config, self.plan)
+        write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         add_asset_files(files, config, self.plan)
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
@@ -131,9 +133,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if page.file.src_uri in self.plan.pages:
-            # About to be written, and read by nothing after (its search entries come from the
-            # plan): MkDocs would hold every page's HTML to the end of the build.
-            page.content = None
+            page.content = None  # written now and read by nothing after: MkDocs would keep it
         return compact_html(output) if self.config.compact_html else output
 
     @event_priority(50)  # before the search plugin writes its index

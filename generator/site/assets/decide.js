@@ -116,7 +116,7 @@
     return "---\nstatus: " + parts.status + "\ndate: " + day + "\n---\n\n# " + heading + "\n\n" +
       parts.context +
       signals.map(function (s) { return "* " + parts.signal_prefix + s + "\n"; }).join("") +
-      parts.considered + parts.outcomes[chosen] + parts.more;
+      parts.considered + parts.outcomes[chosen] + parts.more + parts.sources[chosen];
   }
 
   function today() {
@@ -149,6 +149,8 @@
       var box = el("input", { type: "checkbox", id: inputId, "data-option": option.key, value: id });
       var text = el("label", { for: inputId });
       Array.prototype.forEach.call(item.childNodes, function (child) {
+        // a citation stays at its claim: its number links there, and its id is the page's only one
+        if (child.nodeType === 1 && child.matches("sup.tc-cite")) return;
         text.append(child.cloneNode(true));
       });
       list.append(el("li", {}, [box, text]));
