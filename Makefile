@@ -51,9 +51,12 @@ FUZZ ?= 20000
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:xdist tests/test_fuzz.py --fuzz-examples $(FUZZ) --hypothesis-show-statistics
 
-## bench: timings at 100, 1,000 and 2,000 cards (see bench/README.md)
+## bench: this tree against the base commit on the same cards, 1,000 to 10,000 cards, and the
+## preview; prints every target with PASS or FAIL (see bench/README.md). Quick: SIZES=1000,2000
+BASE  ?= e077119
+SIZES ?= 1000,2000,5000,10000
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --cards 100 --cards 1000 --cards 2000 --large-runs 1 --json bench/out/results.json
+	$(BIN)/python bench/run.py --base $(BASE) --sizes $(SIZES) --runs 3 --large-runs 1 --preview --json bench/out/results.json
 
 ## schema: re-export the JSON Schemas in cards/ from the models
 schema: $(STAMP)

@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -40,14 +41,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_project(n_cards: int, root: Path) -> Path:
-    """The repository's mkdocs.yml, docs/ and theme/ around N synthetic cards."""
+def make_project(n_cards: int, root: Path, src: Path = REPO) -> Path:
+    """The mkdocs.yml, docs/ and theme/ of `src` (the repository) around N synthetic cards."""
     project = root / f"preview-{n_cards}"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
-    shutil.copy2(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", project / "docs")
-    shutil.copytree(REPO / "theme", project / "theme")
+    shutil.copy2(src / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(src / "docs", project / "docs")
+    shutil.copytree(src / "theme", project / "theme")
     synthesize(n_cards, project / "cards", seed=1)
     return project
 
@@ -72,10 +73,10 @@ def _wait_for(url: str, marker: str, started: float) -> float:
 class Server:
     """`mkdocs serve` in a project, on a free loopback port."""
 
-    def __init__(self, project: Path, dirty: bool) -> None:
+    def __init__(self, project: Path, dirty: bool, python: Path | str = sys.executable) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/tradeoff-cards/"
-        args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"]
+        args = [str(python), "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"]
         if dirty:
             args.append("--dirty")
         self.log = tempfile.TemporaryFile()  # noqa: SIM115  (open for the server's lifetime)
@@ -123,12 +124,21 @@ def _edit(card: Path, marker: str, field: str = "summary") -> None:
     card.write_text("".join(lines))
 
 
-def measure(n_cards: int, edits: int, root: Path) -> dict[str, object]:
-    project = make_project(n_cards, root)
+def measure(
+    n_cards: int,
+    edits: int,
+    root: Path,
+    python: Path | str = sys.executable,
+    src: Path = REPO,
+    plain: bool = True,
+) -> dict[str, Any]:
+    """Preview latencies at N cards, with `python`'s MkDocs and the site files of `src`;
+    without `plain`, no comparison with a plain `mkdocs serve`."""
+    project = make_project(n_cards, root, src)
     cards = sorted((project / "cards" / "decisions").glob("*.yaml"))
-    results: dict[str, object] = {"cards": n_cards}
-    for dirty in (True, False):
-        server = Server(project, dirty)
+    results: dict[str, Any] = {"cards": n_cards}
+    for dirty in (True, False) if plain else (True,):
+        server = Server(project, dirty, python)
         try:
             results["first_build_s" if dirty else "first_build_plain_s"] = round(
                 server.wait_ready(), 2

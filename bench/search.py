@@ -22,6 +22,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -33,7 +34,28 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from run import OUT, make_project  # noqa: E402
+from run import OUT  # noqa: E402
+from synth import synthesize  # noqa: E402
+
+SRC = BENCH.parent
+
+
+def make_project(n_cards: int, seed: int) -> Path:
+    """bench/out/project-N: this repository's site configuration around N synthetic cards."""
+    from generator.engines.project import Project
+
+    project = OUT / f"project-{n_cards}"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    shutil.copy2(SRC / "mkdocs.yml", project / "mkdocs.yml")
+    site = Project(project / "mkdocs.yml")
+    for folder in {site.config.get("docs_dir", "docs"), site.theme.get("custom_dir")} - {None}:
+        if (SRC / folder).is_dir():
+            shutil.copytree(SRC / folder, project / folder)
+    synthesize(n_cards, site.cards_dir, seed=seed)
+    return project
+
 
 CHROMIUM = "/usr/bin/chromium"
 # 10 Mbit/s both ways and 40 ms added to every request (DevTools bytes per second).

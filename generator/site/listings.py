@@ -152,7 +152,10 @@ def finder(catalog: Catalog) -> Finder:
                 labels.setdefault(key, party)
                 if key not in keys:
                     keys.append(key)
-    counts = {key: sum(key in keys for keys in per_card.values()) for key in labels}
+    counts = dict.fromkeys(labels, 0)  # cards per party: one pass, not one per party
+    for keys in per_card.values():
+        for key in keys:
+            counts[key] += 1
     taken: set[str] = set()
     ids = {
         key: _party_id(key, taken)

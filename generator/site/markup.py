@@ -14,10 +14,12 @@ import html
 import json
 import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -72,12 +74,29 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+def _link_open(
+    renderer: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    """A link's opening tag with its target rewritten for the page (the token stays as parsed)."""
+    token = tokens[idx]
+    href = env["rewrite"](str(token.attrGet("href") or ""))
+    return renderer.renderToken([token.copy(attrs={**token.attrs, "href": href})], 0, options, env)
+
+
 _MD = _parser()
+_MD.add_render_rule("link_open", _link_open)
+
+
+# A card's page and its Markdown version are written one after the other from the same texts:
+# parsed once, the tokens serve both (they are never changed after parsing).
+@lru_cache(maxsize=512)
+def _parsed(text: str) -> list[Token]:
+    return _MD.parseInline(text)
 
 
 def inline_tokens(text: str) -> list[Token]:
     """The inline tokens of one card text, parsed exactly as the pages parse it."""
-    return _MD.parseInline(text)[0].children or []
+    return _parsed(text)[0].children or []
 
 
 def _identity(url: str) -> str:
@@ -86,13 +105,7 @@ def _identity(url: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _render_inline(text: str, rewrite: LinkRewriter) -> str:
-    tokens = _MD.parseInline(text)
-    for token in tokens:
-        for child in token.children or []:
-            if child.type == "link_open":
-                href = str(child.attrGet("href") or "")
-                child.attrSet("href", rewrite(href))
-    rendered = _MD.renderer.render(tokens, _MD.options, {})
+    rendered = _MD.renderer.render(_parsed(text), _MD.options, {"rewrite": rewrite})
     return nh3.clean(
         rendered,
         tags=_ALLOWED_TAGS,

@@ -16,7 +16,8 @@ from typing import Any
 
 from ..cards import Catalog
 from ..cards.parallel import map_halves
-from .data import data_files
+from .card_markdown import MarkdownWriter
+from .data import data_files, decision_object, failure_mode_object
 from .fields import field_reference
 from .listings import (
     build_date,
@@ -34,14 +35,38 @@ from .page import Page, SiteSettings
 from .paths import (
     FIXED_PAGES,
     HOME,
+    LLMS_FULL_TXT,
     category_uri,
     decision_uri,
     failure_mode_uri,
+    page_url,
+    site_link,
 )
 from .render import Rendered, Renderer
 from .reuse import DataParts, PageReuse, ReuseState, fingerprint
 from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
 from .templating import ASSETS
+
+
+class _EntryData:
+    """What the data files hold of one entry, made in the same job as the entry's page: both
+    read the same card texts, which are then parsed once (see markup.inline_tokens)."""
+
+    def __init__(self, catalog: Catalog, settings: SiteSettings) -> None:
+        self.catalog, self.settings = catalog, settings
+        self.writer = MarkdownWriter(
+            catalog, site_url=settings.site_url, directory_urls=settings.directory_urls
+        )
+
+    def __call__(self, uri: str, entry_id: str, decision: bool) -> DataParts:
+        settings, writer = self.settings, self.writer
+        url = site_link(page_url(uri, settings.directory_urls), "", settings.site_url)
+        write_object = decision_object if decision else failure_mode_object
+        own = writer.card_file(uri)
+        markdown = {(uri, own, 1): writer.entry_lines(uri, own, 1)}
+        if not settings.site_url:  # with a site URL, llms-full.txt's version is made from `own`
+            markdown[(uri, LLMS_FULL_TXT, 2)] = writer.entry_lines(uri, LLMS_FULL_TXT, 2)
+        return DataParts({uri: write_object(self.catalog, entry_id, url)}, markdown)
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,7 @@ class _Planner:
         self.pages: dict[str, Page] = {}
         self.rendered: set[str] = set()
         self.pending: list[_Job] = []
+        self.parts = DataParts()  # of the entries whose pages were rendered
 
     def add(
         self,
@@ -122,19 +148,22 @@ class _Planner:
         source: Path | None,
         render: Callable[[], Rendered],
         searchable: tuple[str, ...] | None = None,
+        data: Callable[[], DataParts] | None = None,
     ) -> None:
         """Queue a page: taken from the previous plan if nothing it shows changed, else rendered."""
         old = self.reuse.page(path, entry_id)
         if old is not None:
             self.pages[path] = old
             return
-        self.pending.append(_Job(path, kind, entry_id, title, source, render, searchable))
+        self.pending.append(_Job(path, kind, entry_id, title, source, render, searchable, data))
 
     def finish(self) -> dict[str, Page]:
         """Render every queued page (on both cores when there are many) and return all pages."""
-        for page in map_halves(_make_page, self.pending):
+        for page, parts in map_halves(_make_page, self.pending):
             self.pages[page.path] = page
             self.rendered.add(page.path)
+            if parts is not None:
+                self.parts.add(parts)
         self.pending = []
         return dict(sorted(self.pages.items()))
 
@@ -148,14 +177,15 @@ class _Job:
     source: Path | None
     render: Callable[[], Rendered]
     searchable: tuple[str, ...] | None
+    data: Callable[[], DataParts] | None
 
 
-def _make_page(job: _Job) -> Page:
+def _make_page(job: _Job) -> tuple[Page, DataParts | None]:
     rendered = job.render()
     search: tuple[SearchEntry, ...] = ()
     if job.searchable is not None:
         search = tuple(page_entries(rendered.markdown, job.title, job.searchable))
-    return Page(
+    page = Page(
         job.path,
         job.kind,
         job.entry_id,
@@ -165,6 +195,7 @@ def _make_page(job: _Job) -> Page:
         rendered.markdown,
         search,
     )
+    return page, job.data() if job.data is not None else None
 
 
 def build_plan(
@@ -173,9 +204,12 @@ def build_plan(
     *,
     today: dt.date | None = None,
     previous: SitePlan | None = None,
+    keep_parts: bool = True,
 ) -> SitePlan:
     """The plan of the whole site. With `previous` (the plan of the last build of the same site),
-    pages that show nothing that changed are taken from it instead of being rendered again."""
+    pages that show nothing that changed are taken from it instead of being rendered again.
+    Without `keep_parts`, what the data files hold of each entry is not kept beside the files
+    (a second copy of them all) for a next plan to reuse: a one-off build has no next plan."""
     settings = settings or SiteSettings()
     today = today or build_date()
     outside = pages_outside_navigation(catalog)
@@ -189,6 +223,7 @@ def build_plan(
         site_url=settings.site_url,
     )
     planner = _Planner(PageReuse(previous, catalog, digest))
+    entry_data = _EntryData(catalog, settings)
     for card_id, entry in catalog.decisions.items():
         planner.add(
             decision_uri(card_id),
@@ -198,6 +233,7 @@ def build_plan(
             entry.path,
             partial(renderer.decision, entry),
             tuple(entry.model.tags or ()),
+            partial(entry_data, decision_uri(card_id), card_id, True),
         )
     for mode_id, mode in catalog.failure_modes.items():
         planner.add(
@@ -208,6 +244,7 @@ def build_plan(
             mode.path,
             partial(renderer.failure_mode, mode),
             tuple(mode.model.tags or ()),
+            partial(entry_data, failure_mode_uri(mode_id), mode_id, False),
         )
     for category in catalog.categories:
         planner.add(
@@ -243,12 +280,15 @@ def build_plan(
         )
     pages = planner.finish()
     files = assets()
-    # An entry's data files show what its page shows: unchanged page, unchanged data.
+    # An entry's data files show what its page shows: unchanged page, unchanged data. Those of
+    # the pages rendered were made with them; data_exports only assembles the files.
     entries = {decision_uri(i) for i in catalog.decisions}
     entries |= {failure_mode_uri(i) for i in catalog.failure_modes}
-    exported, parts = data_exports(
-        catalog, settings, planner.reuse.data_parts(entries, planner.rendered)
-    )
+    reuse = planner.parts
+    kept = planner.reuse.data_parts(entries, planner.rendered)
+    if kept is not None:
+        reuse.add(kept)
+    exported, parts = data_exports(catalog, settings, reuse)
     files[SEARCH_FILTERS] = search_filters(catalog)
     return SitePlan(
         catalog,
@@ -256,7 +296,7 @@ def build_plan(
         today,
         pages,
         tuple(outside),
-        ReuseState(digest, planner.rendered, parts),
+        ReuseState(digest, planner.rendered, parts if keep_parts else DataParts()),
         files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),

@@ -39,6 +39,11 @@ class DataParts:
             {key: lines for key, lines in self.markdown.items() if key[0] in uris},
         )
 
+    def add(self, other: DataParts) -> None:
+        """Take in the parts of other entries."""
+        self.objects.update(other.objects)
+        self.markdown.update(other.markdown)
+
 
 @dataclass(frozen=True)
 class ReuseState:

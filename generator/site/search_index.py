@@ -224,6 +224,10 @@ class IndexJob:
             self.error = exc
         self.seconds = time.perf_counter() - started
 
+    def summary(self, pages: int) -> str:
+        """What indexing cost, for the build's log."""
+        return f"search index of {pages} pages in {self.seconds:.2f} s, {self.waited:.2f} s after the pages"
+
     def install(self, site_dir: Path) -> Path:
         """Wait for the index and put it in place in `site_dir`."""
         started = time.perf_counter()

@@ -65,7 +65,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             ) from None
         settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
-        self.plan = build_plan(catalog, settings, previous=previous if self.serving else None)
+        reference = previous if self.serving else None  # only a preview builds on from a plan
+        self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = (
@@ -84,8 +85,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
-        self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
+        write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         add_asset_files(files, config, self.plan)
+        self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
             indexes = "navigation.indexes" in (config.theme.get("features") or [])
             config.nav = self.plan.navigation(handwritten, section_indexes=indexes)
@@ -110,7 +112,10 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             render = page.render  # MkDocs' own conversion, for pages that need it
 
             def render_planned(config: MkDocsConfig, files: Files) -> None:
-                if not prerendered.render_page(page, self.blocks[page.file.src_uri], config):
+                path = page.file.src_uri
+                if prerendered.render_page(page, self.blocks[path], config):
+                    del self.blocks[path]  # in page.content now: one copy is enough
+                else:
                     render(config, files)
 
             page.render = render_planned
@@ -126,18 +131,14 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         output = name_generator(output)
+        if page.file.src_uri in self.plan.pages:
+            page.content = None  # written now and read by nothing after: MkDocs would keep it
         return compact_html(output) if self.config.compact_html else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        write_markdown_files(config, self.plan)
         if self.index_job is not None:
             self.index_job.install(Path(config.site_dir))
-            log.info(
-                "tradeoff-cards: search index of %d pages in %.2f s, %.2f s after the pages",
-                len(self.plan.pages),
-                self.index_job.seconds,
-                self.index_job.waited,
-            )
+            log.info("tradeoff-cards: %s", self.index_job.summary(len(self.plan.pages)))
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -55,23 +55,29 @@ def register_assets(config: MkDocsConfig, plan: SitePlan) -> None:
 
 
 def add_asset_files(files: Files, config: MkDocsConfig, plan: SitePlan) -> None:
-    """Serve the plan's files (all but Markdown, which is written after the build) and the theme
-    scripts, unless the site has a file of its own at the same path."""
-    contents = {p: c for p, c in plan.files.items() if not p.endswith(".md")}
-    contents.update({p: source.read_text(encoding="utf-8") for p, source in THEME_SCRIPTS.items()})
-    for path, content in contents.items():
+    """Serve the plan's files (all but Markdown: see `write_markdown_files`) and the theme
+    scripts, unless the site has a file of its own at the same path.
+
+    Each file is taken out of `plan.files` as it is handed over, as UTF-8 bytes: on a large
+    collection the data files are hundreds of megabytes, and one copy of them is enough."""
+    for path in [p for p in plan.files if not p.endswith(".md")]:
+        content = plan.files.pop(path).encode("utf-8")
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=content))
+    for path, source in THEME_SCRIPTS.items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=source.read_bytes()))
 
 
 def write_markdown_files(config: MkDocsConfig, plan: SitePlan) -> None:
-    """Write the plan's Markdown files (kept away from MkDocs, which would make pages of them)."""
+    """Write the plan's Markdown files into the site folder, which MkDocs has emptied by the time
+    it collects files (as files, MkDocs would make pages of them), and take each out of
+    `plan.files`: written at once, they are not held through the build."""
     site = Path(config.site_dir)
-    for path, content in plan.files.items():
-        if path.endswith(".md"):
-            target = site / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
+    for path in [p for p in plan.files if p.endswith(".md")]:
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(plan.files.pop(path), encoding="utf-8")
 
 
 def turn_off_theme_search(config: MkDocsConfig) -> None:
