@@ -135,6 +135,7 @@ LABELS = {
     "default_stance": "Default stance",
     "litmus_test": "Litmus test",
     "false_confidence": "False confidence",
+    "keywords": "Also searched as",
     "relook": "Re-look at this call when:",
     "superseded": "Superseded",
     "no_reached_from": "No card links to this failure mode yet.",

@@ -133,7 +133,7 @@ class MarkdownWriter:
         if card.tags:
             meta.append("- Tags: " + ", ".join(card.tags))
         if card.keywords:
-            meta.append("- Also searched as: " + ", ".join(t.line(k) for k in card.keywords))
+            meta.append(f"- {LABELS['keywords']}: " + ", ".join(t.line(k) for k in card.keywords))
         meta.append(f"- Web page: {link_to(card.title, page)}")
         meta.append(f"- Source: {md.code(source_path(self.catalog, entry))}")
         lines = [
@@ -300,7 +300,7 @@ class MarkdownWriter:
             meta.append("- Tags: " + ", ".join(mode.tags))
         if mode.keywords:
             words = ", ".join(t.line(k) for k in mode.keywords)
-            meta.append(f"- Also searched as: {words}")
+            meta.append(f"- {LABELS['keywords']}: {words}")
         meta.append(f"- Web page: {link_to(mode.title, page)}")
         meta.append(f"- Source: {md.code(source_path(self.catalog, entry))}")
         lines = [
