@@ -13,14 +13,10 @@ silently stop running.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,10 +24,11 @@ from typing import Any
 import pytest
 import yaml
 
+from .serving import CHROMIUM, in_ci, serving
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "tests" / "artifacts"
 DECISIONS = REPO / "cards" / "decisions"
@@ -57,7 +54,7 @@ def _missing_tools() -> list[str]:
 _missing = _missing_tools()
 if _missing:
     _reason = "browser tests need " + " and ".join(_missing)
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+    if in_ci():
         pytest.fail(f"{_reason}; CI is set, so this is an error, not a skip", pytrace=False)
     pytest.skip(_reason, allow_module_level=True)
 
@@ -80,27 +77,6 @@ def _card(card_id: str) -> dict:
 # --------------------------------------------------------------------------- fixtures
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def _serving(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 (a free port) for the duration of the block."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the real site from the repository's cards and serve it on 127.0.0.1."""
@@ -116,7 +92,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     assert (out / "decisions" / CARD / "index.html").is_file()
-    with _serving(out) as url:
+    with serving(out) as url:
         yield url
 
 
@@ -578,7 +554,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     shutil.copy(HOSTILE, cards / "decisions")
     out = root / "site"
     out.mkdir()
-    with _serving(out) as url:
+    with serving(out) as url:
         project = make_project(root / "project", cards)
         config = project / "mkdocs.yml"
         config.write_text(

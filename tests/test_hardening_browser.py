@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .test_browser import DESKTOP, _local_context, _QuietHandler, browser  # noqa: F401
+from .serving import QuietHandler, serving
+from .test_browser import DESKTOP, _local_context, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +16,7 @@ PREFIX = "//evil.example"  # the site's path prefix: read alone, another host's 
 CARD = "cache-or-recompute"
 
 
-class _PrefixedHandler(_QuietHandler):
+class _PrefixedHandler(QuietHandler):
     """Serves the site under PREFIX (and 404 elsewhere)."""
 
     def translate_path(self, path: str) -> str:
@@ -32,25 +28,11 @@ class _PrefixedHandler(_QuietHandler):
         return super().translate_path(path[len(inner) + 1 :])
 
 
-@contextlib.contextmanager
-def _serving_prefixed(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_PrefixedHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_scripts_keep_addresses_on_the_sites_host(
     browser: object,  # noqa: F811
     built_example: Path,
 ) -> None:
-    with _serving_prefixed(built_example) as origin:
+    with serving(built_example, _PrefixedHandler) as origin:
         context = _local_context(browser, origin, viewport=DESKTOP)  # type: ignore[arg-type]
         try:
             page = context.new_page()
