@@ -22,6 +22,7 @@ from pathlib import Path
 from ..site.search_index import write_search_index
 from .export import plain_config, plan_for, write_tree
 from .project import Project, dump_config
+from .zensical_site import point_edit_links_at_sources, write_theme_overrides
 
 
 class EngineFailed(Exception):
@@ -69,6 +70,10 @@ def build_zensical(project: Project, out: Path) -> str:
         config = plain_config(project, plan, "docs")
         config["site_dir"] = "site"
         config.pop("validation", None)  # MkDocs' own setting, unknown to Zensical
+        # the plugin's promises, kept without it: no statistics fetched from the repository's
+        # host unless `external_requests: true`, and edit links to the cards' YAML
+        write_theme_overrides(project, root / "overrides", config)
+        point_edit_links_at_sources(project, plan, root / "docs", config)
         (root / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
         command = [
             sys.executable,
