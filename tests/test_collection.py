@@ -119,14 +119,20 @@ def test_relations_are_declared_once_per_pair(catalog: Catalog) -> None:
 
 
 def test_the_who_operates_it_cards_are_told_apart(catalog: Catalog) -> None:
-    # each of them names at least one of the others as confused with it, saying the difference
+    # each of them relates to at least one of the others, saying the difference; only Kubernetes
+    # vs PaaS and serverless vs containers are really taken for each other, the rest are analogies
     linked: set[str] = set()
+    confused: set[frozenset[str]] = set()
     for card_id in WHO_OPERATES:
         relations = catalog.decisions[card_id].model.relations
-        for related in (relations.confused_with or []) if relations else []:
-            if related.card in WHO_OPERATES:
-                linked |= {card_id, related.card}
+        for related in _own_relations(catalog.decisions[card_id].model):
+            if related in WHO_OPERATES:
+                linked |= {card_id, related}
+        for related_card in (relations.confused_with or []) if relations else []:
+            if related_card.card in WHO_OPERATES:
+                confused.add(frozenset((card_id, related_card.card)))
     assert linked == WHO_OPERATES
+    assert confused == {frozenset(("kubernetes-vs-paas", "serverless-vs-containers"))}
 
 
 def test_most_options_link_a_failure_mode_and_every_failure_mode_is_reached(
