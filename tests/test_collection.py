@@ -358,8 +358,18 @@ def test_illustrations_are_rare_and_every_option_has_a_real_case(catalog: Catalo
         for option in entry.model.options
         if all(_is_illustration(f) for f in option.real_world_fits)
     ]
-    assert without_real_case == []
-    assert len(illustrations) <= 0.15 * len(fits), f"{len(illustrations)} of {len(fits)} fits"
+    assert without_real_case == [], "options with no sourced case:\n" + "\n".join(without_real_case)
+    share = f"{len(illustrations)} of {len(fits)} fits are illustrations; the cards with most:\n"
+    per_card = Counter(
+        card_id
+        for card_id, entry in catalog.decisions.items()
+        for option in entry.model.options
+        for fit in option.real_world_fits
+        if _is_illustration(fit)
+    )
+    assert len(illustrations) <= 0.15 * len(fits), share + "\n".join(
+        f"{card_id}: {n}" for card_id, n in per_card.most_common(15)
+    )
 
 
 def _urls(model: DecisionCard | FailureMode) -> set[str]:
@@ -376,7 +386,12 @@ def test_no_single_source_carries_more_than_four_cards(catalog: Catalog) -> None
     cards_per_url: Counter[str] = Counter()
     for entry in catalog.decisions.values():
         cards_per_url.update(_urls(entry.model))
-    assert {u: n for u, n in cards_per_url.items() if n > 4} == {}
+    crowded = {u: n for u, n in cards_per_url.items() if n > 4}
+    assert crowded == {}, "\n".join(
+        f"{url} in {n} cards: "
+        + ", ".join(i for i, e in catalog.decisions.items() if url in _urls(e.model))
+        for url, n in crowded.items()
+    )
 
 
 def _openings(text: str) -> Iterator[str]:
@@ -401,8 +416,14 @@ def test_no_sentence_opening_is_a_template(catalog: Catalog) -> None:
         for opening, ids in cards_per_opening.items()
         if len(ids) > TEMPLATE_LIMIT and opening not in names
     }
-    assert shared == {}
+    assert shared == {}, "\n".join(f"{o!r}: {', '.join(ids)}" for o, ids in shared.items())
 
 
 def test_every_card_names_its_owners(catalog: Catalog) -> None:
-    assert [i for i, e in catalog.decisions.items() if not e.model.owners] == []
+    ownerless = [i for i, e in catalog.decisions.items() if not e.model.owners]
+    assert ownerless == [], "cards without owners: " + ", ".join(ownerless)
+
+
+def test_an_opening_is_the_first_four_words_of_each_sentence() -> None:
+    text = "It is also not [@src] about X. See [the guide](https://x.org/a.b) for more! Too short."
+    assert list(_openings(text)) == ["it is also not", "see the guide for"]
