@@ -73,7 +73,9 @@ def test_a_build_without_the_index_writes_none(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", VALID)
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    off = text.replace("      cards_dir: cards\n", "      cards_dir: cards\n      search_index: false\n")
+    off = text.replace(
+        "      cards_dir: cards\n", "      cards_dir: cards\n      search_index: false\n"
+    )
     assert off != text
     config.write_text(off, encoding="utf-8")
     result = mkdocs_build(project, tmp_path / "site")
