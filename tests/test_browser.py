@@ -577,10 +577,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     with serving(out) as url:
         project = make_project(root / "project", cards)
         config = project / "mkdocs.yml"
-        config.write_text(
-            re.sub(r"(?m)^site_url: .*$", f"site_url: {url}/", config.read_text()),
-            encoding="utf-8",
-        )
+        text = re.sub(r"(?m)^site_url: .*$", f"site_url: {url}/", config.read_text())
+        # instant navigation is off in the site's own configuration; adopters may turn it on
+        text = text.replace("  features:\n", "  features:\n    - navigation.instant\n", 1)
+        assert "- navigation.instant\n" in text
+        config.write_text(text, encoding="utf-8")
         result = mkdocs_build(project, out)
         assert result.returncode == 0, result.stderr
         yield url, project

@@ -261,7 +261,14 @@
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { run(box); }, 150);
+      timer = setTimeout(function () { run(box); }, 100);
+      // While the reader types, the index chunks of the words so far download: by the time
+      // the query runs they are here.
+      var words = terms(input.value);
+      if (words.length) {
+        load().then(function () { return pagefind.preload(words.join(" ")); })
+          .catch(function () { /* the query itself says whether the search works */ });
+      }
     });
     box.addEventListener("keydown", function (event) {
       var all = links(box);
