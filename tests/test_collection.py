@@ -59,19 +59,18 @@ def _own_relations(card: DecisionCard) -> list[str]:
     return [r.card for r in (relations.confused_with or []) + (relations.adjacent or [])]
 
 
-@pytest.mark.xfail(
-    strict=False, reason="72 decisions and 40 failure modes once the parallel card branches merge"
-)
 def test_size_and_categories(catalog: Catalog) -> None:
-    assert len(catalog.decisions) >= 72 and len(catalog.failure_modes) >= 40, (
-        len(catalog.decisions),
+    # a superseded card stays published for its links, but does not count as coverage
+    live = [e for e in catalog.decisions.values() if e.model.status != "deprecated"]
+    assert len(live) >= 72 and len(catalog.failure_modes) >= 40, (
+        len(live),
         len(catalog.failure_modes),
     )
     ids = [c.id for c in catalog.categories]
     assert len(ids) >= 9
     assert {"ai-systems", "architecture", "data", "delivery", "security", "operations"} <= set(ids)
     assert {"frontend", "cost", "teams"} <= set(ids)
-    per_category = Counter(e.model.category for e in catalog.decisions.values())
+    per_category = Counter(e.model.category for e in live)
     assert {c: per_category[c] for c in ids if per_category[c] < 5} == {}
 
 
@@ -323,7 +322,6 @@ def test_the_figure_pattern_knows_a_figure_from_a_number() -> None:
     assert [n for n in numbers if _figures(n)] == []
 
 
-@pytest.mark.xfail(strict=False, reason="the other categories' figures are cited on their branches")
 def test_every_figure_cites_its_source_or_says_it_is_an_estimate(catalog: Catalog) -> None:
     uncited: list[tuple[str, str, str]] = []
     estimates: Counter[str] = Counter()
@@ -346,7 +344,6 @@ def _is_illustration(fit: str) -> bool:
     return fit.startswith("Illustration")
 
 
-@pytest.mark.xfail(strict=False, reason="the other categories' illustrations go on their branches")
 def test_illustrations_are_rare_and_every_option_has_a_real_case(catalog: Catalog) -> None:
     fits = [
         f for e in catalog.decisions.values() for o in e.model.options for f in o.real_world_fits
@@ -378,9 +375,6 @@ def _urls(model: DecisionCard | FailureMode) -> set[str]:
     return {u.split("#")[0].rstrip("/") for u in urls}
 
 
-@pytest.mark.xfail(
-    strict=False, reason="the AI and data cards' shared sources go on their branches"
-)
 def test_no_single_source_carries_more_than_four_cards(catalog: Catalog) -> None:
     # a failure mode may lean on the source of the cards that reach it; cards may not lean on one
     cards_per_url: Counter[str] = Counter()
