@@ -86,8 +86,20 @@ def test_required_cards_exist(catalog: Catalog) -> None:
         "server-rendered-vs-single-page-app",
         "commitments-vs-on-demand-capacity",
         "you-build-it-you-run-it-vs-central-ops",
+        # the third edition: decisions every staff engineer expects to find
+        "cache-aside-vs-write-through-vs-no-cache",
+        "api-versioning-vs-additive-change",
+        "rest-vs-grpc-between-services",
+        "strong-vs-eventual-consistency",
+        "iac-declarative-vs-general-purpose-vs-console",
+        "standard-stack-vs-polyglot",
+        "tech-debt-budget-vs-dedicated-time-vs-opportunistic",
+        "rate-limiting-vs-load-shedding-vs-autoscaling-headroom",
+        "keyless-vs-key-based-artifact-signing",
+        "central-data-team-vs-data-mesh",
+        "build-vs-buy-vs-no-internal-developer-platform",
     }
-    assert required <= set(catalog.decisions)
+    assert required - set(catalog.decisions) == set()
     reached = {r.card for r in catalog.reached_from["rag-without-ground-truth"]}
     assert "rag-vs-fine-tuning" in reached
 
@@ -421,3 +433,41 @@ def test_every_card_names_its_owners(catalog: Catalog) -> None:
 def test_an_opening_is_the_first_four_words_of_each_sentence() -> None:
     text = "It is also not [@src] about X. See [the guide](https://x.org/a.b) for more! Too short."
     assert list(_openings(text)) == ["it is also not", "see the guide for"]
+
+
+# Copies and snapshots stand in for the page a reader should see: hosted mirrors, web archives,
+# raw file views, blog month archives and documentation pinned to an old version.
+NOT_CANONICAL = re.compile(
+    r"\.vercel\.app/|web\.archive\.org/|archive\.(?:ph|today)/|docs\.rs/k8s|"
+    r"raw\.githubusercontent\.com/|apidock\.com/|/\d{4}/\d{2}/?$|"
+    r"/docs/(?:v?\d+\.\d+(?:\.\d+)?|\d+)/"
+)
+
+
+def test_sources_are_canonical_current_pages(catalog: Catalog) -> None:
+    found = [
+        (entry_id, source.url)
+        for entries in (catalog.decisions, catalog.failure_modes)
+        for entry_id, entry in entries.items()
+        for source in entry.model.sources or []
+        if NOT_CANONICAL.search(source.url)
+    ]
+    assert found == [], "\n".join(f"{i}: {url}" for i, url in found)
+
+
+def test_the_canonical_pattern_tells_copies_from_pages() -> None:
+    for copy in (
+        "https://web.archive.org/web/2020/https://example.com/post",
+        "https://raw.githubusercontent.com/o/r/main/README.md",
+        "https://testing.googleblog.com/2016/05",
+        "https://www.postgresql.org/docs/13/sql-altertable.html",
+        "https://www.mongodb.com/docs/v4.4/core/transactions/",
+        "https://example-blog.vercel.app/post",
+    ):
+        assert NOT_CANONICAL.search(copy), copy
+    for page in (
+        "https://www.postgresql.org/docs/current/sql-altertable.html",
+        "https://testing.googleblog.com/2016/05/flaky-tests-at-google-and-how-we.html",
+        "https://github.com/Shopify/packwerk/blob/main/USAGE.md",
+    ):
+        assert not NOT_CANONICAL.search(page), page
