@@ -85,14 +85,23 @@ def test_python_dash_m_generator_runs_the_cli(collection: Path) -> None:
 
 
 def _fill_placeholders(text: str) -> str:
-    filled = text.replace('card: ""', "card: cache-or-recompute").replace(
-        'url: ""', "url: https://example.org/"
+    """The scaffold with every optional key uncommented and every placeholder written."""
+    lines = text.splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    lines[header:] = [re.sub(r"^(\s*)# (?=[a-z_]+:|- |  )", r"\1", line) for line in lines[header:]]
+    filled = "\n".join(lines) + "\n"
+    filled = filled.replace("other-card-id", "cache-or-recompute").replace(
+        "old-card-id", "old-rpc-guidance"
     )
-    filled = filled.replace("tags: []", "tags: [new-card]")
+    filled = filled.replace("status: draft", "status: published")
+    filled = filled.replace('summary: ""  ', 'summary: "Filled in [@first-source]."  ')
     return filled.replace('""', '"Filled in."')
 
 
-def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:
+OPTIONAL_KEYS = ("owners", "keywords", "sources", "mistakes", "follow_ups", "changes")
+
+
+def test_new_decision_scaffold_is_a_draft_that_validates(run_cli: RunCli, collection: Path) -> None:
     code, out, _ = run_cli(
         "new",
         "decision",
@@ -106,15 +115,23 @@ def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection
     path = collection / "decisions" / "cache-vs-read-replica.yaml"
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../decision.schema.json\n")
-    # unfilled, validation names the placeholders
-    code, out, _ = run_cli("validate", str(collection))
-    assert code == 1 and "'summary' is empty" in out
-    assert "  - id: first-source" in text
-    filled = _fill_placeholders(text)
-    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-source].'))
+    for key in (*OPTIONAL_KEYS, "combining", "litmus_test", "ai_impact", "relations", "summary"):
+        assert re.search(rf"^\s*# {key}:", text, re.MULTILINE), f"{key} is not offered"
+    assert "#   - id: first-source" in text
+    # as written, a draft: valid, with the placeholders listed as to-dos
     code, out, _ = run_cli("validate", str(collection))
     assert code == 0, out
-    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-sauce].'))
+    assert "to do: 'summary' is not written yet" in out
+    assert "to do: 'options[2].best_when[1]' is not written yet" in out
+    code, out, _ = run_cli("validate", "--no-drafts", str(collection))
+    assert code == 1 and "card is a draft" in out
+    # with every optional key uncommented and every text written, a valid published card
+    filled = _fill_placeholders(text)
+    path.write_text(filled)
+    code, out, _ = run_cli("validate", "--no-drafts", str(collection))
+    assert code == 0, out
+    assert "to do" not in out
+    path.write_text(filled.replace("[@first-source]", "[@first-sauce]"))
     code, out, _ = run_cli("validate", str(collection))
     assert code == 1 and "(did you mean 'first-source'?)" in out
 
@@ -164,7 +181,7 @@ def test_schema_command_writes_both(run_cli: RunCli, tmp_path: Path) -> None:
     assert code == 0
     schema = json.loads((tmp_path / "decision.schema.json").read_text())
     assert schema["additionalProperties"] is False
-    assert "framing" in schema["required"]
+    assert "framing" in schema["$defs"]["DecisionCard"]["required"]
     assert json.loads((tmp_path / "failure-mode.schema.json").read_text())["title"] == "FailureMode"
 
 

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .citations import citation_problems
+from .drafts import check, unwritten_todos
 from .loader import Document, LoadError, load, load_file, read_text
 from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard
 from .parallel import can_fork, map_halves
@@ -26,8 +27,8 @@ CATEGORIES_FILE = "categories.yaml"
 SCHEMA_FILES = ("decision.schema.json", "failure-mode.schema.json")
 _ID = re.compile(SLUG_PATTERN)
 
-# path -> ((mtime_ns, size), (model, document)): parsed files kept between loads (preview).
-ParseCache = dict[Path, tuple[tuple[int, int], tuple[Any, Document]]]
+# path -> ((mtime_ns, size), (model, document, to-dos)): parsed files kept between loads (preview).
+ParseCache = dict[Path, tuple[tuple[int, int], tuple[Any, ...]]]
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Entry(Generic[M]):
     display: str
     model: M
     doc: Document
+    todos: tuple[Problem, ...] = ()  # the text a draft leaves unwritten
 
 
 def id_problem(stem: str) -> str | None:
@@ -72,6 +74,7 @@ class CollectionReader:
         self.preloaded: dict[Path, tuple[Any, ...]] = {}  # parsed ahead, in a forked child
         self.card_files: list[Path] = []  # every <id>.yaml seen, decisions then failure modes
         self.problems: list[Problem] = []
+        self.todos: list[Problem] = []  # text a draft leaves unwritten: listed, not an error
         self.files_checked = 0
         # Ids of files that exist but failed validation: references to them are not reported again.
         self.invalid_ids: set[str] = set()
@@ -116,8 +119,9 @@ class CollectionReader:
         cached = self.cache.get(path)
         return key, (cached[1] if cached is not None and cached[0] == key else None)
 
-    def parse(self, path: Path, model: type[M]) -> tuple[M, Document] | None:
-        """The validated model and document of one file, or None after recording its problems."""
+    def parse(self, path: Path, model: type[M]) -> tuple[M, Document, tuple[Problem, ...]] | None:
+        """The validated model, document and to-dos of one file, or None after recording its
+        problems."""
         display = self.display(path)
         self.files_checked += 1
         key, result = self._cached(path)
@@ -127,9 +131,13 @@ class CollectionReader:
                 self.cache[path] = (key, result)
         if result is not None and model is DecisionCard:
             self.parsed_decisions.append((path.stem, display, result[1]))
+        if result is not None:
+            self.todos.extend(result[2])
         return result
 
-    def _parse(self, path: Path, model: type[M], display: str) -> tuple[M, Document] | None:
+    def _parse(
+        self, path: Path, model: type[M], display: str
+    ) -> tuple[M, Document, tuple[Problem, ...]] | None:
         outcome = self.preloaded.pop(path, None) or read_document(path)
         if outcome[0] == "load":
             self.problem(display, outcome[1], (outcome[2], outcome[3]))
@@ -138,20 +146,23 @@ class CollectionReader:
             self.problem(display, f"cannot read file: {outcome[1]}")
             return None
         doc = Document(outcome[1], outcome[2])
-        try:
-            validated = model.model_validate(doc.data)
-        except ValidationError as exc:
+        checked = check(model, doc.data)
+        todos = tuple(unwritten_todos(checked.unwritten, doc, display))
+        if checked.error is not None or checked.model is None:
+            self.todos.extend(todos)
             if model is DecisionCard:  # its references are still checked, with its other mistakes
                 self.parsed_decisions.append((path.stem, display, doc))
-            self.problems.extend(problems_from_validation(exc, doc, model, display))
+            if checked.error is not None:
+                self.problems.extend(problems_from_validation(checked.error, doc, model, display))
             return None
         unknown = citation_problems(doc, display)
         if unknown:
             if model is DecisionCard:
                 self.parsed_decisions.append((path.stem, display, doc))
+            self.todos.extend(todos)
             self.problems.extend(unknown)
             return None
-        return validated, doc
+        return checked.model, doc, todos
 
     def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
         """Every valid `<id>.yaml` of a folder, by id."""
@@ -194,7 +205,9 @@ class CollectionReader:
                 self.problem(self.display(path), bad_id)
             parsed = self.parse(path, model)
             if parsed and not bad_id:
-                found[path.stem] = Entry(path.stem, path, self.display(path), parsed[0], parsed[1])
+                found[path.stem] = Entry(
+                    path.stem, path, self.display(path), parsed[0], parsed[1], parsed[2]
+                )
             else:
                 self.invalid_ids.add(path.stem)
         return found

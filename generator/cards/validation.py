@@ -37,7 +37,7 @@ def model_at(root: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
     return model
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+def data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
     """Keep the parts of pydantic's loc that name a real key or index (drop union tags)."""
     path: list[str | int] = []
     node: Any = data
@@ -94,7 +94,7 @@ def problems_from_validation(
     suggested: set[PathKey] = set()
     for item in errors:
         if item["type"] == "extra_forbidden":
-            path = _data_path(doc.data, item["loc"])
+            path = data_path(doc.data, item["loc"])
             parent_model = model_at(model, path[:-1])
             if parent_model is not None:
                 close = difflib.get_close_matches(
@@ -102,7 +102,7 @@ def problems_from_validation(
                 )
                 suggested.update((*path[:-1], c) for c in close)
     for item in errors:
-        path = _data_path(doc.data, item["loc"])
+        path = data_path(doc.data, item["loc"])
         kind = item["type"]
         ctx = item.get("ctx") or {}
         value = item.get("input")
@@ -138,14 +138,16 @@ def problems_from_validation(
         elif kind == "too_long":
             message = f"'{label}' has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
         elif kind == "string_too_short":
-            if ctx.get("min_length", 1) <= 1:
+            if ctx.get("min_length", 1) <= 1 or value == "":
                 message = f"'{label}' is empty"
             else:
                 message = f"'{_short(value)}' is too short for '{label}': at least {ctx['min_length']} characters"
         elif kind == "string_too_long":
             message = f"'{label}' is too long: at most {ctx.get('max_length')} characters"
         elif kind == "string_pattern_mismatch":
-            if label == "url":
+            if value == "":
+                message = f"'{label}' is empty"
+            elif label == "url":
                 message = (
                     f"'{_short(value)}' is not a web address starting with http:// or https://"
                 )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..cards import InvalidCollection, load_catalog
-from ..cards.problems import FORMATS
+from ..cards.problems import FORMATS, Problem, count
 from ..engines import ENGINES
 from . import diff, links, record
 from .usage import UsageError
@@ -24,9 +24,21 @@ def _validate(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
-        print(formatter(exc.problems, exc.files_checked))
+        print(formatter(exc.problems, exc.files_checked, todos=exc.todos))
         return 1
-    print(formatter([], catalog.files_checked))
+    if args.no_drafts and catalog.drafts():
+        problems = [
+            Problem(
+                e.display,
+                *e.doc.position(("status",)),
+                f"card is a draft ({count(len(e.todos), 'to-do')} left); finish it and set "
+                "'status: published', or keep it off this branch",
+            )
+            for e in catalog.drafts()
+        ]
+        print(formatter(problems, catalog.files_checked, todos=catalog.todos))
+        return 1
+    print(formatter([], catalog.files_checked, todos=catalog.todos))
     return 0
 
 
@@ -136,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(FORMATS),
         default="text",
         help="text (default), json, or github (workflow annotations)",
+    )
+    validate.add_argument(
+        "--no-drafts",
+        action="store_true",
+        help="fail while any card is still a draft (for release branches); without it a "
+        "draft's unwritten text is listed as to-dos and does not fail",
     )
     validate.set_defaults(handler=_validate)
 
