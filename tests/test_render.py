@@ -90,6 +90,29 @@ def test_field_reference_lists_every_model_key(pages: Pages) -> None:
         assert f"<code>{key}</code>" in reference
 
 
+def test_field_reference_describes_each_section_by_its_own_model(pages: Pages) -> None:
+    from generator.cards import models
+
+    rows = dict(
+        re.findall(
+            r"<tr><td><code>([^<]+)</code></td>.*?<td>([^<]*)</td></tr>",
+            pages["contribute/fields.md"].markdown,
+        )
+    )
+    card_doc = models.DecisionCard.__doc__ or ""
+    for key, model in {
+        "framing": models.Framing,
+        "reversibility": models.Reversibility,
+        "how_to_decide": models.HowToDecide,
+        "pressures": models.Pressures,
+        "ai_impact": models.AiImpact,
+        "relations": models.Relations,
+    }.items():
+        assert rows[key] == (model.__doc__ or "").strip(), key
+        assert rows[key] != card_doc
+    assert card_doc not in pages["contribute/fields.md"].markdown
+
+
 def _text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
