@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -68,6 +69,29 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_KEY = re.compile(r"[a-z_]+")  # how every key of the format is spelt
+
+
+def _at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _colon_hint(value: Any) -> str:
+    """For a mapping YAML made of a text with ': ' in it, the hint to quote that text."""
+    if not (isinstance(value, dict) and len(value) == 1):
+        return ""
+    ((key, rest),) = value.items()
+    if not isinstance(rest, str) or _KEY.fullmatch(str(key)):  # a key as the format spells one
+        return ""
+    written = _short(f"{key}: {rest}", 40)
+    return (
+        f" (YAML reads '{written}' as a key and a value because of the ': '; "
+        "put the whole text in quotes)"
+    )
+
+
 # What one item of a list field is called, for messages about a single item.
 _ITEM_NAMES = {"tags": "tag", "supersedes": "card id", "owners": "owner"}
 
@@ -92,9 +116,15 @@ def problems_from_validation(
     # A misspelt key shows up twice: as unknown, and as the missing key it was meant to be.
     # Report it once, as the unknown key with its suggestion.
     suggested: set[PathKey] = set()
+    # A text with ': ' in it, unquoted, is read as a one-key mapping: where such a mapping stands
+    # for a mapping of the format, say so once, at its key, rather than also listing the keys
+    # it lacks.
+    text_as_key: set[PathKey] = set()
     for item in errors:
         if item["type"] == "extra_forbidden":
             path = data_path(doc.data, item["loc"])
+            if _colon_hint(_at(doc.data, path[:-1])):
+                text_as_key.add(path[:-1])
             parent_model = model_at(model, path[:-1])
             if parent_model is not None:
                 close = difflib.get_close_matches(
@@ -109,7 +139,7 @@ def problems_from_validation(
         label = _label(path)
         key_position = False
         if kind == "missing":
-            if path in suggested:
+            if path in suggested or path[:-1] in text_as_key:
                 continue
             parent = path[:-1]
             where = f" in '{_label(parent)}'" if parent else ""
@@ -124,9 +154,11 @@ def problems_from_validation(
             parent_model = model_at(model, path[:-1])
             choices = parent_model.model_fields if parent_model else []
             message = f"unknown key '{path[-1]}'{did_you_mean(str(path[-1]), choices)}"
+            if path[:-1] in text_as_key:
+                message += _colon_hint({path[-1]: value})
             key_position = True
         elif kind == "string_type":
-            message = f"'{label}' should be text, found {_kind(value)}"
+            message = f"'{label}' should be text, found {_kind(value)}{_colon_hint(value)}"
         elif kind == "list_type":
             message = f"'{label}' should be a list of items (lines starting with '- '), found {_kind(value)}"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
