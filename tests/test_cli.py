@@ -62,6 +62,7 @@ def test_validate_github_annotations(run_cli: RunCli, collection: Path, tmp_path
         "::error file=cards/decisions/colon-in-plain-text.yaml,line=10,col=16,title=Invalid card::"
         "unexpected ': ' in unquoted text; put the text in quotes"
     )
+    assert out.splitlines()[-1] == "1 problem in 1 of 6 files"
 
 
 def test_usage_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
@@ -202,3 +203,71 @@ def test_check_links_reads_site_url_from_the_project(built_example: Path, run_cl
     assert code == 1 and "404.html" in out  # an explicit flag still wins
     code, _, err = run_cli("check-links", str(built_example), "--config", str(config) + ".missing")
     assert code == 2 and "config file not found" in err
+
+
+def test_new_with_an_unknown_category_says_where_categories_live(
+    run_cli: RunCli, collection: Path
+) -> None:
+    categories = collection / "categories.yaml"
+    before = categories.read_text()
+    code, _, err = run_cli(
+        "new", "decision", "model-serving", "--category", "ml-ops", "--cards", str(collection)
+    )
+    assert code == 2
+    assert f"Categories are defined in {categories}" in err
+    assert "- id: ml-ops\n  title: Ml ops\n  description: Decisions about ml ops.\n" in err
+    assert "--new-category" in err
+    assert categories.read_text() == before
+    assert not (collection / "decisions" / "model-serving.yaml").exists()
+    code, out, _ = run_cli(
+        "new",
+        "decision",
+        "model-serving",
+        "--category",
+        "ml-ops",
+        "--new-category",
+        "--cards",
+        str(collection),
+    )
+    assert code == 0 and f"added category 'ml-ops' to {categories}" in out
+    assert categories.read_text().startswith(before) and "- id: ml-ops" in categories.read_text()
+    code, out, _ = run_cli("validate", str(collection))
+    assert code == 0, out
+
+
+def test_a_category_id_too_short_says_why(run_cli: RunCli, collection: Path) -> None:
+    code, _, err = run_cli("new", "decision", "model-serving", "--category", "ml")
+    assert code == 2 and "an id is 3 to 80 lowercase letters" in err
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "plural", "expected"),
+    [
+        (1, "card", None, "1 card"),
+        (0, "card", None, "0 cards"),
+        (2, "problem", None, "2 problems"),
+        (1, "entry", "entries", "1 entry"),
+        (3, "entry", "entries", "3 entries"),
+        (1200, "link", None, "1,200 links"),
+    ],
+)
+def test_count_words(number: int, noun: str, plural: str | None, expected: str) -> None:
+    from generator.cards.wording import count
+
+    assert count(number, noun, plural) == expected
+
+
+def test_no_count_in_the_output_strings_goes_without_the_helper() -> None:
+    """A number printed next to a plural noun, in code or a template, is a '1 cards' waiting to
+    happen: every such place goes through count()."""
+    number_then_plural = re.compile(
+        r"(\{[^{}]*\}|\{\{[^{}]*\}\}) (cards|problems|files|pages|options|decisions|months|"
+        r"characters|to-dos|drafts|links|entries|items)\b"
+    )
+    found = []
+    for path in sorted((REPO / "generator").rglob("*")):
+        if path.suffix in (".py", ".j2", ".js") and "count(" not in path.name:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if number_then_plural.search(line) and "count(" not in line:
+                    found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert found == [], "\n".join(found)

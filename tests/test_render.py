@@ -90,6 +90,12 @@ def test_field_reference_lists_every_model_key(pages: Pages) -> None:
         assert f"<code>{key}</code>" in reference
 
 
+def test_counts_say_1_card_and_2_cards(pages: Pages) -> None:
+    home = pages["index.md"].markdown
+    assert 'tc-tile__meta">1 card</p>' in home and 'tc-tile__meta">2 cards</p>' in home
+    assert "Reached from 1 option<" in pages["failure-modes/index.md"].markdown
+
+
 def test_field_reference_describes_each_section_by_its_own_model(pages: Pages) -> None:
     from generator.cards import models
 

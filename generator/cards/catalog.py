@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .linking import Backlink, Linker, Reach
 from .models import Category, DecisionCard, FailureMode
-from .problems import Problem, count
+from .problems import Problem
 from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader, Entry, ParseCache
+from .wording import count
 
 
 class InvalidCollection(Exception):

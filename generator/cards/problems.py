@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from .wording import count
+
 # Control characters (a line break, a terminal escape sequence), Unicode's line and paragraph
 # separators, and the invisible marks that reorder text on screen (bidirectional overrides).
 _UNPRINTABLE = re.compile(
@@ -38,11 +40,6 @@ class Problem:
 
     def __str__(self) -> str:
         return printable(f"{self.file}:{self.line}:{self.column}: {self.message}")
-
-
-def count(number: int, noun: str, plural: str | None = None) -> str:
-    """'1 card', '2 cards', '0 cards': the number and its noun in the right form."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _summary(problems: list[Problem], checked: int, todos: list[Problem]) -> str:

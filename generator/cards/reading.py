@@ -18,6 +18,7 @@ from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard
 from .parallel import can_fork, map_halves
 from .problems import Problem
 from .validation import problems_from_validation
+from .wording import count
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,7 +53,9 @@ def id_problem(stem: str) -> str | None:
         )
         return f"file name '{stem}' contains characters outside lowercase ASCII: {names}"
     if not (ID_MIN <= len(stem) <= ID_MAX):
-        return f"file name '{stem}' is {len(stem)} characters; an id is {ID_MIN} to {ID_MAX}"
+        return (
+            f"file name '{stem}' is {count(len(stem), 'character')}; an id is {ID_MIN} to {ID_MAX}"
+        )
     if not _ID.fullmatch(stem):
         return (
             f"file name '{stem}' is not a valid id: use lowercase letters, digits and single "

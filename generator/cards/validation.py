@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .loader import Document, PathKey
 from .models import models_in
 from .problems import Problem
+from .wording import count
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -165,17 +166,16 @@ def problems_from_validation(
             message = f"'{label}' should be a mapping of keys to values, found {_kind(value)}"
         elif kind == "too_short":
             need = ctx.get("min_length", 1)
-            noun = "item" if need == 1 else "items"
-            message = f"'{label}' needs at least {need} {noun}, found {ctx.get('actual_length', 0)}"
+            message = f"'{label}' needs at least {count(need, 'item')}, found {ctx.get('actual_length', 0)}"
         elif kind == "too_long":
-            message = f"'{label}' has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
+            message = f"'{label}' has {count(int(ctx.get('actual_length', 0)), 'item')}; at most {ctx.get('max_length')} are allowed"
         elif kind == "string_too_short":
             if ctx.get("min_length", 1) <= 1 or value == "":
                 message = f"'{label}' is empty"
             else:
-                message = f"'{_short(value)}' is too short for '{label}': at least {ctx['min_length']} characters"
+                message = f"'{_short(value)}' is too short for '{label}': at least {count(ctx['min_length'], 'character')}"
         elif kind == "string_too_long":
-            message = f"'{label}' is too long: at most {ctx.get('max_length')} characters"
+            message = f"'{label}' is too long: at most {count(int(ctx.get('max_length', 0)), 'character')}"
         elif kind == "string_pattern_mismatch":
             if value == "":
                 message = f"'{label}' is empty"

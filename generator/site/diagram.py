@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from ..cards.wording import count
+
 WIDTH = 440
 SPINE_X, BOX_X, BOX_W = 34, 150, 280
 LINE_H, PAD, GAP = 18, 14, 14
@@ -99,7 +101,7 @@ def relation_svg(
         )
     height = y + 4
     name = html.escape(
-        f"{title_of(current)} and the {len(labels)} decisions it is related to", quote=True
+        f"{title_of(current)} and the {count(len(labels), 'decision')} it is related to", quote=True
     )
     return Markup(
         f'<svg class="tc-diagram" viewBox="0 0 {WIDTH} {height:.0f}" role="group" aria-label="{name}" '

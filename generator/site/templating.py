@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..cards.problems import count
+from ..cards.wording import count
 from . import citing, markup
 from .paths import LinkRewriter, link_rewriter
 
