@@ -17,12 +17,17 @@ class InvalidCollection(Exception):
     """The collection has problems; every one of them is listed."""
 
     def __init__(
-        self, problems: list[Problem], files_checked: int, todos: list[Problem] | None = None
+        self,
+        problems: list[Problem],
+        files_checked: int,
+        todos: list[Problem] | None = None,
+        warnings: list[Problem] | None = None,
     ) -> None:
         super().__init__(f"{count(len(problems), 'problem')} in the card collection")
         self.problems = sorted(problems)
         self.files_checked = files_checked
         self.todos = sorted(todos or [])
+        self.warnings = sorted(warnings or [])
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Catalog:
     # For each decision card, the ids of the cards and failure modes it names.
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
     todos: list[Problem] = field(default_factory=list)  # text the drafts leave unwritten
+    warnings: list[Problem] = field(default_factory=list)  # text that shows other than meant
 
     def drafts(self) -> list[Entry[DecisionCard]]:
         """The decision cards still marked `status: draft`."""
@@ -78,7 +84,9 @@ def load_catalog(
     linker = Linker(reader, [c.id for c in categories], set(decisions), set(failure_modes))
     linker.check()
     if reader.problems:
-        raise InvalidCollection(reader.problems, reader.files_checked, reader.todos)
+        raise InvalidCollection(
+            reader.problems, reader.files_checked, reader.todos, reader.warnings
+        )
     return Catalog(
         root,
         categories,
@@ -89,4 +97,5 @@ def load_catalog(
         names=linker.names(),
         files_checked=reader.files_checked,
         todos=sorted(reader.todos),
+        warnings=sorted(reader.warnings),
     )

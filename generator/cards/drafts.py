@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from .block_syntax import field_name
 from .loader import Document, PathKey
 from .models import DecisionCard, is_blank_checked
 from .problems import Problem
@@ -165,7 +166,7 @@ def unwritten_todos(paths: list[PathKey], doc: Document, display: str) -> list[P
     todos = []
     for path in paths:
         parent = path[:-1]
-        what = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path)[1:]
+        what = field_name(path)
         if path in doc.value_positions:
             line, column = doc.position(path)
         elif parent:  # missing: the item's own mapping when it is a list item, else its key

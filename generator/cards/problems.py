@@ -42,7 +42,9 @@ class Problem:
         return printable(f"{self.file}:{self.line}:{self.column}: {self.message}")
 
 
-def _summary(problems: list[Problem], checked: int, todos: list[Problem]) -> str:
+def _summary(
+    problems: list[Problem], checked: int, todos: list[Problem], warnings: list[Problem]
+) -> str:
     if problems:
         files = len({p.file for p in problems})
         line = f"{count(len(problems), 'problem')} in {files} of {count(checked, 'file')}"
@@ -51,18 +53,32 @@ def _summary(problems: list[Problem], checked: int, todos: list[Problem]) -> str
     if todos:
         drafts = len({t.file for t in todos})
         line += f"; {count(len(todos), 'to-do')} in {count(drafts, 'draft')}"
+    if warnings:
+        line += f"; {count(len(warnings), 'warning')}"
     return line
 
 
-def format_text(problems: Iterable[Problem], checked: int, *, todos: Iterable[Problem] = ()) -> str:
-    """One `file:line:col: message` line per problem and to-do, then a one-line summary."""
-    problems, todos = list(problems), list(todos)
-    lines = [str(p) for p in sorted([*problems, *todos])]
-    lines.append(_summary(problems, checked, todos))
+def format_text(
+    problems: Iterable[Problem],
+    checked: int,
+    *,
+    todos: Iterable[Problem] = (),
+    warnings: Iterable[Problem] = (),
+) -> str:
+    """One `file:line:col: message` line per problem, to-do and warning, then a one-line summary."""
+    problems, todos, warnings = list(problems), list(todos), list(warnings)
+    lines = [str(p) for p in sorted([*problems, *todos, *warnings])]
+    lines.append(_summary(problems, checked, todos, warnings))
     return "\n".join(lines)
 
 
-def format_json(problems: Iterable[Problem], checked: int, *, todos: Iterable[Problem] = ()) -> str:
+def format_json(
+    problems: Iterable[Problem],
+    checked: int,
+    *,
+    todos: Iterable[Problem] = (),
+    warnings: Iterable[Problem] = (),
+) -> str:
     """A JSON object with the problems and the drafts' to-dos as lists, for tools."""
     problems = list(problems)
     return json.dumps(
@@ -71,6 +87,7 @@ def format_json(problems: Iterable[Problem], checked: int, *, todos: Iterable[Pr
             "files_checked": checked,
             "problems": [asdict(p) for p in problems],
             "todos": [asdict(t) for t in todos],
+            "warnings": [asdict(w) for w in warnings],
         },
         indent=2,
         ensure_ascii=False,
@@ -93,14 +110,19 @@ def _annotation(command: str, title: str, problem: Problem) -> str:
 
 
 def format_github(
-    problems: Iterable[Problem], checked: int, *, todos: Iterable[Problem] = ()
+    problems: Iterable[Problem],
+    checked: int,
+    *,
+    todos: Iterable[Problem] = (),
+    warnings: Iterable[Problem] = (),
 ) -> str:
     """GitHub Actions workflow commands, so problems (and drafts' to-dos, as notices) show on
     the pull request's lines."""
-    problems, todos = list(problems), list(todos)
+    problems, todos, warnings = list(problems), list(todos), list(warnings)
     lines = [_annotation("error", "Invalid card", p) for p in problems]
+    lines += [_annotation("warning", "Card text", w) for w in warnings]
     lines += [_annotation("notice", "Draft", t) for t in todos]
-    lines.append(_summary(problems, checked, todos))
+    lines.append(_summary(problems, checked, todos, warnings))
     return "\n".join(lines)
 
 
@@ -108,7 +130,12 @@ class Formatter(Protocol):
     """A report format: problems, files checked and to-dos in, the text to print out."""
 
     def __call__(
-        self, problems: Iterable[Problem], checked: int, *, todos: Iterable[Problem] = ()
+        self,
+        problems: Iterable[Problem],
+        checked: int,
+        *,
+        todos: Iterable[Problem] = (),
+        warnings: Iterable[Problem] = (),
     ) -> str: ...
 
 

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .block_syntax import block_syntax_warnings
 from .citations import citation_problems
 from .drafts import check, unwritten_todos
 from .loader import Document, LoadError, load, load_file, read_text
@@ -28,8 +29,10 @@ CATEGORIES_FILE = "categories.yaml"
 SCHEMA_FILES = ("decision.schema.json", "failure-mode.schema.json")
 _ID = re.compile(SLUG_PATTERN)
 
-# path -> ((mtime_ns, size), (model, document, to-dos)): parsed files kept between loads (preview).
+# path -> ((mtime_ns, size), parsed): parsed files kept between loads (preview).
 ParseCache = dict[Path, tuple[tuple[int, int], tuple[Any, ...]]]
+# One valid file: its model, its document, a draft's to-dos and the warnings on its text.
+Parsed = tuple[M, Document, tuple[Problem, ...], tuple[Problem, ...]]
 
 
 @dataclass
@@ -78,6 +81,7 @@ class CollectionReader:
         self.card_files: list[Path] = []  # every <id>.yaml seen, decisions then failure modes
         self.problems: list[Problem] = []
         self.todos: list[Problem] = []  # text a draft leaves unwritten: listed, not an error
+        self.warnings: list[Problem] = []  # text that will not show as meant: listed, not an error
         self.files_checked = 0
         # Ids of files that exist but failed validation: references to them are not reported again.
         self.invalid_ids: set[str] = set()
@@ -122,9 +126,9 @@ class CollectionReader:
         cached = self.cache.get(path)
         return key, (cached[1] if cached is not None and cached[0] == key else None)
 
-    def parse(self, path: Path, model: type[M]) -> tuple[M, Document, tuple[Problem, ...]] | None:
-        """The validated model, document and to-dos of one file, or None after recording its
-        problems."""
+    def parse(self, path: Path, model: type[M]) -> Parsed[M] | None:
+        """The validated model, document, to-dos and warnings of one file, or None after
+        recording its problems."""
         display = self.display(path)
         self.files_checked += 1
         key, result = self._cached(path)
@@ -136,11 +140,10 @@ class CollectionReader:
             self.parsed_decisions.append((path.stem, display, result[1]))
         if result is not None:
             self.todos.extend(result[2])
+            self.warnings.extend(result[3])
         return result
 
-    def _parse(
-        self, path: Path, model: type[M], display: str
-    ) -> tuple[M, Document, tuple[Problem, ...]] | None:
+    def _parse(self, path: Path, model: type[M], display: str) -> Parsed[M] | None:
         outcome = self.preloaded.pop(path, None) or read_document(path)
         if outcome[0] == "load":
             self.problem(display, outcome[1], (outcome[2], outcome[3]))
@@ -165,7 +168,7 @@ class CollectionReader:
             self.todos.extend(todos)
             self.problems.extend(unknown)
             return None
-        return checked.model, doc, todos
+        return checked.model, doc, todos, tuple(block_syntax_warnings(doc, display))
 
     def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
         """Every valid `<id>.yaml` of a folder, by id."""

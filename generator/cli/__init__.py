@@ -25,7 +25,7 @@ def _validate(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
-        print(formatter(exc.problems, exc.files_checked, todos=exc.todos))
+        print(formatter(exc.problems, exc.files_checked, todos=exc.todos, warnings=exc.warnings))
         return 1
     if args.no_drafts and catalog.drafts():
         problems = [
@@ -37,9 +37,13 @@ def _validate(args: argparse.Namespace) -> int:
             )
             for e in catalog.drafts()
         ]
-        print(formatter(problems, catalog.files_checked, todos=catalog.todos))
+        print(
+            formatter(
+                problems, catalog.files_checked, todos=catalog.todos, warnings=catalog.warnings
+            )
+        )
         return 1
-    print(formatter([], catalog.files_checked, todos=catalog.todos))
+    print(formatter([], catalog.files_checked, todos=catalog.todos, warnings=catalog.warnings))
     return 0
 
 

@@ -108,10 +108,13 @@ def _build_site(config_path: Path, out: Path, *, check_links: bool, engine: str)
         catalog = load_catalog(project.cards_dir)
     except InvalidCollection as exc:
         raise BuildFailed(
-            "validation failed:\n" + format_text(exc.problems, exc.files_checked, todos=exc.todos)
+            "validation failed:\n"
+            + format_text(exc.problems, exc.files_checked, todos=exc.todos, warnings=exc.warnings)
         ) from None
     drafts = len(catalog.drafts())
     left = f"; {count(drafts, 'draft')} ({count(len(catalog.todos), 'to-do')})" if drafts else ""
+    for warning in catalog.warnings:
+        print(f"    {warning}")
     print(f"    {count(catalog.files_checked, 'file')}, no problems{left}")
 
     out.parent.mkdir(parents=True, exist_ok=True)
