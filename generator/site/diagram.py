@@ -125,7 +125,7 @@ def relation_svg(
         # loads and fails on an SVG link (its href is read-only), which stops instant navigation.
         parts.append(
             f'<a class="tc-node" xlink:href="{link}" target="_self"><rect x="{BOX_X}" y="{y:.0f}" width="{BOX_W}" '
-            f'height="{box_h}" rx="8"/>{_text(lines, BOX_X + 12, y + PAD / 2)}</a>'
+            f'height="{box_h}" rx="8"/>{_text(lines, BOX_X + 12, y + (box_h - len(lines) * LINE_H) / 2)}</a>'
         )
         last_mid = mid
         y += box_h + GAP
