@@ -147,3 +147,18 @@ def test_a_scaffold_draft_builds_a_page(run_cli: RunCli, collection: Path) -> No
     plan = build_plan(load_catalog(collection), today=TODAY)
     page = plan.pages["decisions/brand-new-call.md"].markdown
     assert page.count(UNWRITTEN) > 20 and "None" not in page
+
+
+@pytest.mark.slow
+def test_a_site_with_a_draft_builds_strictly(drafted: Path, tmp_path: Path) -> None:
+    from .conftest import indexed_pages, make_project, mkdocs_build
+
+    project = make_project(tmp_path / "project", drafted)
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "decisions" / CARD / "index.html").read_text(encoding="utf-8")
+    assert "This card is still being written" in html
+    assert html.count('class="tc-unwritten"') >= 5 and ">None<" not in html
+    pages = indexed_pages(tmp_path / "site")
+    text = " ".join(p["content"] for url, p in pages.items() if CARD in url)
+    assert UNWRITTEN in text and "None" not in text
