@@ -14,7 +14,7 @@ from typing import Any
 
 from .loader import PathKey
 from .models import ID_MAX, ID_MIN, SLUG_PATTERN
-from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader
+from .reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader
 from .validation import did_you_mean
 
 _ID = re.compile(SLUG_PATTERN)
@@ -148,9 +148,10 @@ class Linker:
             return None  # not an id at all (an empty placeholder, say): validation says so
         if ref.kind == "category":
             if self.category_ids and ref.target not in self.category_ids:
+                where = self.reader.display(self.reader.root / CATEGORIES_FILE)
                 return (
                     f"unknown category '{ref.target}'{did_you_mean(ref.target, self.category_ids)}; "
-                    f"categories are: {', '.join(self.category_ids)}"
+                    f"categories are: {', '.join(self.category_ids)} (defined in {where})"
                 )
             return None
         if ref.kind == "failure_mode":
