@@ -201,7 +201,7 @@ def test_relation_diagram_is_inline_svg_with_real_links(built_example: Path) -> 
     assert svg, "no relation diagram"
     diagram = svg.group(0)
     assert (
-        'role="group" aria-label="Cache | recompute | precompute and the 1 decisions it is related to"'
+        'role="group" aria-label="Cache | recompute | precompute and the 1 decision it is related to"'
         in diagram
     )
     assert '<g class="tc-node tc-node--current" aria-current="page">' in diagram
