@@ -21,6 +21,7 @@ from .files import add_plan_pages, site_inputs, site_settings
 from .generator_tag import name_generator
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
+from .preview import RebuildGuard
 from .raw_html import fill_html_blocks
 from .theme import (
     add_asset_files,
@@ -42,6 +43,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.serving = command == "serve"
         self.parse_cache: ParseCache = {}
         self.built: tuple[SitePlan, Any] | None = None  # the last finished build's plan and inputs
+        self.guard = RebuildGuard()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "serving"):
@@ -70,7 +72,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = (
-            changed_pages(self.plan, previous) if self.inputs == previous_inputs else None
+            changed_pages(self.plan, previous)
+            if self.inputs == previous_inputs and not self.guard.showing_problems
+            else None  # every page, which also takes a failed rebuild's notice off each
         )
         self.rebuilt: set[str] = set()
         self.index_job: IndexJob | None = None
@@ -141,8 +145,13 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             log.info("tradeoff-cards: %s", self.index_job.summary(len(self.plan.pages)))
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if hasattr(self, "guard"):  # not when another plugin failed before this one started
+            self.guard.build_error = error
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.cards_dir))
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
+        self.guard.install(server, config.site_dir)
         return server
