@@ -109,8 +109,10 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project / "mkdocs.yml")]
-            + ["-a", f"127.0.0.1:{port}"],
+            [
+                *(sys.executable, "-m", "mkdocs", "serve", "--dirty"),
+                *("-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},

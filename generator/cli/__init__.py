@@ -11,6 +11,7 @@ from .. import __version__
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
 from ..engines import ENGINES
+from ..site.templating import TemplateProblem
 from . import diff, links, record
 from .usage import UsageError
 
@@ -85,6 +86,9 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
         print(FORMATS["text"](exc.problems, exc.files_checked), file=sys.stderr)
+        return 1
+    except TemplateProblem as exc:
+        print(f"tradeoffs export: a template failed: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {count} pages to {out}")
     print(f"wrote the Markdown version of each card to {markdown_out}: copy it into the built site")

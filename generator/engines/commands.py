@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..site.search_index import write_search_index
+from ..site.templating import TemplateProblem
 from .export import plain_config, plan_for, write_tree
 from .project import Project, dump_config
 
@@ -59,7 +60,10 @@ def build_zensical(project: Project, out: Path) -> str:
     """Export the tree, write a configuration beside it with relative paths (as Zensical wants
     them), build, and move the result to `out`."""
     _require("zensical", "zensical")
-    plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
+    try:
+        plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
+    except TemplateProblem as exc:
+        raise EngineFailed(f"a template failed: {exc}") from None
     with tempfile.TemporaryDirectory(prefix=".zensical-", dir=out.parent) as work:
         root = Path(work)
         try:

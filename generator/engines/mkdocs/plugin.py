@@ -16,6 +16,7 @@ from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
+from ...site.templating import TemplateProblem
 from . import prerendered
 from .files import add_plan_pages, site_inputs, site_settings
 from .generator_tag import name_generator
@@ -28,6 +29,7 @@ from .theme import (
     prepare_theme,
     register_assets,
     turn_off_theme_search,
+    unpublish_templates,
     write_markdown_files,
 )
 
@@ -54,6 +56,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
         template_dir = str(self.project_dir / templates) if templates else config.theme.custom_dir
+        self.template_dir = template_dir
         try:
             cache = self.parse_cache if self.serving else None
             catalog = load_catalog(self.cards_dir, cache, display_root=self.project_dir)
@@ -68,7 +71,10 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
         reference = previous if self.serving else None  # only a preview builds on from a plan
-        self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
+        try:
+            self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
+        except TemplateProblem as exc:
+            raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = (
@@ -90,6 +96,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
+        unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
         add_asset_files(files, config, self.plan)
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
@@ -151,7 +158,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.cards_dir))
-        if config.theme.custom_dir:
-            server.watch(config.theme.custom_dir)
+        for folder in dict.fromkeys([config.theme.custom_dir, self.template_dir]):
+            if folder and Path(folder).is_dir():
+                server.watch(folder)
         self.guard.install(server, config.site_dir)
         return server
