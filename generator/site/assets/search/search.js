@@ -41,7 +41,12 @@
           // to fetch before the first result.
           noWorker: true
         });
-      }).then(function () { return pagefind.init(); });
+      }).then(function () { return pagefind.init(); }).catch(function (error) {
+        // A failed download is not the end of the search: the next query tries again.
+        loading = null;
+        pagefind = null;
+        throw error;
+      });
     }
     return loading;
   }
