@@ -26,7 +26,7 @@ from generator.site.templating import (
     template_blocks,
 )
 
-from .conftest import REPO, VALID, make_project, mkdocs_build
+from .conftest import REPO, VALID, RunCli, make_project, mkdocs_build
 
 TODAY = dt.date(2026, 1, 1)
 PAGE_TEMPLATES = sorted(
@@ -186,3 +186,28 @@ def test_templates_in_custom_dir_or_docs_are_used_and_never_published(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "<p>Ours.</p>" in (site / "index.html").read_text()
     assert not list(site.rglob("*.j2"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["properdocs", "zensical"])
+def test_other_engines_use_the_override_and_publish_no_template(
+    engine: str, tmp_path: Path, run_cli: RunCli
+) -> None:
+    project = _project(tmp_path)
+    (project / "theme" / "home.md.j2").write_text(
+        '{% extends "builtin/home.md.j2" %}\n{% block lead %}\n<p>Ours.</p>\n{% endblock %}\n'
+    )
+    out = tmp_path / "site"
+    code, stdout, stderr = run_cli(
+        "build",
+        "--engine",
+        engine,
+        "--config",
+        str(project / "mkdocs.yml"),
+        "--out",
+        str(out),
+        "--no-check-links",
+    )
+    assert code == 0, stdout + stderr
+    assert "<p>Ours.</p>" in (out / "index.html").read_text()
+    assert not list(out.rglob("*.j2"))

@@ -72,6 +72,11 @@ def build_zensical(project: Project, out: Path) -> str:
             raise EngineFailed(str(exc)) from None
         config = plain_config(project, plan, "docs")
         config["site_dir"] = "site"
+        custom = config["theme"].get("custom_dir")
+        if custom and Path(custom).is_dir():  # without the page templates, which it would publish
+            ignore = shutil.ignore_patterns("*.j2")
+            shutil.copytree(custom, root / "theme", ignore=ignore)
+            config["theme"]["custom_dir"] = "theme"
         config.pop("validation", None)  # MkDocs' own setting, unknown to Zensical
         (root / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
         command = [
