@@ -103,8 +103,15 @@ def _wait_for(url: str, condition: Callable[[str], bool], what: str, seconds: fl
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     """`mkdocs serve --dirty` (as `make serve` runs it) on the example collection: yields the
-    project, the site's URL and the file the server logs to."""
+    project, the site's URL and the file the server logs to. Templates are in `templates_dir`."""
     project = make_project(tmp_path / "project", VALID)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "cards_dir: cards\n", "cards_dir: cards\n      templates_dir: overrides\n"
+        )
+    )
+    (project / "overrides").mkdir()
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -157,3 +164,21 @@ def test_an_invalid_card_is_shown_in_the_browser_and_fixing_it_recovers(
     assert "build problems" not in recovered
     for page in (url, other_page, f"{url}contribute/"):
         assert "build problems" not in (_fetch(page) or "build problems"), page
+
+
+@pytest.mark.slow
+def test_a_template_mistake_is_shown_and_a_fixed_template_used_at_once(
+    served: tuple[Path, str, Path],
+) -> None:
+    project, url, _ = served
+    template = project / "overrides" / "home.md.j2"
+    template.write_text(
+        '{% extends "builtin/home.md.j2" %}\n{% block lead %}\n<p>{{ team }}</p>\n{% endblock %}\n'
+    )
+    shown = _wait_for(url, lambda text: "home.md.j2:3" in text, "the template's mistake shown")
+    assert "&#x27;team&#x27; is undefined (rendering index.md)" in shown
+    template.write_text(
+        '{% extends "builtin/home.md.j2" %}\n{% block lead %}\n<p>Our calls.</p>\n{% endblock %}\n'
+    )
+    recovered = _wait_for(url, lambda text: "<p>Our calls.</p>" in text, "the fixed template used")
+    assert "build problems" not in recovered

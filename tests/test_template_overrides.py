@@ -22,7 +22,6 @@ from generator.site.plan import build_plan
 from generator.site.templating import (
     PACKAGE_TEMPLATES,
     TemplateProblem,
-    environment,
     template_blocks,
 )
 
@@ -35,7 +34,6 @@ PAGE_TEMPLATES = sorted(
 
 
 def _pages(template_dir: Path | None) -> dict[str, str]:
-    environment.cache_clear()  # a folder of the same name may hold other files by now
     settings = SiteSettings(str(template_dir) if template_dir else None, True, "S", "", "d")
     plan = build_plan(load_catalog(VALID), settings, today=TODAY)
     return {path: page.markdown for path, page in plan.pages.items()}

@@ -43,13 +43,21 @@ def _bullets(context: jinja2.runtime.Context, items: list[str], css: str = "") -
     return markup.bullets(items, _rewrite(context), css)
 
 
-@lru_cache(maxsize=8)
 def environment(override_dir: str | None = None) -> jinja2.Environment:
     """A Jinja environment that looks in `override_dir` (if any) before the package templates.
 
     `*.md.j2` page templates autoescape: a value printed without the `md`/`para` filters is
     HTML-escaped, so forgetting a filter shows text instead of injecting it.
     """
+    # A new one when a template is added, changed or removed: Jinja rechecks the file it found
+    # for a name, not whether an override of that name has appeared since (in the preview).
+    return _environment(override_dir, tuple(template_signature(override_dir)))
+
+
+@lru_cache(maxsize=8)
+def _environment(
+    override_dir: str | None, signature: tuple[tuple[str, int, int], ...]
+) -> jinja2.Environment:
     package = jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))
     loaders: list[jinja2.BaseLoader] = (
         [jinja2.FileSystemLoader(override_dir)] if override_dir else []
