@@ -59,6 +59,10 @@ def test_a_failed_rebuild_is_shown_on_every_page_and_counts_as_done(tmp_path: Pa
 
     guard.rebuild(lambda: None, site)
     assert not guard.showing_problems  # the plugin then rebuilds every page, notice and all
+    # and a file the rebuild left as it was (a dirty build's static HTML) loses the notice
+    assert (site / "decisions" / "a" / "index.html").read_text() == (
+        "<html><body><p>last good</p></body></html>"
+    )
 
 
 def test_a_bug_is_shown_by_its_type_and_left_as_a_traceback_in_the_terminal(

@@ -5,7 +5,8 @@ problems shown at the top of every page until a rebuild succeeds.
 would leave the browser waiting with the reason only in the terminal. The plugin wraps the
 server's rebuild: when it fails, the reason is logged, written into the pages already built
 (as text: a problem quotes card text) and the rebuild counts as done, so browsers reload and
-show it. The next rebuild that succeeds rewrites every page, which takes the notice away.
+show it. The next rebuild that succeeds rewrites every page and takes the notice off any file
+it left as it was.
 """
 
 from __future__ import annotations
@@ -79,6 +80,15 @@ def show_problems(site_dir: Path, problems: str) -> int:
     return len(pages)
 
 
+def clear_problems(site_dir: Path) -> None:
+    """Take the notice off the files the rebuild that succeeded did not write again (a dirty
+    build copies a static HTML file only when its source is newer)."""
+    for page in site_dir.rglob("*.html") if site_dir.is_dir() else []:
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if START in text:
+            page.write_text(with_notice(text, None), encoding="utf-8")
+
+
 def describe(error: BaseException) -> str:
     """What a failed rebuild says in the browser: a contributor's mistake as its message, anything
     else (a bug) by its type, the traceback being in the terminal."""
@@ -124,4 +134,6 @@ class RebuildGuard:
                 "" if shown == 1 else "s",
             )
             return
+        if self.showing_problems:
+            clear_problems(site_dir)
         self.showing_problems = False
