@@ -186,3 +186,16 @@ def test_a_template_mistake_is_shown_and_a_fixed_template_used_at_once(
     )
     recovered = _wait_for(url, lambda text: "<p>Our calls.</p>" in text, "the fixed template used")
     assert "build problems" not in recovered
+
+
+def test_an_error_no_engine_logged_is_logged_with_the_problems(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    guard = RebuildGuard()
+
+    def raw_error() -> None:  # as ProperDocs raises an error of MkDocs' own classes
+        guard.build_error = PluginError("cards/decisions/a.yaml:2:1: unknown key")
+        raise guard.build_error
+
+    guard.rebuild(raw_error, tmp_path)
+    assert "cards/decisions/a.yaml:2:1: unknown key" in caplog.text

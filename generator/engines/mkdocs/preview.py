@@ -118,11 +118,12 @@ class RebuildGuard:
             build()
         except Exception as exc:
             # MkDocs logs a BuildError itself and aborts with a generic message: the plugin
-            # hears the real one in on_build_error.
+            # hears the real one in on_build_error. An engine that raises the error as it is
+            # (ProperDocs, for MkDocs' errors; strict mode's count of warnings) logs nothing.
             error = self.build_error or exc
-            if isinstance(error, SystemExit) and not isinstance(error, BuildError):
-                log.error("%s", error)  # e.g. strict mode's count of warnings
-            elif not isinstance(error, BuildError):
+            if error is exc and isinstance(error, BuildError | SystemExit):
+                log.error("%s", error)
+            elif error is exc:
                 traceback.print_exc()
             problems = describe(error)
             shown = show_problems(site_dir, problems)
