@@ -12,6 +12,7 @@ import jinja2
 import jinja2.nodes
 from markupsafe import Markup
 
+from ..cards.wording import count
 from . import citing, markup
 from .paths import LinkRewriter, link_rewriter
 
@@ -78,6 +79,7 @@ def _environment(
         "bullets": _bullets,
         "meta_string": markup.meta_string,
         "json_data": markup.json_data,
+        "count": count,
     }
     env.filters.update(filters)
     return env

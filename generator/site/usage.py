@@ -192,7 +192,7 @@ def template_blocks_table() -> str:
         if not name.startswith("_")
     ]
     shared = [
-        (f"`{name}`", ", ".join(f"`{macro}`" for macro in template_macros(name)))
+        (f"`{name}`", ", ".join(f"`{m}`" for m in template_macros(name)) or "(included whole)")
         for name in shipped
         if name.startswith("_")
     ]
@@ -204,7 +204,7 @@ def template_blocks_table() -> str:
     )
     return (
         _table(("template", "blocks, in page order"), rows)
-        + "\nThe pieces the pages share are macros, overridden by copying the whole file:\n\n"
+        + "\nThe pieces the pages share are overridden by copying the whole file:\n\n"
         + _table(("template", "macros"), shared)
         + f"\nFor example, `home.md.j2` in the templates folder:\n\n```jinja\n{example}```\n"
     )

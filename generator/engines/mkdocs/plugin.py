@@ -12,6 +12,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
 from ...cards import InvalidCollection, ParseCache, load_catalog
+from ...cards.wording import count
 from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
 from ...site.reuse import changed_pages
@@ -63,9 +64,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         except FileNotFoundError as exc:
             raise PluginError(f"tradeoff-cards: {exc}") from None
         except InvalidCollection as exc:
-            count, lines = len(exc.problems), "\n".join(f"  {p}" for p in exc.problems)
+            lines = "\n".join(f"  {p}" for p in exc.problems)
             raise PluginError(
-                f"tradeoff-cards: {count} problem{'s' if count != 1 else ''} in the cards; "
+                f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
                 f"nothing was built:\n{lines}"
             ) from None
         settings = site_settings(config, template_dir)
