@@ -157,6 +157,7 @@ def test_an_invalid_card_is_shown_in_the_browser_and_fixing_it_recovers(
         shown = _wait_for(page, lambda text: place in text, "the problem shown on the page")
         assert "&#x27;&lt;b&gt;medium&lt;/b&gt;&#x27; is not a valid undo_cost" in shown
         assert "<b>medium</b>" not in shown  # the card's text is text
+        assert "1 problem in the cards; the site was not rebuilt:" in shown
     assert "Queue or direct call" in (_fetch(card_page) or "")  # the last good page, still served
     assert place in log.read_text()  # and in the terminal
 

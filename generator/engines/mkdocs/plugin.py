@@ -65,9 +65,10 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             raise PluginError(f"tradeoff-cards: {exc}") from None
         except InvalidCollection as exc:
             lines = "\n".join(f"  {p}" for p in exc.problems)
+            outcome = "the site was not rebuilt" if self.built else "nothing was built"
             raise PluginError(
                 f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
-                f"nothing was built:\n{lines}"
+                f"{outcome}:\n{lines}"
             ) from None
         settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
