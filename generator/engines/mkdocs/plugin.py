@@ -95,8 +95,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        if self.config.search_index:
-            self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
+        self.index_job = IndexJob(self.plan) if self.config.search_index else None  # runs alongside
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
