@@ -113,10 +113,12 @@ def test_the_sites_own_partials_win(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project", VALID)
     (root / "theme" / "partials").mkdir()
     (root / "theme" / "partials" / "source.html").write_text("<a>ours</a>")
+    (root / "theme" / "home.md.j2").write_text("{{ site_name }}")
     project = Project(root / "mkdocs.yml")
     config: dict[str, Any] = {"theme": dict(project.theme)}
     write_theme_overrides(project, tmp_path / "overrides", config)
     assert (tmp_path / "overrides" / "partials" / "source.html").read_text() == "<a>ours</a>"
+    assert not (tmp_path / "overrides" / "home.md.j2").exists()  # read by the plan, not served
 
 
 def _actions(meta: dict[str, Any], edit_url: str | None, features: list[str]) -> str:

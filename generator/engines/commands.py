@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..site.search_index import write_search_index
+from ..site.templating import TemplateProblem
 from .export import plain_config, plan_for, write_tree
 from .project import Project, dump_config
 from .zensical_site import point_edit_links_at_sources, write_theme_overrides
@@ -60,7 +61,10 @@ def build_zensical(project: Project, out: Path) -> str:
     """Export the tree, write a configuration beside it with relative paths (as Zensical wants
     them), build, and move the result to `out`."""
     _require("zensical", "zensical")
-    plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
+    try:
+        plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
+    except TemplateProblem as exc:
+        raise EngineFailed(f"a template failed: {exc}") from None
     with tempfile.TemporaryDirectory(prefix=".zensical-", dir=out.parent) as work:
         root = Path(work)
         try:
@@ -71,8 +75,9 @@ def build_zensical(project: Project, out: Path) -> str:
         config["site_dir"] = "site"
         config.pop("validation", None)  # MkDocs' own setting, unknown to Zensical
         # the plugin's promises, kept without it: no statistics fetched from the repository's
-        # host unless `external_requests: true`, and edit links to the cards' YAML
-        write_theme_overrides(project, root / "overrides", config)
+        # host unless `external_requests: true`, and edit links to the cards' YAML; the site's
+        # custom_dir is copied in without its page templates, which Zensical would publish
+        write_theme_overrides(project, root / "theme", config)
         point_edit_links_at_sources(project, plan, root / "docs", config)
         (root / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
         command = [

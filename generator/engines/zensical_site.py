@@ -85,8 +85,8 @@ def _inside(path: Path, folder: Path) -> str | None:
 
 
 def write_theme_overrides(project: Project, folder: Path, config: dict[str, Any]) -> None:
-    """Write the replaced partials into `folder`, copy the site's custom_dir over them and make
-    `folder` the configuration's custom_dir."""
+    """Write the replaced partials into `folder`, copy the site's custom_dir (but its page
+    templates) over them and make `folder` the configuration's custom_dir."""
     partials = folder / "partials"
     partials.mkdir(parents=True)
     shutil.copy(PARTIALS / "actions.html", partials / "actions.html")
@@ -94,5 +94,7 @@ def write_theme_overrides(project: Project, folder: Path, config: dict[str, Any]
         shutil.copy(SOURCE_PARTIAL, partials / "source.html")
     own = project.theme.get("custom_dir")
     if own and (project.dir / own).is_dir():
-        shutil.copytree(project.dir / own, folder, dirs_exist_ok=True)
+        # without the page templates (*.j2): the plan has read them, Zensical would publish them
+        ignore = shutil.ignore_patterns("*.j2")
+        shutil.copytree(project.dir / own, folder, dirs_exist_ok=True, ignore=ignore)
     config["theme"] = {**config["theme"], "custom_dir": str(folder)}
