@@ -9,18 +9,34 @@ from pathlib import Path
 
 from .. import __version__
 from ..cards import InvalidCollection, load_catalog
+from ..cards.library import Library
 from ..cards.problems import FORMATS
 from ..engines import ENGINES
-from . import diff, links, record
+from . import diff, links, record, records
 from .usage import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
 
 
+def _library_of(cards_dir: Path) -> Library | None:
+    """The library the site in the current folder builds `cards_dir` on, if it uses one: own
+    cards may name library cards, and replace them."""
+    from ..engines.project import Project
+
+    config = Path("mkdocs.yml")
+    if not config.is_file():
+        return None
+    project = Project(config)
+    if project.cards_dir.resolve() != cards_dir.resolve():
+        return None
+    return project.library()
+
+
 def _validate(args: argparse.Namespace) -> int:
     formatter = FORMATS[args.format]
     try:
-        catalog = load_catalog(Path(args.cards_dir))
+        cards_dir = Path(args.cards_dir)
+        catalog = load_catalog(cards_dir, library=_library_of(cards_dir))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
@@ -46,7 +62,7 @@ def _init(args: argparse.Namespace) -> int:
 
     target = Path(args.dir)
     try:
-        written = init_knowledge_base(target, allow_non_empty=args.existing)
+        written = init_knowledge_base(target, allow_non_empty=args.existing, library=args.library)
     except InitError as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {len(written)} files to {target}:")
@@ -156,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a folder that already has files (none is ever overwritten)",
     )
+    init.add_argument(
+        "--library",
+        action="store_true",
+        help="build the site on the package's library of cards, with yours over it",
+    )
     init.set_defaults(handler=_init)
 
     schema = commands.add_parser("schema", help="write the JSON Schemas exported from the models")
@@ -210,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
 
     record.register(commands)
+    records.register(commands)
     links.register(commands)
     diff.register(commands)
     return parser

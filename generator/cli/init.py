@@ -29,8 +29,16 @@ class InitError(Exception):
     """A knowledge base cannot be created there; the message says why."""
 
 
-def starter_files(today: dt.date) -> dict[str, str]:
-    """Every file of a new knowledge base, by its path inside it."""
+LIBRARY_PLUGIN = (
+    "  - tradeoff-cards:\n"
+    "      library: true   # this package's cards (CC BY 4.0) under your own; a card of yours\n"
+    "                      # with a library card's id replaces it; {exclude: [ids]} leaves some out\n"
+)
+
+
+def starter_files(today: dt.date, *, library: bool = False) -> dict[str, str]:
+    """Every file of a new knowledge base, by its path inside it; with `library`, its site is
+    built on the card library."""
     files = {
         target: (STARTER / name)
         .read_text(encoding="utf-8")
@@ -40,10 +48,14 @@ def starter_files(today: dt.date) -> dict[str, str]:
     }
     files.update({f"cards/{name}": text for name, text in schema_texts().items()})
     files["docs/.gitkeep"] = ""  # hand-written pages go in docs/
+    if library:
+        files["mkdocs.yml"] = files["mkdocs.yml"].replace("  - tradeoff-cards\n", LIBRARY_PLUGIN, 1)
     return files
 
 
-def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[Path]:
+def init_knowledge_base(
+    target: Path, *, allow_non_empty: bool = False, library: bool = False
+) -> list[Path]:
     """Write a new knowledge base into `target`; return the files written. Refuses a non-empty
     folder unless `allow_non_empty`, and never overwrites a file."""
     if os.path.lexists(target) and not target.is_dir():
@@ -53,7 +65,7 @@ def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[
             f"{target} is not empty; use --existing to add a knowledge base to it "
             "(no file is ever overwritten)"
         )
-    files = starter_files(dt.date.today())
+    files = starter_files(dt.date.today(), library=library)
     # lexists: a broken symbolic link is something there too, and opening it would write
     # wherever it points.
     clashes = sorted(path for path in files if _taken(target, path))

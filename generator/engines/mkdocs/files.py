@@ -9,6 +9,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ...site.plan import SitePlan, SiteSettings
+from ...site.records import read_records
 from .raw_html import split_html_blocks
 
 
@@ -66,14 +67,19 @@ def _refuse_shared_addresses(files: Files, plan: SitePlan, docs: str, project_di
         )
 
 
-def site_settings(config: MkDocsConfig, template_dir: str | None) -> SiteSettings:
-    """What the site plan needs from the MkDocs configuration."""
+def site_settings(
+    config: MkDocsConfig, template_dir: str | None, records_dir: str = "adr"
+) -> SiteSettings:
+    """What the site plan needs from the MkDocs configuration, and the decision records."""
+    records_dir = records_dir.strip("/")
     return SiteSettings(
         template_dir,
         config.use_directory_urls,
         config.site_name,
         config.site_url or "",
         config.site_description or "",
+        records_dir=records_dir,
+        records=read_records(Path(config.docs_dir), records_dir),
     )
 
 
