@@ -148,56 +148,37 @@ def test_init_refuses_a_folder_with_files_and_never_overwrites(
 def _copy_sources(target: Path) -> Path:
     """What the distributions are built from, as the working tree has it (committed or not)."""
     target.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", *LICENCES):
         shutil.copy(REPO / name, target / name)
-    shutil.copytree(
-        REPO / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    for folder in ("generator", "cards"):
+        shutil.copytree(
+            REPO / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     return target
 
 
-@pytest.mark.slow
-def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_site(
-    tmp_path: Path,
-) -> None:
-    # what .github/workflows/release.yml does before publishing: build, twine check, then in a
-    # fresh virtualenv per distribution, with the locked dependencies, init and build
-    source = _copy_sources(tmp_path / "source")
-    run = functools.partial(subprocess.run, capture_output=True, text=True, check=False)
-    dist = tmp_path / "dist"
+LICENCES = ("LICENSE", "LICENSE-CARDS.md")
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def build_distributions(work: Path, run: Run) -> tuple[Path, Path]:
+    """The sdist and the wheel built from the working tree into `work/dist`."""
+    source = _copy_sources(work / "source")
+    dist = work / "dist"
     built = run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)])
     assert built.returncode == 0, built.stderr
     (sdist,) = dist.glob(f"tradeoff_cards-{__version__}.tar.gz")
     (wheel,) = dist.glob(f"tradeoff_cards-{__version__}-py3-none-any.whl")
-    checked = run([sys.executable, "-m", "twine", "check", "--strict", str(sdist), str(wheel)])
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert checked.stdout.count("PASSED") == 2
-    names = zipfile.ZipFile(wheel).namelist()
-    for packaged in (
-        "generator/site/templates/decision.md.j2",
-        "generator/site/assets/cards.css",
-        "generator/cli/starter/decision.yaml",
-        "generator/engines/mkdocs/assets/material-a11y.js",
-    ):
-        assert packaged in names
-    metadata = (
-        zipfile.ZipFile(wheel).read(f"tradeoff_cards-{__version__}.dist-info/METADATA").decode()
-    )
-    assert f"\nVersion: {__version__}\n" in metadata
-    for kind, artifact in (("sdist", sdist), ("wheel", wheel)):
-        _install_init_and_build(artifact, tmp_path / kind, run)
+    return sdist, wheel
 
 
-def _install_init_and_build(
-    artifact: Path, work: Path, run: Callable[..., subprocess.CompletedProcess[str]]
-) -> None:
-    work.mkdir()
-    venv = work / "venv"
+def install_fresh(artifact: Path, venv: Path, run: Run) -> dict[str, str]:
+    """Install `artifact` with the locked dependencies into a new virtualenv at `venv`; returns
+    the environment that puts its `tradeoffs` first on the PATH."""
     assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
-    python, tradeoffs = venv / "bin" / "python", venv / "bin" / "tradeoffs"
     installed = run(
         [
-            str(python),
+            str(venv / "bin" / "python"),
             "-m",
             "pip",
             "install",
@@ -208,7 +189,52 @@ def _install_init_and_build(
         ]
     )
     assert installed.returncode == 0, installed.stderr
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    return {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+    }
+
+
+@pytest.mark.slow
+def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_site(
+    tmp_path: Path,
+) -> None:
+    # what .github/workflows/release.yml does before publishing: build, twine check, then in a
+    # fresh virtualenv per distribution, with the locked dependencies, init and build
+    run = functools.partial(subprocess.run, capture_output=True, text=True, check=False)
+    sdist, wheel = build_distributions(tmp_path, run)
+    checked = run([sys.executable, "-m", "twine", "check", "--strict", str(sdist), str(wheel)])
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2
+    names = zipfile.ZipFile(wheel).namelist()
+    for packaged in (
+        "generator/site/templates/decision.md.j2",
+        "generator/site/assets/cards.css",
+        "generator/cli/starter/decision.yaml",
+        "generator/engines/mkdocs/assets/material-a11y.js",
+        "generator/library/categories.yaml",
+        "generator/library/decisions/rag-vs-fine-tuning.yaml",
+        "generator/library/LICENSE-CARDS.md",
+    ):
+        assert packaged in names
+    metadata = (
+        zipfile.ZipFile(wheel).read(f"tradeoff_cards-{__version__}.dist-info/METADATA").decode()
+    )
+    assert f"\nVersion: {__version__}\n" in metadata
+    # the code is MIT, the card library CC BY 4.0: both stated, both licence files shipped
+    assert "\nLicense-Expression: MIT AND CC-BY-4.0\n" in metadata
+    for licence in LICENCES:
+        assert f"tradeoff_cards-{__version__}.dist-info/licenses/{licence}" in names
+    for kind, artifact in (("sdist", sdist), ("wheel", wheel)):
+        _install_init_and_build(artifact, tmp_path / kind, run)
+
+
+def _install_init_and_build(artifact: Path, work: Path, run: Run) -> None:
+    work.mkdir()
+    venv = work / "venv"
+    env = install_fresh(artifact, venv, run)
+    python, tradeoffs = venv / "bin" / "python", venv / "bin" / "tradeoffs"
     version = run([str(tradeoffs), "--version"], cwd=work, env=env)
     assert version.stdout.strip() == f"tradeoffs {__version__}", artifact
     assert run([str(tradeoffs), "init", "kb"], cwd=work, env=env).returncode == 0
