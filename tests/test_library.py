@@ -185,3 +185,19 @@ def test_without_the_setting_a_library_card_is_unknown(tmp_path: Path, run_cli: 
     (kb / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - tradeoff-cards\n")
     code, _, err = run_cli("record", "rag-vs-fine-tuning", "--chose", "rag", cwd=kb)
     assert code == 2 and "no decision card 'rag-vs-fine-tuning'" in err
+
+
+def test_the_exported_configuration_names_the_content_licence(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    from generator.engines.export import plain_config, plan_for
+    from generator.engines.project import Project
+
+    assert run_cli("init", str(tmp_path / "kb"), "--library")[0] == 0
+    project = Project(tmp_path / "kb" / "mkdocs.yml")
+    plan = plan_for(project)
+    assert len(plan.catalog.decisions) == len(DECISIONS) + 1  # the library and the example
+    config = plain_config(project, plan, "docs")
+    assert 'rel="license">CC BY 4.0</a>' in config["copyright"]
+    (tmp_path / "kb" / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - tradeoff-cards\n")
+    assert "copyright" not in plain_config(Project(tmp_path / "kb" / "mkdocs.yml"), plan, "docs")

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..cards.library import footer_notice
 from ..site.paths import page_url
 from ..site.plan import SitePlan, build_plan
 from ..site.records import with_note
@@ -109,6 +110,8 @@ def plain_config(project: Project, plan: SitePlan, docs_dir: str) -> dict[str, A
     if "attr_list" not in named:
         extensions.append("attr_list")
     config["markdown_extensions"] = extensions
+    if project.library() is not None:  # the library's content licence, as the plugin says it
+        config["copyright"] = footer_notice(config.get("copyright"))
     theme = dict(project.theme)
     if not project.options.get("external_requests", False):
         theme["font"] = False
