@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -101,11 +102,10 @@ def serving(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def build(project: Path) -> dict[str, float]:
-    """Build the site; the whole build's time and the plugin's index figures."""
+def _mkdocs_build(project: Path, config: str, out: str) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", "site"],
+        [sys.executable, "-m", "mkdocs", "build", "-f", config, "-d", out],
         cwd=project,
         capture_output=True,
         text=True,
@@ -114,9 +114,37 @@ def build(project: Path) -> dict[str, float]:
     total = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(result.stderr[-3000:])
-    found = re.search(r"search index of \d+ pages in ([\d.]+) s, ([\d.]+) s after", result.stderr)
-    assert found, result.stderr[-2000:]
+    return total, result.stderr
+
+
+def build(project: Path) -> dict[str, float]:
+    """Build the site; the whole build's time and the plugin's index figures."""
+    total, log = _mkdocs_build(project, "mkdocs.yml", "site")
+    found = re.search(r"search index of \d+ pages in ([\d.]+) s, ([\d.]+) s after", log)
+    assert found, log[-2000:]
     return {"build_s": total, "index_thread_s": float(found[1]), "index_wait_s": float(found[2])}
+
+
+def added_by_index(project: Path, runs: int) -> dict[str, Any]:
+    """The build with and without its search index (`search_index: false`), alternating: the
+    wall time the index adds to the build, whatever of it runs on the other core."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    off = re.sub(r"(?m)^(  - tradeoff-cards:\n)", r"\1      search_index: false\n", text)
+    assert off != text, "the plugin's entry in mkdocs.yml is not `  - tradeoff-cards:`"
+    (project / "mkdocs-no-index.yml").write_text(off, encoding="utf-8")
+    with_index: list[float] = []
+    without: list[float] = []
+    for _ in range(runs):
+        with_index.append(_mkdocs_build(project, "mkdocs.yml", "site")[0])
+        without.append(_mkdocs_build(project, "mkdocs-no-index.yml", "site-no-index")[0])
+    shutil.rmtree(project / "site-no-index", ignore_errors=True)
+    a, b = statistics.median(with_index), statistics.median(without)
+    return {
+        "ab_runs": runs,
+        "build_with_index_s": round(a, 2),
+        "build_without_index_s": round(b, 2),
+        "index_added_share": round((a - b) / b, 3),
+    }
 
 
 def index_alone(project: Path) -> float:
@@ -209,7 +237,7 @@ def browse(url: str, emulate: bool = True) -> dict[str, Any]:
             browser.close()
 
 
-def measure(n_cards: int, reuse: bool, alone: bool = True) -> dict[str, Any]:
+def measure(n_cards: int, reuse: bool, alone: bool = True, ab_runs: int = 0) -> dict[str, Any]:
     project = OUT / f"project-{n_cards}"
     row: dict[str, Any] = {"cards": n_cards, "network": NETWORK, "query": QUERY}
     if not (reuse and (project / "site" / "pagefind").is_dir()):
@@ -219,6 +247,8 @@ def measure(n_cards: int, reuse: bool, alone: bool = True) -> dict[str, Any]:
         if alone:
             row["index_alone_s"] = index_alone(project)
             row["index_share_of_build"] = row["index_alone_s"] / row["build_s"]
+    if ab_runs:
+        row.update(added_by_index(project, ab_runs))
     site = project / "site"
     row["index_files"] = sum(1 for p in (site / "pagefind").rglob("*") if p.is_file())
     row["index_bytes"] = sum(
@@ -239,8 +269,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-index-alone", action="store_true", help="skip timing the index step on its own"
     )
+    parser.add_argument(
+        "--ab",
+        type=int,
+        default=0,
+        metavar="RUNS",
+        help="also build RUNS times with and without the index, alternating (the added cost)",
+    )
     args = parser.parse_args(argv)
-    rows = [measure(n, args.reuse, not args.no_index_alone) for n in args.cards]
+    rows = [measure(n, args.reuse, not args.no_index_alone, args.ab) for n in args.cards]
     text = json.dumps(rows, indent=2)
     print(text)
     if args.json:

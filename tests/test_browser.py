@@ -275,6 +275,26 @@ def test_search_filters_and_hands_over_to_the_finder(page: Page) -> None:
     expect(page.locator("[data-search-panel]")).to_be_hidden()
 
 
+def test_search_recovers_from_a_failed_download(page: Page) -> None:
+    failed: list[str] = []
+
+    def fail_once(route: Any) -> None:
+        if not failed:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/pagefind/pagefind.js", fail_once)
+    page.goto("/")
+    search = page.locator("header input[type=search]")
+    search.click()
+    search.fill("retries")
+    # the query downloads the engine again instead of keeping the first failure for good
+    expect(page.locator("[data-search-results] > li > a").first).to_be_visible()
+    assert len(failed) == 1
+
+
 # --------------------------------------------------------------------------- layout
 
 
@@ -557,10 +577,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     with serving(out) as url:
         project = make_project(root / "project", cards)
         config = project / "mkdocs.yml"
-        config.write_text(
-            re.sub(r"(?m)^site_url: .*$", f"site_url: {url}/", config.read_text()),
-            encoding="utf-8",
-        )
+        text = re.sub(r"(?m)^site_url: .*$", f"site_url: {url}/", config.read_text())
+        # instant navigation is off in the site's own configuration; adopters may turn it on
+        text = text.replace("  features:\n", "  features:\n    - navigation.instant\n", 1)
+        assert "- navigation.instant\n" in text
+        config.write_text(text, encoding="utf-8")
         result = mkdocs_build(project, out)
         assert result.returncode == 0, result.stderr
         yield url, project

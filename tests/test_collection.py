@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from generator.cards import Catalog, load_catalog
+from generator.cards.citations import NOT_TEXT
 from generator.cards.models import DecisionCard, FailureMode
 
 from .conftest import REPO
@@ -58,14 +59,20 @@ def _own_relations(card: DecisionCard) -> list[str]:
     return [r.card for r in (relations.confused_with or []) + (relations.adjacent or [])]
 
 
+@pytest.mark.xfail(
+    strict=False, reason="72 decisions and 40 failure modes once the parallel card branches merge"
+)
 def test_size_and_categories(catalog: Catalog) -> None:
-    assert len(catalog.decisions) >= 60 and len(catalog.failure_modes) >= 30
+    assert len(catalog.decisions) >= 72 and len(catalog.failure_modes) >= 40, (
+        len(catalog.decisions),
+        len(catalog.failure_modes),
+    )
     ids = [c.id for c in catalog.categories]
-    assert len(ids) >= 8
+    assert len(ids) >= 9
     assert {"ai-systems", "architecture", "data", "delivery", "security", "operations"} <= set(ids)
     assert {"frontend", "cost", "teams"} <= set(ids)
     per_category = Counter(e.model.category for e in catalog.decisions.values())
-    assert all(per_category[c] >= 4 for c in ids), per_category
+    assert {c: per_category[c] for c in ids if per_category[c] < 5} == {}
 
 
 def test_required_cards_exist(catalog: Catalog) -> None:
@@ -119,14 +126,20 @@ def test_relations_are_declared_once_per_pair(catalog: Catalog) -> None:
 
 
 def test_the_who_operates_it_cards_are_told_apart(catalog: Catalog) -> None:
-    # each of them names at least one of the others as confused with it, saying the difference
+    # each of them relates to at least one of the others, saying the difference; only Kubernetes
+    # vs PaaS and serverless vs containers are really taken for each other, the rest are analogies
     linked: set[str] = set()
+    confused: set[frozenset[str]] = set()
     for card_id in WHO_OPERATES:
         relations = catalog.decisions[card_id].model.relations
-        for related in (relations.confused_with or []) if relations else []:
-            if related.card in WHO_OPERATES:
-                linked |= {card_id, related.card}
+        for related in _own_relations(catalog.decisions[card_id].model):
+            if related in WHO_OPERATES:
+                linked |= {card_id, related}
+        for related_card in (relations.confused_with or []) if relations else []:
+            if related_card.card in WHO_OPERATES:
+                confused.add(frozenset((card_id, related_card.card)))
     assert linked == WHO_OPERATES
+    assert confused == {frozenset(("kubernetes-vs-paas", "serverless-vs-containers"))}
 
 
 def test_most_options_link_a_failure_mode_and_every_failure_mode_is_reached(
@@ -231,3 +244,186 @@ def test_every_entry_has_its_own_keywords(catalog: Catalog) -> None:
         assert 3 <= len(keywords) <= 20, (entry_id, len(keywords))
         folded = Counter(k.casefold() for k in keywords)
         assert [k for k, n in folded.items() if n > 1] == [], entry_id
+
+
+# A figure is a number with what makes it a claim: a percentage, a price, a duration, a size or a
+# multiplier. A bare number (a year, a version, an RFC, an HTTP status, "two teams") is not one;
+# single-letter units (s, h) need a space so "429s" and "p99s" stay status codes and percentiles.
+FIGURE = re.compile(
+    r"""(?<![\w.-])(?:
+      [$€£]\s?\d
+    | \d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|per\scent\b)
+    | \d[\d,]*(?:\.\d+)?(?:\s?[-–]\s?\d[\d,]*(?:\.\d+)?)?
+      (?:\s(?:s|h)\b|\s?(?:ns|µs|ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?
+         |days?|weeks?|months?|years?|[KMGTPE]i?B|bytes?)\b)
+    | \d[\d,]*(?:\.\d+)?\s?[x×](?!\w)
+    | \d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars?)\b
+    )""",
+    re.X,
+)
+ESTIMATE = re.compile(r"\bestimate", re.I)
+INLINE_URL = re.compile(r"\]\([^)]*\)")
+# The first four words of a sentence; a sentence ends at . ! or ? followed by white space.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+WORD = re.compile(r"[\w'’-]+")
+TEMPLATE_LIMIT = 6
+
+
+def _claims(value: object, key: str = "") -> Iterator[str]:
+    """Every text or list item a reader takes as a claim: no names, ids, sources or change notes."""
+    if isinstance(value, str):
+        if key not in NOT_TEXT:
+            yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _claims(item, key)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in ("sources", "changes"):
+                yield from _claims(getattr(value, name), name)
+
+
+def _entries(catalog: Catalog) -> list[tuple[str, DecisionCard | FailureMode]]:
+    return [
+        *((i, e.model) for i, e in catalog.decisions.items()),
+        *((i, e.model) for i, e in catalog.failure_modes.items()),
+    ]
+
+
+def _figures(text: str) -> list[str]:
+    # link targets hold digits that are not claims (issue numbers, dates in URLs)
+    return FIGURE.findall(INLINE_URL.sub("]", text))
+
+
+def test_the_figure_pattern_knows_a_figure_from_a_number() -> None:
+    figures = [
+        "a 99.95% target",
+        "a 14.4x burn",
+        "10× the cost",
+        "$65M a year",
+        "30 ms at p99",
+        "6 months of notice",
+        "slower than 2 s",
+        "16 GB of memory",
+        "19 MiB",
+        "by 39 percent",
+        "3-7 days",
+    ]
+    assert [f for f in figures if len(_figures(f)) != 1] == []
+    numbers = [
+        "HTTP 429s",
+        "5xx errors",
+        "in 2025",
+        "RFC 9111",
+        "p99 latency",
+        "[a post](https://example.org/2024/10ms)",
+        "us-east-1",
+        "two teams",
+    ]
+    assert [n for n in numbers if _figures(n)] == []
+
+
+@pytest.mark.xfail(strict=False, reason="the other categories' figures are cited on their branches")
+def test_every_figure_cites_its_source_or_says_it_is_an_estimate(catalog: Catalog) -> None:
+    uncited: list[tuple[str, str, str]] = []
+    estimates: Counter[str] = Counter()
+    for entry_id, model in _entries(catalog):
+        for text in _claims(model):
+            # an illustration is hypothetical by its own label; its numbers make no claim
+            if text.startswith("Illustration") or not (found := _figures(text)):
+                continue
+            if CITED.search(text):
+                continue
+            if ESTIMATE.search(text):
+                estimates[entry_id] += 1
+                continue
+            uncited.append((entry_id, ", ".join(found), text[:90]))
+    assert uncited == [], "\n".join(f"{i}: {f} in {t!r}" for i, f, t in uncited)
+    assert [i for i, n in estimates.items() if n > 1] == []
+
+
+def _is_illustration(fit: str) -> bool:
+    return fit.startswith("Illustration")
+
+
+@pytest.mark.xfail(strict=False, reason="the other categories' illustrations go on their branches")
+def test_illustrations_are_rare_and_every_option_has_a_real_case(catalog: Catalog) -> None:
+    fits = [
+        f for e in catalog.decisions.values() for o in e.model.options for f in o.real_world_fits
+    ]
+    illustrations = [f for f in fits if _is_illustration(f)]
+    without_real_case = [
+        f"{card_id}/{option.key}"
+        for card_id, entry in catalog.decisions.items()
+        for option in entry.model.options
+        if all(_is_illustration(f) for f in option.real_world_fits)
+    ]
+    assert without_real_case == [], "options with no sourced case:\n" + "\n".join(without_real_case)
+    share = f"{len(illustrations)} of {len(fits)} fits are illustrations; the cards with most:\n"
+    per_card = Counter(
+        card_id
+        for card_id, entry in catalog.decisions.items()
+        for option in entry.model.options
+        for fit in option.real_world_fits
+        if _is_illustration(fit)
+    )
+    assert len(illustrations) <= 0.15 * len(fits), share + "\n".join(
+        f"{card_id}: {n}" for card_id, n in per_card.most_common(15)
+    )
+
+
+def _urls(model: DecisionCard | FailureMode) -> set[str]:
+    urls = {s.url for s in model.sources or []}
+    urls |= {u for text in _texts(model) for u in LINK.findall(text)}
+    return {u.split("#")[0].rstrip("/") for u in urls}
+
+
+@pytest.mark.xfail(
+    strict=False, reason="the AI and data cards' shared sources go on their branches"
+)
+def test_no_single_source_carries_more_than_four_cards(catalog: Catalog) -> None:
+    # a failure mode may lean on the source of the cards that reach it; cards may not lean on one
+    cards_per_url: Counter[str] = Counter()
+    for entry in catalog.decisions.values():
+        cards_per_url.update(_urls(entry.model))
+    crowded = {u: n for u, n in cards_per_url.items() if n > 4}
+    assert crowded == {}, "\n".join(
+        f"{url} in {n} cards: "
+        + ", ".join(i for i, e in catalog.decisions.items() if url in _urls(e.model))
+        for url, n in crowded.items()
+    )
+
+
+def _openings(text: str) -> Iterator[str]:
+    text = INLINE_URL.sub("]", CITED.sub("", text))
+    for sentence in SENTENCE_END.split(text):
+        words = WORD.findall(sentence.casefold())
+        if len(words) >= 4:
+            yield " ".join(words[:4])
+
+
+def test_no_sentence_opening_is_a_template(catalog: Catalog) -> None:
+    entries = _entries(catalog)
+    # a card or failure mode named at the start of a sentence is a reference, not a template
+    names = {" ".join(WORD.findall(m.title.casefold())[:4]) for _, m in entries}
+    cards_per_opening: dict[str, set[str]] = {}
+    for entry_id, model in entries:
+        for text in _claims(model):
+            for opening in _openings(text):
+                cards_per_opening.setdefault(opening, set()).add(entry_id)
+    shared = {
+        opening: sorted(ids)
+        for opening, ids in cards_per_opening.items()
+        if len(ids) > TEMPLATE_LIMIT and opening not in names
+    }
+    assert shared == {}, "\n".join(f"{o!r}: {', '.join(ids)}" for o, ids in shared.items())
+
+
+def test_every_card_names_its_owners(catalog: Catalog) -> None:
+    ownerless = [i for i, e in catalog.decisions.items() if not e.model.owners]
+    assert ownerless == [], "cards without owners: " + ", ".join(ownerless)
+
+
+def test_an_opening_is_the_first_four_words_of_each_sentence() -> None:
+    text = "It is also not [@src] about X. See [the guide](https://x.org/a.b) for more! Too short."
+    assert list(_openings(text)) == ["it is also not", "see the guide for"]

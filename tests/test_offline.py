@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 require_chromium()
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +113,16 @@ def test_no_request_leaves_the_site_and_no_console_error(served: tuple[str, Path
                     assert response is not None and response.ok, path
                 # an open search, with results and a filter: its index is the site's own
                 current["path"] = "search"
+                page.locator("h1").first.click()  # the page, not the browser's chrome, has focus
                 page.keyboard.press("/")
+                box = page.locator("header input[type=search]")
+                expect(box).to_be_focused()
                 page.keyboard.type("kafka", delay=20)
-                page.locator("[data-search-results] > li > a").first.wait_for(timeout=90_000)
+                status = page.locator("[data-search-status]")
+                expect(status, f"errors so far: {errors}").to_have_attribute(
+                    "data-query", "kafka", timeout=60_000
+                )
+                expect(page.locator("[data-search-results] > li > a").first).to_be_visible()
                 page.locator("select[data-filter=undo]").select_option("moderate")
                 page.wait_for_load_state("networkidle")
                 context.close()

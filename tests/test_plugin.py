@@ -115,6 +115,12 @@ def test_export_builds_the_same_pages_without_the_plugin(
     ]:
         assert (site / path).read_bytes() == (built_example / path).read_bytes(), path
     assert "assets/tradeoff-cards/cards.css" in config.read_text()  # the pages' stylesheet
+
+    def index(root: Path) -> list[str]:
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+    # the search index travels in the tree as static files, the same as the plugin writes it
+    assert index(site / "pagefind") == index(built_example / "pagefind") != []
     code, stdout, stderr = run_cli(
         "check-links", str(site), "--site-url", "https://tradeoff-cards.github.io/tradeoff-cards/"
     )

@@ -65,3 +65,21 @@ def test_card_text_is_escaped_and_citation_markers_dropped(tmp_path: Path) -> No
     plan = build_plan(load_catalog(cards))
     cited = {d.url: d.html for d in search_documents(plan)}["/decisions/cache-or-recompute/"]
     assert "Cited" in cited and "[@" not in cited
+
+
+def test_a_build_without_the_index_writes_none(tmp_path: Path) -> None:
+    from .conftest import make_project, mkdocs_build
+
+    project = make_project(tmp_path / "project", VALID)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    off = text.replace(
+        "      cards_dir: cards\n", "      cards_dir: cards\n      search_index: false\n"
+    )
+    assert off != text
+    config.write_text(off, encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert not (tmp_path / "site" / "pagefind").exists()
+    assert "search index of" not in result.stderr

@@ -2,7 +2,7 @@
 engine builds without the plugin (Zensical among them), with a configuration to build it.
 
 The plan's other files go where an engine serves them as they are: stylesheets, scripts, the JSON
-API and `llms.txt` into the docs tree, which every engine copies into the site. The Markdown
+API, `llms.txt` and the search index into the docs tree, which every engine copies into the site. The Markdown
 version of each card cannot go there (an engine would make a page of it), so those files are
 written into a folder of their own, to be copied into the built site after building.
 """
@@ -19,6 +19,7 @@ from ..cards.library import footer_notice
 from ..site.paths import page_url
 from ..site.plan import SitePlan, build_plan
 from ..site.records import with_note
+from ..site.search_index import write_search_index
 from .project import Project, dump_config, without_plugin
 
 
@@ -142,6 +143,8 @@ def export_docs(
     project = Project(config_path)
     plan = plan_for(project)
     count = write_tree(project, plan, out, markdown_out or markdown_folder(out))
+    # The search index is static files: the engine that builds the tree copies them as they are.
+    write_search_index(plan, out)
     if config_out is not None:
         config = plain_config(project, plan, str(out.resolve()))
         config_out.write_text(dump_config(config), encoding="utf-8")

@@ -58,6 +58,10 @@ class TradeoffCardsConfig(base.Config):
     """Let pages ask other hosts for what the theme would load from them: web fonts and the
     repository's statistics. Off by default: the site works on an intranet and offline."""
 
+    search_index = c.Type(bool, default=True)
+    """Write the search index (Pagefind's, in pagefind/) that the header's search box reads. Off,
+    the box says search is unavailable: for builds no reader sees, such as a timing run."""
+
     compact_html = c.Type(bool, default=True)
     """Remove the theme's indentation from every page: a quarter of a card page's bytes."""
 

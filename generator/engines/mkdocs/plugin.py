@@ -93,7 +93,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
+        if self.config.search_index:
+            self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         add_asset_files(files, config, self.plan)

@@ -41,7 +41,12 @@
           // to fetch before the first result.
           noWorker: true
         });
-      }).then(function () { return pagefind.init(); });
+      }).then(function () { return pagefind.init(); }).catch(function (error) {
+        // A failed download is not the end of the search: the next query tries again.
+        loading = null;
+        pagefind = null;
+        throw error;
+      });
     }
     return loading;
   }
@@ -256,7 +261,14 @@
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { run(box); }, 150);
+      timer = setTimeout(function () { run(box); }, 100);
+      // While the reader types, the index chunks of the words so far download: by the time
+      // the query runs they are here.
+      var words = terms(input.value);
+      if (words.length) {
+        load().then(function () { return pagefind.preload(words.join(" ")); })
+          .catch(function () { /* the query itself says whether the search works */ });
+      }
     });
     box.addEventListener("keydown", function (event) {
       var all = links(box);
