@@ -33,6 +33,7 @@ OVERRIDDEN = "build-vs-buy"
 OUR_TITLE = "Build vs buy: how we call it"
 RELATED = "sync-vs-async-communication"
 RECORDED, OPTION = "rag-vs-fine-tuning", "rag"
+HOSTILE_TITLE = 'Tune <b onmouseover="alert(1)">it</b> & *ship*'
 PAGES = {
     "card with its record": f"decisions/{RECORDED}/",
     "decision log": "adr/",
@@ -70,6 +71,12 @@ def team_site(tmp_path_factory: pytest.TempPathFactory) -> TeamSite:
     )
     library = Path(located.stdout.strip())
     assert str(venv) in str(library)  # the wheel's copy, not the checkout
+    config = kb / "mkdocs.yml"  # with a repository, pages get an edit link
+    text = config.read_text().replace(
+        "    - navigation.indexes\n", "    - navigation.indexes\n    - content.action.edit\n"
+    )
+    assert "content.action.edit" in text
+    config.write_text(text + "repo_url: https://github.com/team/kb\nedit_uri: edit/main/\n")
     # a card of the team's own over the library's, with the same id
     ours = yaml.safe_load((library / "decisions" / f"{OVERRIDDEN}.yaml").read_text())
     ours["title"] = OUR_TITLE
@@ -97,6 +104,11 @@ def team_site(tmp_path_factory: pytest.TempPathFactory) -> TeamSite:
         cwd=kb,
     )
     assert recorded.returncode == 0, recorded.stderr
+    # a hand-written record: its title is the file's text, never markup on the card or the log
+    (kb / "docs" / "adr" / "0002-by-hand.md").write_text(
+        f"---\nstatus: proposed\ncard: {RECORDED}\noption: fine-tuning\n---\n\n"
+        f"# {HOSTILE_TITLE}\n\nWritten by hand.\n"
+    )
     built = tradeoffs([exe, "build", "--out", "site"], cwd=kb)
     assert built.returncode == 0, built.stdout + built.stderr
     return TeamSite(kb, kb / "site", library, built.stdout, lambda *a: tradeoffs([exe, *a], cwd=kb))
@@ -129,6 +141,10 @@ def test_the_build_is_strict_with_no_broken_link_and_names_the_override(
         len(list((site / "decisions").glob("*/index.html")))
         == len(list((REPO / "cards" / "decisions").glob("*.yaml"))) + 1
     )
+    # an edit link where the team has a file to edit, none on the library's cards
+    edit = 'href="https://github.com/team/kb/edit/main/cards/decisions/'
+    assert edit + f'{OVERRIDDEN}.yaml"' in _text(site, f"decisions/{OVERRIDDEN}")
+    assert "github.com/team/kb/edit" not in _text(site, f"decisions/{RELATED}")
     # the own card's relation shows on the library card it names
     assert "cron-job-vs-queue-worker/" in _text(site, f"decisions/{RELATED}")
     # the content licence in the footer
@@ -138,7 +154,8 @@ def test_the_build_is_strict_with_no_broken_link_and_names_the_override(
 def test_the_record_is_on_its_card_on_the_log_and_in_the_data(team_site: TeamSite) -> None:
     site = team_site.site
     card = _text(site, f"decisions/{RECORDED}")
-    decided = card[card.index('id="decided-here"') :]
+    start = card.index('id="decided-here"')
+    decided = card[start : card.index("</div>", start)]
     assert (
         '<a href="../../adr/0001-answer-from-our-documents/">0001: Answer from our documents</a>'
         in decided
@@ -146,15 +163,23 @@ def test_the_record_is_on_its_card_on_the_log_and_in_the_data(team_site: TeamSit
     assert f'chose <a href="#option-{OPTION}">' in decided
     assert "Due for a re-visit" in decided  # decided 2025-01-10: the card changed since
     log = _text(site, "adr")
-    [row] = re.findall(r"<tr data-status=.*?</tr>", log, re.S)
+    row, by_hand = re.findall(r"<tr data-status=.*?</tr>", log, re.S)
     assert 'href="0001-answer-from-our-documents/"' in row
     assert f'href="../decisions/{RECORDED}/#option-{OPTION}"' in row and "2025-01-10" in row
+    # the hand-written record's title is shown as the text it is
+    for page in (decided, by_hand):
+        assert "Tune &lt;b onmouseover=" in page and "<b " not in page and "*ship*" in page
+    assert (
+        "proposed" in by_hand
+        and 'href="../decisions/rag-vs-fine-tuning/#option-fine-tuning"' in by_hand
+    )
     record = _text(site, PAGES["record"].rstrip("/"))
     assert f'href="../../decisions/{RECORDED}/#option-{OPTION}"' in record
     api = json.loads((site / "api" / "cards.json").read_text())
     [entry] = [d for d in api["decisions"] if d["id"] == RECORDED]
     assert [(r["number"], r["option"], r["url"]) for r in entry["records"]] == [
-        (1, OPTION, "adr/0001-answer-from-our-documents/")
+        (1, OPTION, "adr/0001-answer-from-our-documents/"),
+        (2, "fine-tuning", "adr/0002-by-hand/"),  # undated: after the dated ones
     ]
     assert "[Decision log](adr/)" in (site / "llms.txt").read_text()
     due = team_site.run_tradeoffs("records", "--due")
@@ -229,9 +254,10 @@ def test_the_new_pages_stay_offline_and_pass_axe(served: str) -> None:
                 current["name"] = "log filters"
                 page.goto(f"{served}/adr/?due=yes", wait_until="networkidle")
                 assert page.locator("input[name=due]").is_checked()
-                assert page.locator("[data-record-count]").inner_text() == "1 record"
+                assert page.locator("[data-record-count]").inner_text() == "1 of 2 records matches"
+                assert page.locator("tr[data-due=no]").is_hidden()
                 page.locator("input[name=words]").fill("no such words")
-                assert page.locator("[data-record-count]").inner_text().startswith("0 of 1 record")
+                assert page.locator("[data-record-count]").inner_text().startswith("0 of 2 records")
                 assert "words=no+such+words" in page.url
                 context.close()
         finally:

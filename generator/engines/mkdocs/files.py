@@ -36,7 +36,9 @@ def add_plan_pages(
         file = File.generated(config, path, content=markdown, inclusion=inclusion)
         # Read only by dirty builds (`mkdocs serve --dirty`): unchanged pages are left as built.
         file.is_modified = _always if changed is None or path in changed else _never  # type: ignore[method-assign]
-        file.edit_uri = relative(page.source, project_dir) if page.source else None
+        # A library card's file is in the installed package: the site has nothing to edit there.
+        inside = page.source is not None and page.source.resolve().is_relative_to(project_dir)
+        file.edit_uri = relative(page.source, project_dir) if page.source and inside else None
         files.append(file)
     _refuse_shared_addresses(files, plan, docs, project_dir)
     return blocks
