@@ -59,19 +59,18 @@ def _own_relations(card: DecisionCard) -> list[str]:
     return [r.card for r in (relations.confused_with or []) + (relations.adjacent or [])]
 
 
-@pytest.mark.xfail(
-    strict=False, reason="72 decisions and 40 failure modes once the parallel card branches merge"
-)
 def test_size_and_categories(catalog: Catalog) -> None:
-    assert len(catalog.decisions) >= 72 and len(catalog.failure_modes) >= 40, (
-        len(catalog.decisions),
+    # a superseded card stays published for its links, but does not count as coverage
+    live = [e for e in catalog.decisions.values() if e.model.status != "deprecated"]
+    assert len(live) >= 72 and len(catalog.failure_modes) >= 40, (
+        len(live),
         len(catalog.failure_modes),
     )
     ids = [c.id for c in catalog.categories]
     assert len(ids) >= 9
     assert {"ai-systems", "architecture", "data", "delivery", "security", "operations"} <= set(ids)
     assert {"frontend", "cost", "teams"} <= set(ids)
-    per_category = Counter(e.model.category for e in catalog.decisions.values())
+    per_category = Counter(e.model.category for e in live)
     assert {c: per_category[c] for c in ids if per_category[c] < 5} == {}
 
 
@@ -87,8 +86,20 @@ def test_required_cards_exist(catalog: Catalog) -> None:
         "server-rendered-vs-single-page-app",
         "commitments-vs-on-demand-capacity",
         "you-build-it-you-run-it-vs-central-ops",
+        # the third edition: decisions every staff engineer expects to find
+        "cache-aside-vs-write-through-vs-no-cache",
+        "api-versioning-vs-additive-change",
+        "rest-vs-grpc-between-services",
+        "strong-vs-eventual-consistency",
+        "iac-declarative-vs-general-purpose-vs-console",
+        "standard-stack-vs-polyglot",
+        "tech-debt-budget-vs-dedicated-time-vs-opportunistic",
+        "rate-limiting-vs-load-shedding-vs-autoscaling-headroom",
+        "keyless-vs-key-based-artifact-signing",
+        "central-data-team-vs-data-mesh",
+        "build-vs-buy-vs-no-internal-developer-platform",
     }
-    assert required <= set(catalog.decisions)
+    assert required - set(catalog.decisions) == set()
     reached = {r.card for r in catalog.reached_from["rag-without-ground-truth"]}
     assert "rag-vs-fine-tuning" in reached
 
@@ -323,7 +334,6 @@ def test_the_figure_pattern_knows_a_figure_from_a_number() -> None:
     assert [n for n in numbers if _figures(n)] == []
 
 
-@pytest.mark.xfail(strict=False, reason="the other categories' figures are cited on their branches")
 def test_every_figure_cites_its_source_or_says_it_is_an_estimate(catalog: Catalog) -> None:
     uncited: list[tuple[str, str, str]] = []
     estimates: Counter[str] = Counter()
@@ -346,7 +356,6 @@ def _is_illustration(fit: str) -> bool:
     return fit.startswith("Illustration")
 
 
-@pytest.mark.xfail(strict=False, reason="the other categories' illustrations go on their branches")
 def test_illustrations_are_rare_and_every_option_has_a_real_case(catalog: Catalog) -> None:
     fits = [
         f for e in catalog.decisions.values() for o in e.model.options for f in o.real_world_fits
@@ -378,9 +387,6 @@ def _urls(model: DecisionCard | FailureMode) -> set[str]:
     return {u.split("#")[0].rstrip("/") for u in urls}
 
 
-@pytest.mark.xfail(
-    strict=False, reason="the AI and data cards' shared sources go on their branches"
-)
 def test_no_single_source_carries_more_than_four_cards(catalog: Catalog) -> None:
     # a failure mode may lean on the source of the cards that reach it; cards may not lean on one
     cards_per_url: Counter[str] = Counter()
@@ -427,3 +433,41 @@ def test_every_card_names_its_owners(catalog: Catalog) -> None:
 def test_an_opening_is_the_first_four_words_of_each_sentence() -> None:
     text = "It is also not [@src] about X. See [the guide](https://x.org/a.b) for more! Too short."
     assert list(_openings(text)) == ["it is also not", "see the guide for"]
+
+
+# Copies and snapshots stand in for the page a reader should see: hosted mirrors, web archives,
+# raw file views, blog month archives and documentation pinned to an old version.
+NOT_CANONICAL = re.compile(
+    r"\.vercel\.app/|web\.archive\.org/|archive\.(?:ph|today)/|docs\.rs/k8s|"
+    r"raw\.githubusercontent\.com/|apidock\.com/|/\d{4}/\d{2}/?$|"
+    r"/docs/(?:v?\d+\.\d+(?:\.\d+)?|\d+)/"
+)
+
+
+def test_sources_are_canonical_current_pages(catalog: Catalog) -> None:
+    found = [
+        (entry_id, source.url)
+        for entries in (catalog.decisions, catalog.failure_modes)
+        for entry_id, entry in entries.items()
+        for source in entry.model.sources or []
+        if NOT_CANONICAL.search(source.url)
+    ]
+    assert found == [], "\n".join(f"{i}: {url}" for i, url in found)
+
+
+def test_the_canonical_pattern_tells_copies_from_pages() -> None:
+    for copy in (
+        "https://web.archive.org/web/2020/https://example.com/post",
+        "https://raw.githubusercontent.com/o/r/main/README.md",
+        "https://testing.googleblog.com/2016/05",
+        "https://www.postgresql.org/docs/13/sql-altertable.html",
+        "https://www.mongodb.com/docs/v4.4/core/transactions/",
+        "https://example-blog.vercel.app/post",
+    ):
+        assert NOT_CANONICAL.search(copy), copy
+    for page in (
+        "https://www.postgresql.org/docs/current/sql-altertable.html",
+        "https://testing.googleblog.com/2016/05/flaky-tests-at-google-and-how-we.html",
+        "https://github.com/Shopify/packwerk/blob/main/USAGE.md",
+    ):
+        assert not NOT_CANONICAL.search(page), page

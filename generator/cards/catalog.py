@@ -11,15 +11,24 @@ from .linking import Backlink, Linker, Reach
 from .models import Category, DecisionCard, FailureMode
 from .problems import Problem
 from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader, Entry, ParseCache
+from .wording import count
 
 
 class InvalidCollection(Exception):
     """The collection has problems; every one of them is listed."""
 
-    def __init__(self, problems: list[Problem], files_checked: int) -> None:
-        super().__init__(f"{len(problems)} problems in the card collection")
+    def __init__(
+        self,
+        problems: list[Problem],
+        files_checked: int,
+        todos: list[Problem] | None = None,
+        warnings: list[Problem] | None = None,
+    ) -> None:
+        super().__init__(f"{count(len(problems), 'problem')} in the card collection")
         self.problems = sorted(problems)
         self.files_checked = files_checked
+        self.todos = sorted(todos or [])
+        self.warnings = sorted(warnings or [])
 
 
 @dataclass
@@ -39,6 +48,12 @@ class Catalog:
     # that replaces a library entry of the same id.
     from_library: frozenset[str] = frozenset()
     overrides: Mapping[str, str] = field(default_factory=dict)
+    todos: list[Problem] = field(default_factory=list)  # text the drafts leave unwritten
+    warnings: list[Problem] = field(default_factory=list)  # text that shows other than meant
+
+    def drafts(self) -> list[Entry[DecisionCard]]:
+        """The decision cards still marked `status: draft`."""
+        return [e for e in self.decisions.values() if e.model.status == "draft"]
 
     def category(self, category_id: str) -> Category:
         """The category with this id."""
@@ -93,7 +108,9 @@ def load_catalog(
     linker = Linker(reader, [c.id for c in categories], set(decisions), set(failure_modes))
     linker.check()
     if reader.problems:
-        raise InvalidCollection(reader.problems, reader.files_checked)
+        raise InvalidCollection(
+            reader.problems, reader.files_checked, reader.todos, reader.warnings
+        )
     return Catalog(
         root,
         categories,
@@ -105,4 +122,6 @@ def load_catalog(
         files_checked=reader.files_checked,
         from_library=from_library,
         overrides=overrides,
+        todos=sorted(reader.todos),
+        warnings=sorted(reader.warnings),
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..cards import InvalidCollection
 from ..cards.problems import FORMATS, printable
+from ..cards.wording import count
 from ..engines.project import Project
 from ..site.records import decided, read_records
 from .usage import UsageError
@@ -71,7 +72,6 @@ def run(args: argparse.Namespace) -> int:
         )
         for reason in item.reasons:
             print(f"    due for a re-visit: {printable(reason)}")
-    count = len(due)
-    summary = f"{count} of {len(shown)} record{'s' if len(shown) != 1 else ''} due for a re-visit"
+    summary = f"{len(due)} of {count(len(shown), 'record')} due for a re-visit"
     print(summary, file=sys.stderr)
     return 1 if args.strict and due else 0

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..cards import Catalog
 from ..cards.loader import LoadError, load
 from ..cards.models import DecisionCard
+from ..cards.wording import count
 from .listings import add_months
 from .paths import decision_uri, relative_url
 
@@ -145,14 +146,14 @@ def due_reasons(record: Record, card: DecisionCard | None, today: dt.date) -> tu
         later = [c for c in card.changes or [] if c.date > record.date]
         if later:
             newest = max(later, key=lambda c: c.date)
-            count = f" ({len(later)} changes)" if len(later) > 1 else ""
+            many = f" ({count(len(later), 'change')})" if len(later) > 1 else ""
             reasons.append(
-                f"the card changed on {newest.date.isoformat()}{count}: {_one_line(newest.note, 140)}"
+                f"the card changed on {newest.date.isoformat()}{many}: {_one_line(newest.note, 140)}"
             )
         months = card.review_every_months
         if add_months(record.date, months) <= today:
             reasons.append(
-                f"decided {record.date.isoformat()}, more than {months} months ago "
+                f"decided {record.date.isoformat()}, more than {count(months, 'month')} ago "
                 "(the card's review interval)"
             )
     return tuple(reasons)

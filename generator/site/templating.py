@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..cards.wording import count
 from . import citing, markup
 from .paths import LinkRewriter, link_rewriter
 
@@ -61,6 +62,7 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
         "bullets": _bullets,
         "meta_string": markup.meta_string,
         "json_data": markup.json_data,
+        "count": count,
     }
     env.filters.update(filters)
     return env

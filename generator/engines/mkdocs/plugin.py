@@ -13,6 +13,7 @@ from mkdocs.structure.files import Files
 
 from ...cards import InvalidCollection, ParseCache, load_catalog
 from ...cards.library import footer_notice, library_setting
+from ...cards.wording import count
 from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
 from ...site.records import with_note
@@ -64,9 +65,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         except FileNotFoundError as exc:
             raise PluginError(f"tradeoff-cards: {exc}") from None
         except InvalidCollection as exc:
-            count, lines = len(exc.problems), "\n".join(f"  {p}" for p in exc.problems)
+            lines = "\n".join(f"  {p}" for p in exc.problems)
             raise PluginError(
-                f"tradeoff-cards: {count} problem{'s' if count != 1 else ''} in the cards; "
+                f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
                 f"nothing was built:\n{lines}"
             ) from None
         for entry_id, own in catalog.overrides.items():
@@ -93,8 +94,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        if self.config.search_index:
-            self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
+        self.index_job = IndexJob(self.plan) if self.config.search_index else None  # runs alongside
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         add_asset_files(files, config, self.plan)
