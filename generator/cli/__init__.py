@@ -13,6 +13,7 @@ from ..cards.library import Library
 from ..cards.problems import FORMATS, Problem
 from ..cards.wording import count
 from ..engines import ENGINES
+from ..site.templating import TemplateProblem
 from . import diff, links, record, records
 from .usage import UsageError
 
@@ -128,6 +129,9 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
         print(FORMATS["text"](exc.problems, exc.files_checked), file=sys.stderr)
+        return 1
+    except TemplateProblem as exc:
+        print(f"tradeoffs export: a template failed: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {count(pages, 'page')} to {out}")
     print(f"wrote the Markdown version of each card to {markdown_out}: copy it into the built site")

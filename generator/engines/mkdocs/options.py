@@ -39,7 +39,8 @@ class TradeoffCardsConfig(base.Config):
 
     templates_dir = c.Optional(c.Type(str))
     """Folder searched for `*.md.j2` overrides before the built-in templates, relative to
-    mkdocs.yml. Defaults to the theme's `custom_dir`."""
+    mkdocs.yml. Defaults to the theme's `custom_dir`. Watched by the preview; its templates are
+    never published."""
 
     library = _LibraryOption()
     """Build the site on the library of cards that ships with this package (CC BY 4.0): its

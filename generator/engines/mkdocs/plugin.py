@@ -19,17 +19,20 @@ from ...site.plan import SitePlan, build_plan
 from ...site.records import with_note
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
+from ...site.templating import TemplateProblem
 from . import prerendered
 from .files import add_plan_pages, relative, site_inputs, site_settings
 from .generator_tag import name_generator
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
+from .preview import RebuildGuard
 from .raw_html import fill_html_blocks
 from .theme import (
     add_asset_files,
     prepare_theme,
     register_assets,
     turn_off_theme_search,
+    unpublish_templates,
     write_markdown_files,
 )
 
@@ -45,6 +48,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.serving = command == "serve"
         self.parse_cache: ParseCache = {}
         self.built: tuple[SitePlan, Any] | None = None  # the last finished build's plan and inputs
+        self.guard = RebuildGuard()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "serving"):
@@ -55,6 +59,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
         template_dir = str(self.project_dir / templates) if templates else config.theme.custom_dir
+        self.template_dir = template_dir
         try:
             cache = self.parse_cache if self.serving else None
             setting = relative(Path(config.config_file_path or "mkdocs.yml"), Path.cwd())
@@ -66,9 +71,10 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             raise PluginError(f"tradeoff-cards: {exc}") from None
         except InvalidCollection as exc:
             lines = "\n".join(f"  {p}" for p in exc.problems)
+            outcome = "the site was not rebuilt" if self.built else "nothing was built"
             raise PluginError(
                 f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
-                f"nothing was built:\n{lines}"
+                f"{outcome}:\n{lines}"
             ) from None
         for entry_id, own in catalog.overrides.items():
             log.info("tradeoff-cards: %s replaces the library's '%s'", own, entry_id)
@@ -77,11 +83,16 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         settings = site_settings(config, template_dir, self.config.records_dir)
         previous, previous_inputs = self.built or (None, None)
         reference = previous if self.serving else None  # only a preview builds on from a plan
-        self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
+        try:
+            self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
+        except TemplateProblem as exc:
+            raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = (
-            changed_pages(self.plan, previous) if self.inputs == previous_inputs else None
+            changed_pages(self.plan, previous)
+            if self.inputs == previous_inputs and not self.guard.showing_problems
+            else None  # every page, which also takes a failed rebuild's notice off each
         )
         self.rebuilt: set[str] = set()
         self.index_job: IndexJob | None = None
@@ -97,6 +108,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.index_job = IndexJob(self.plan) if self.config.search_index else None  # runs alongside
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
+        unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
         add_asset_files(files, config, self.plan)
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
@@ -158,8 +170,14 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             log.info("tradeoff-cards: %s", self.index_job.summary(len(self.plan.pages)))
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if hasattr(self, "guard"):  # not when another plugin failed before this one started
+            self.guard.build_error = error
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.cards_dir))
-        if config.theme.custom_dir:
-            server.watch(config.theme.custom_dir)
+        for folder in dict.fromkeys([config.theme.custom_dir, self.template_dir]):
+            if folder and Path(folder).is_dir():
+                server.watch(folder)
+        self.guard.install(server, config.site_dir)
         return server
