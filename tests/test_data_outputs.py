@@ -54,7 +54,7 @@ def test_every_card_validates_against_the_published_schemas(cards: Path) -> None
         p.stem for p in (cards / "failure-modes").glob("*.yaml")
     )
     for item in api["decisions"]:
-        assert list(item) == ["id", "url", "source", "card", "referenced_by"]
+        assert list(item) == ["id", "url", "source", "card", "referenced_by", "records"]
         assert [e.message for e in decision.iter_errors(item["card"])] == [], item["id"]
     for item in api["failure_modes"]:
         assert list(item) == ["id", "url", "source", "entry", "reached_from"]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .library import Library, read_library
 from .linking import Backlink, Linker, Reach
 from .models import Category, DecisionCard, FailureMode
 from .problems import Problem
@@ -43,6 +44,10 @@ class Catalog:
     files_checked: int = 0
     # For each decision card, the ids of the cards and failure modes it names.
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # With a library: the ids of the entries taken from it, and the own file of each entry
+    # that replaces a library entry of the same id.
+    from_library: frozenset[str] = frozenset()
+    overrides: Mapping[str, str] = field(default_factory=dict)
     todos: list[Problem] = field(default_factory=list)  # text the drafts leave unwritten
     warnings: list[Problem] = field(default_factory=list)  # text that shows other than meant
 
@@ -65,22 +70,41 @@ class Catalog:
 
 
 def load_catalog(
-    root: Path, cache: ParseCache | None = None, *, display_root: Path | None = None
+    root: Path,
+    cache: ParseCache | None = None,
+    *,
+    display_root: Path | None = None,
+    library: Library | None = None,
 ) -> Catalog:
     """Load, validate and link the collection in `root`; raise InvalidCollection listing every problem.
 
     Problems name files relative to `display_root` (default: the current folder). With `cache`
     (kept by the caller between calls), a file whose size and modification time are unchanged is
-    not parsed again.
+    not parsed again. With `library`, the collection is the library's entries plus those in
+    `root`, an entry in `root` replacing the library's entry of the same id.
     """
     if not root.is_dir():
         raise FileNotFoundError(f"card folder not found: {root}")
     reader = CollectionReader(root, display_root or Path.cwd(), cache)
     reader.stray_files()
-    categories = reader.categories()
+    base = read_library(library, cache) if library is not None else None
+    categories = reader.categories(required=base is None)
     decisions = reader.entries(DECISIONS_DIR, DecisionCard)
     failure_modes = reader.entries(FAILURE_MODES_DIR, FailureMode)
     reader.clashing_ids()
+    overrides: dict[str, str] = {}
+    from_library: frozenset[str] = frozenset()
+    if base is not None:
+        categories = base.merged_categories(categories)
+        overrides = base.overridden_by(reader, decisions, failure_modes)
+        decisions = base.merged(base.decisions, decisions)
+        failure_modes = base.merged(base.failure_modes, failure_modes)
+        reader.parsed_decisions[:0] = [
+            parsed for parsed in base.parsed_decisions if parsed[0] not in overrides
+        ]
+        reader.problems.extend(base.problems)
+        reader.files_checked += base.files_checked
+        from_library = frozenset((set(base.decisions) | set(base.failure_modes)) - set(overrides))
     linker = Linker(reader, [c.id for c in categories], set(decisions), set(failure_modes))
     linker.check()
     if reader.problems:
@@ -96,6 +120,8 @@ def load_catalog(
         reached_from=linker.reached_from(),
         names=linker.names(),
         files_checked=reader.files_checked,
+        from_library=from_library,
+        overrides=overrides,
         todos=sorted(reader.todos),
         warnings=sorted(reader.warnings),
     )

@@ -87,6 +87,7 @@ class CollectionReader:
         self.invalid_ids: set[str] = set()
         # Every decision file that parsed as YAML, valid or not: (id, display path, document).
         self.parsed_decisions: list[tuple[str, str, Document]] = []
+        self.skip: set[str] = set()  # ids whose files are left unread (a library's exclusions)
 
     def display(self, path: Path) -> str:
         """The path as a contributor would type it: relative to the display root when inside it."""
@@ -151,7 +152,7 @@ class CollectionReader:
         if outcome[0] == "os":
             self.problem(display, f"cannot read file: {outcome[1]}")
             return None
-        doc = Document(outcome[1], outcome[2])
+        doc = Document(self.prepare(outcome[1]), outcome[2])
         checked = check(model, doc.data)
         todos = tuple(unwritten_todos(checked.unwritten, doc, display))
         if checked.error is not None or checked.model is None:
@@ -170,6 +171,11 @@ class CollectionReader:
             return None
         return checked.model, doc, todos, tuple(block_syntax_warnings(doc, display))
 
+    def prepare(self, data: Any) -> Any:
+        """The data of a parsed file as it is validated (a library reader drops references to
+        the entries a site leaves out)."""
+        return data
+
     def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
         """Every valid `<id>.yaml` of a folder, by id."""
         found: dict[str, Entry[M]] = {}
@@ -178,7 +184,7 @@ class CollectionReader:
             return found
         paths = []
         for path in sorted(directory.iterdir()):
-            if path.name.startswith("."):
+            if path.name.startswith(".") or path.stem in self.skip:
                 continue
             if self.symlink(path):
                 self.invalid_ids.add(path.stem)
@@ -218,11 +224,14 @@ class CollectionReader:
                 self.invalid_ids.add(path.stem)
         return found
 
-    def categories(self) -> list[Category]:
-        """The categories, in the order the site shows them."""
+    def categories(self, *, required: bool = True) -> list[Category]:
+        """The categories, in the order the site shows them (a folder on a library may have
+        none of its own: `required` false)."""
         path = self.root / CATEGORIES_FILE
         display = self.display(path)
         if self.symlink(path):
+            return []
+        if not path.is_file() and not required:
             return []
         if not path.is_file():
             self.problem(display, "categories file is missing; every card needs a category")

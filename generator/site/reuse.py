@@ -96,7 +96,9 @@ def fingerprint(
             settings.site_name,
             settings.site_url,
             settings.links_from_source,
+            settings.records_dir,
         ],
+        "records": settings.records,  # listed on their cards' pages and on the log
         "templates": template_signature(settings.template_dir),
     }
     return hashlib.sha256(json.dumps(shown_everywhere, default=str).encode()).hexdigest()

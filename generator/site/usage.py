@@ -79,6 +79,9 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
             "superseded_by": "the cards that supersede it",
             "due": "the date it is due for review",
             "is_due": "whether that date has passed",
+            "decided": "the decision records that name it, newest first: `record` (`number`, "
+            "`title`, `status`, `date`, `option`, `path`), `option_name`, `reasons` (why it is "
+            "due for a re-visit); shown by `_records.md.j2`",
             "record": "the parts of a decision record drafted from it",
             "canonical": "its page's URL",
             "diagram": "the relation diagram, as inline SVG",
@@ -118,6 +121,10 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
     "review-due.md.j2": ("Review due", {"title": "", "due": "cards past their review date"}),
     "tags.md.j2": ("Tags", {"title": "", "tags": "each tag and its entries"}),
     "fields.md.j2": ("Field reference", {"title": "", "references": "every key, by kind"}),
+    "decision-log.md.j2": (
+        "the decision log (the records folder's index, when there are records)",
+        {"title": "", "decided": "every record, by number, as `decided` on a card's page"},
+    ),
 }
 
 

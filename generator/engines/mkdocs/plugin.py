@@ -12,14 +12,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
 from ...cards import InvalidCollection, ParseCache, load_catalog
+from ...cards.library import footer_notice, library_setting
 from ...cards.wording import count
 from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
+from ...site.records import with_note
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
 from ...site.templating import TemplateProblem
 from . import prerendered
-from .files import add_plan_pages, site_inputs, site_settings
+from .files import add_plan_pages, relative, site_inputs, site_settings
 from .generator_tag import name_generator
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
@@ -60,7 +62,11 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.template_dir = template_dir
         try:
             cache = self.parse_cache if self.serving else None
-            catalog = load_catalog(self.cards_dir, cache, display_root=self.project_dir)
+            setting = relative(Path(config.config_file_path or "mkdocs.yml"), Path.cwd())
+            library = library_setting(self.config.library, setting)
+            catalog = load_catalog(
+                self.cards_dir, cache, display_root=self.project_dir, library=library
+            )
         except FileNotFoundError as exc:
             raise PluginError(f"tradeoff-cards: {exc}") from None
         except InvalidCollection as exc:
@@ -70,7 +76,11 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
                 f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
                 f"{outcome}:\n{lines}"
             ) from None
-        settings = site_settings(config, template_dir)
+        for entry_id, own in catalog.overrides.items():
+            log.info("tradeoff-cards: %s replaces the library's '%s'", own, entry_id)
+        if library is not None:
+            config.copyright = footer_notice(config.copyright)
+        settings = site_settings(config, template_dir, self.config.records_dir)
         previous, previous_inputs = self.built or (None, None)
         reference = previous if self.serving else None  # only a preview builds on from a plan
         try:
@@ -119,6 +129,12 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             elif page.markdown is None:
                 page.read_source(config)
         return nav
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
+    ) -> str:
+        note = self.plan.record_notes.get(page.file.src_uri)
+        return with_note(markdown, note) if note else markdown
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if page.file.src_uri in self.plan.pages:
