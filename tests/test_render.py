@@ -183,16 +183,6 @@ def test_relation_diagram_is_inline_svg_with_real_links(built_example: Path) -> 
     assert "mermaid" not in html and "<script" not in diagram
 
 
-def test_who_pays_groups_by_party() -> None:
-    from generator.site.listings import payer
-
-    assert payer("Analysts, when BI performance lags") == "Analysts"
-    assert payer("on-call engineers during the migration") == "On-call engineers"
-    assert payer("Finance (the per-token bill)") == "Finance"
-    assert payer("The platform team") == "The platform team"
-    assert payer("Security — who signs off") == "Security"
-
-
 def test_large_categories_list_cards_on_their_page_not_in_the_navigation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

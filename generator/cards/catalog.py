@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .linking import Backlink, Linker, Reach
-from .models import Category, DecisionCard, FailureMode
+from .models import Category, DecisionCard, FailureMode, Role
 from .problems import Problem
 from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader, Entry, ParseCache
 
@@ -32,12 +32,18 @@ class Catalog:
     backlinks: Mapping[str, list[Backlink]] = field(default_factory=dict)
     reached_from: Mapping[str, list[Reach]] = field(default_factory=dict)
     files_checked: int = 0
+    # The roles of cards/roles.yaml in its order; empty for a collection without the file.
+    roles: list[Role] = field(default_factory=list)
     # For each decision card, the ids of the cards and failure modes it names.
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def category(self, category_id: str) -> Category:
         """The category with this id."""
         return next(c for c in self.categories if c.id == category_id)
+
+    def role(self, role_id: str) -> Role:
+        """The role with this id."""
+        return next(r for r in self.roles if r.id == role_id)
 
     def cards_in(self, category_id: str) -> list[Entry[DecisionCard]]:
         """Decision cards of a category, by title."""
@@ -63,10 +69,14 @@ def load_catalog(
     reader = CollectionReader(root, display_root or Path.cwd(), cache)
     reader.stray_files()
     categories = reader.categories()
+    roles = reader.roles()
     decisions = reader.entries(DECISIONS_DIR, DecisionCard)
     failure_modes = reader.entries(FAILURE_MODES_DIR, FailureMode)
     reader.clashing_ids()
-    linker = Linker(reader, [c.id for c in categories], set(decisions), set(failure_modes))
+    role_ids = None if roles is None else [r.id for r in roles]
+    linker = Linker(
+        reader, [c.id for c in categories], set(decisions), set(failure_modes), role_ids
+    )
     linker.check()
     if reader.problems:
         raise InvalidCollection(reader.problems, reader.files_checked)
@@ -79,4 +89,5 @@ def load_catalog(
         reached_from=linker.reached_from(),
         names=linker.names(),
         files_checked=reader.files_checked,
+        roles=roles or [],
     )

@@ -4,7 +4,8 @@
 
     {"schema_version": 1,
      "decisions": [{"id", "url", "source", "card", "referenced_by"}, ...],
-     "failure_modes": [{"id", "url", "source", "entry", "reached_from"}, ...]}
+     "failure_modes": [{"id", "url", "source", "entry", "reached_from"}, ...],
+     "roles": [{"id", "title", "description"}, ...]}
 
 `card` and `entry` hold the fields as the YAML file has them: a key left out stays out (no
 defaults are filled in), every text is exactly as written, `reviewed` and change dates are
@@ -13,7 +14,9 @@ defaults are filled in), every text is exactly as written, `reviewed` and change
 when the site has a `site_url`, else relative to the site root. `source` is the YAML file's path
 in the project. `referenced_by` lists the cards whose relations name this one
 (`{"card", "relation", "note"}`), `reached_from` the options whose misuse leads to the failure mode
-(`{"card", "option", "note"}`).
+(`{"card", "option", "note"}`). A cost bearer in `card` is a text or `{"role", "note"}`, where
+`role` is the id of an item of `roles`: the roles of `cards/roles.yaml` in its order (empty when
+the collection has none).
 
 Entries are in id order, keys inside `card` and `entry` in alphabetical order, and nothing depends
 on when the site is built: two builds of the same cards are byte-identical. `<`, U+2028 and U+2029
@@ -115,9 +118,10 @@ def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
     """The text of `api/cards.json`, from the JSON text of each entry's object by page path."""
     decisions = ",".join(objects[decision_uri(i)] for i in sorted(catalog.decisions))
     modes = ",".join(objects[failure_mode_uri(i)] for i in sorted(catalog.failure_modes))
+    roles = _json([_sorted_keys(role.model_dump()) for role in catalog.roles])
     return (
         f'{{"schema_version":{SCHEMA_VERSION},"decisions":[{decisions}],'
-        f'"failure_modes":[{modes}]}}\n'
+        f'"failure_modes":[{modes}],"roles":{roles}}}\n'
     )
 
 
