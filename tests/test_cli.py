@@ -117,6 +117,16 @@ def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection
     path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-sauce].'))
     code, out, _ = run_cli("validate", str(collection))
     assert code == 1 and "(did you mean 'first-source'?)" in out
+    # the role form the scaffold shows in a comment validates once written out
+    assert "#   - role: <id in cards/roles.yaml>" in text
+    bearers = filled.index("cost_bearers:")
+    item = filled.index("\n", bearers) + 1
+    item_end = filled.index("\n", item)
+    indent = filled[item : filled.index("-", item)]
+    role = f"{indent}- role: on-call\n{indent}  note: Paged when the replica lags."
+    path.write_text(filled[:item] + role + filled[item_end:])
+    code, out, _ = run_cli("validate", str(collection))
+    assert code == 0, out
 
 
 def test_new_failure_mode_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:
