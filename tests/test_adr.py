@@ -218,6 +218,21 @@ def test_record_writes_a_numbered_record_for_a_real_card(run_cli: RunCli, tmp_pa
     assert code == 0 and printed == text
 
 
+def test_each_signal_flag_is_one_signal_however_it_is_quoted(run_cli: RunCli) -> None:
+    code, text, err = run_cli(
+        *("record", "rag-vs-fine-tuning", "--chose", "rag", "--out", "-", "--date", "2026-11-21"),
+        *("--config", str(REPO / "mkdocs.yml")),
+        *("--signal", "Only", "one", "model", "today"),
+        *("--signal", "Answers need a source."),
+    )
+    assert code == 0, err
+    drivers = [line for line in text.splitlines() if line.startswith("* In our context: ")]
+    assert drivers == [
+        "* In our context: Only one model today",
+        "* In our context: Answers need a source.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -653,8 +653,7 @@ def test_hostile_card_text_never_runs_and_the_record_matches_the_cli(
         RECORD_TITLE,
         "--date",
         "2026-11-21",
-        "--signal",
-        *safe["signals"],
+        *(arg for signal in safe["signals"] for arg in ("--signal", signal)),
         "--out",
         "-",
     )

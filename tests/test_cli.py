@@ -62,6 +62,7 @@ def test_validate_github_annotations(run_cli: RunCli, collection: Path, tmp_path
         "::error file=cards/decisions/colon-in-plain-text.yaml,line=10,col=16,title=Invalid card::"
         "unexpected ': ' in unquoted text; put the text in quotes"
     )
+    assert out.splitlines()[-1] == "1 problem in 1 of 6 files"
 
 
 def test_usage_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
@@ -85,14 +86,23 @@ def test_python_dash_m_generator_runs_the_cli(collection: Path) -> None:
 
 
 def _fill_placeholders(text: str) -> str:
-    filled = text.replace('card: ""', "card: cache-or-recompute").replace(
-        'url: ""', "url: https://example.org/"
+    """The scaffold with every optional key uncommented and every placeholder written."""
+    lines = text.splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    lines[header:] = [re.sub(r"^(\s*)# (?=[a-z_]+:|- |  )", r"\1", line) for line in lines[header:]]
+    filled = "\n".join(lines) + "\n"
+    filled = filled.replace("other-card-id", "cache-or-recompute").replace(
+        "old-card-id", "old-rpc-guidance"
     )
-    filled = filled.replace("tags: []", "tags: [new-card]")
+    filled = filled.replace("status: draft", "status: published")
+    filled = filled.replace('summary: ""  ', 'summary: "Filled in [@first-source]."  ')
     return filled.replace('""', '"Filled in."')
 
 
-def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:
+OPTIONAL_KEYS = ("owners", "keywords", "sources", "mistakes", "follow_ups", "changes")
+
+
+def test_new_decision_scaffold_is_a_draft_that_validates(run_cli: RunCli, collection: Path) -> None:
     code, out, _ = run_cli(
         "new",
         "decision",
@@ -106,15 +116,23 @@ def test_new_decision_scaffold_validates_once_filled(run_cli: RunCli, collection
     path = collection / "decisions" / "cache-vs-read-replica.yaml"
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../decision.schema.json\n")
-    # unfilled, validation names the placeholders
-    code, out, _ = run_cli("validate", str(collection))
-    assert code == 1 and "'summary' is empty" in out
-    assert "  - id: first-source" in text
-    filled = _fill_placeholders(text)
-    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-source].'))
+    for key in (*OPTIONAL_KEYS, "combining", "litmus_test", "ai_impact", "relations", "summary"):
+        assert re.search(rf"^\s*# {key}:", text, re.MULTILINE), f"{key} is not offered"
+    assert "#   - id: first-source" in text
+    # as written, a draft: valid, with the placeholders listed as to-dos
     code, out, _ = run_cli("validate", str(collection))
     assert code == 0, out
-    path.write_text(filled.replace('summary: "Filled in.', 'summary: "Filled in [@first-sauce].'))
+    assert "to do: 'summary' is not written yet" in out
+    assert "to do: 'options[2].best_when[1]' is not written yet" in out
+    code, out, _ = run_cli("validate", "--no-drafts", str(collection))
+    assert code == 1 and "card is a draft" in out
+    # with every optional key uncommented and every text written, a valid published card
+    filled = _fill_placeholders(text)
+    path.write_text(filled)
+    code, out, _ = run_cli("validate", "--no-drafts", str(collection))
+    assert code == 0, out
+    assert "to do" not in out
+    path.write_text(filled.replace("[@first-source]", "[@first-sauce]"))
     code, out, _ = run_cli("validate", str(collection))
     assert code == 1 and "(did you mean 'first-source'?)" in out
     # the role form the scaffold shows in a comment validates once written out
@@ -174,7 +192,7 @@ def test_schema_command_writes_both(run_cli: RunCli, tmp_path: Path) -> None:
     assert code == 0
     schema = json.loads((tmp_path / "decision.schema.json").read_text())
     assert schema["additionalProperties"] is False
-    assert "framing" in schema["required"]
+    assert "framing" in schema["$defs"]["DecisionCard"]["required"]
     assert json.loads((tmp_path / "failure-mode.schema.json").read_text())["title"] == "FailureMode"
 
 
@@ -195,3 +213,71 @@ def test_check_links_reads_site_url_from_the_project(built_example: Path, run_cl
     assert code == 1 and "404.html" in out  # an explicit flag still wins
     code, _, err = run_cli("check-links", str(built_example), "--config", str(config) + ".missing")
     assert code == 2 and "config file not found" in err
+
+
+def test_new_with_an_unknown_category_says_where_categories_live(
+    run_cli: RunCli, collection: Path
+) -> None:
+    categories = collection / "categories.yaml"
+    before = categories.read_text()
+    code, _, err = run_cli(
+        "new", "decision", "model-serving", "--category", "ml-ops", "--cards", str(collection)
+    )
+    assert code == 2
+    assert f"Categories are defined in {categories}" in err
+    assert "- id: ml-ops\n  title: Ml ops\n  description: Decisions about ml ops.\n" in err
+    assert "--new-category" in err
+    assert categories.read_text() == before
+    assert not (collection / "decisions" / "model-serving.yaml").exists()
+    code, out, _ = run_cli(
+        "new",
+        "decision",
+        "model-serving",
+        "--category",
+        "ml-ops",
+        "--new-category",
+        "--cards",
+        str(collection),
+    )
+    assert code == 0 and f"added category 'ml-ops' to {categories}" in out
+    assert categories.read_text().startswith(before) and "- id: ml-ops" in categories.read_text()
+    code, out, _ = run_cli("validate", str(collection))
+    assert code == 0, out
+
+
+def test_a_category_id_too_short_says_why(run_cli: RunCli, collection: Path) -> None:
+    code, _, err = run_cli("new", "decision", "model-serving", "--category", "ml")
+    assert code == 2 and "an id is 3 to 80 lowercase letters" in err
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "plural", "expected"),
+    [
+        (1, "card", None, "1 card"),
+        (0, "card", None, "0 cards"),
+        (2, "problem", None, "2 problems"),
+        (1, "entry", "entries", "1 entry"),
+        (3, "entry", "entries", "3 entries"),
+        (1200, "link", None, "1,200 links"),
+    ],
+)
+def test_count_words(number: int, noun: str, plural: str | None, expected: str) -> None:
+    from generator.cards.wording import count
+
+    assert count(number, noun, plural) == expected
+
+
+def test_no_count_in_the_output_strings_goes_without_the_helper() -> None:
+    """A number printed next to a plural noun, in code or a template, is a '1 cards' waiting to
+    happen: every such place goes through count()."""
+    number_then_plural = re.compile(
+        r"(\{[^{}]*\}|\{\{[^{}]*\}\}) (cards|problems|files|pages|options|decisions|months|"
+        r"characters|to-dos|drafts|links|entries|items)\b"
+    )
+    found = []
+    for path in sorted((REPO / "generator").rglob("*")):
+        if path.suffix in (".py", ".j2", ".js") and "count(" not in path.name:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if number_then_plural.search(line) and "count(" not in line:
+                    found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert found == [], "\n".join(found)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,27 @@ def test_mutated_real_cards_validate_or_fail_cleanly(card: Path, seed: int) -> N
     except ValidationError as exc:
         problems = problems_from_validation(exc, doc, DecisionCard, "card.yaml")
         assert problems and all(p.line >= 1 and p.column >= 1 and p.message for p in problems)
+
+
+@_settings(150)
+@given(st.sampled_from(REAL_CARDS), st.integers(0, 2**32 - 1))
+def test_mutated_drafts_validate_or_fail_cleanly(card: Path, seed: int) -> None:
+    from generator.cards.drafts import UNWRITTEN, check, unwritten_todos
+    from generator.cards.validation import problems_from_validation
+
+    text = card.read_text(encoding="utf-8").replace("\nreviewed:", "\nstatus: draft\nreviewed:", 1)
+    text = re.sub(r"(?m)^(\s*)(summary|heuristic|why_hard|wins_when): .*$", r'\1\2: ""', text)
+    doc = _clean(load, _mutate(text, random.Random(seed)))
+    if doc is None:
+        return
+    checked = check(DecisionCard, doc.data)
+    todos = unwritten_todos(checked.unwritten, doc, "card.yaml")
+    assert all(t.line >= 1 and t.column >= 1 and t.message for t in todos)
+    if checked.error is not None:
+        problems = problems_from_validation(checked.error, doc, DecisionCard, "card.yaml")
+        assert problems and all(p.line >= 1 and p.column >= 1 and p.message for p in problems)
+    elif checked.model is not None and checked.unwritten:
+        assert UNWRITTEN in checked.model.model_dump_json()
 
 
 @_settings(25)

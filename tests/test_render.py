@@ -90,6 +90,35 @@ def test_field_reference_lists_every_model_key(pages: Pages) -> None:
         assert f"<code>{key}</code>" in reference
 
 
+def test_counts_say_1_card_and_2_cards(pages: Pages) -> None:
+    home = pages["index.md"].markdown
+    assert 'tc-tile__meta">1 card</p>' in home and 'tc-tile__meta">2 cards</p>' in home
+    assert "Reached from 1 option<" in pages["failure-modes/index.md"].markdown
+
+
+def test_field_reference_describes_each_section_by_its_own_model(pages: Pages) -> None:
+    from generator.cards import models
+
+    rows = dict(
+        re.findall(
+            r"<tr><td><code>([^<]+)</code></td>.*?<td>([^<]*)</td></tr>",
+            pages["contribute/fields.md"].markdown,
+        )
+    )
+    card_doc = models.DecisionCard.__doc__ or ""
+    for key, model in {
+        "framing": models.Framing,
+        "reversibility": models.Reversibility,
+        "how_to_decide": models.HowToDecide,
+        "pressures": models.Pressures,
+        "ai_impact": models.AiImpact,
+        "relations": models.Relations,
+    }.items():
+        assert rows[key] == (model.__doc__ or "").strip(), key
+        assert rows[key] != card_doc
+    assert card_doc not in pages["contribute/fields.md"].markdown
+
+
 def _text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
@@ -172,15 +201,54 @@ def test_relation_diagram_is_inline_svg_with_real_links(built_example: Path) -> 
     assert svg, "no relation diagram"
     diagram = svg.group(0)
     assert (
-        'role="group" aria-label="Cache | recompute | precompute and the 1 decisions it is related to"'
+        'role="group" aria-label="Cache | recompute | precompute and the 1 decision it is related to"'
         in diagram
     )
     assert '<g class="tc-node tc-node--current" aria-current="page">' in diagram
     assert '<a class="tc-node" xlink:href="../queue-or-direct-call/" target="_self">' in diagram
-    assert ">confused with</text>" in diagram
+    assert ">confused with</tspan>" in diagram
     old = (built_example / "decisions" / "old-rpc-guidance" / "index.html").read_text()
-    assert ">superseded by</text>" in old
+    assert ">superseded by</tspan>" in old
     assert "mermaid" not in html and "<script" not in diagram
+
+
+def test_diagram_edge_labels_end_before_the_boxes_that_would_cover_them() -> None:
+    from generator.site import diagram
+
+    # Every relation kind towards one card, and each alone: the longest labels there are.
+    edges = [
+        ("here", "confused_with", "both"),
+        ("here", "adjacent", "both"),
+        ("both", "supersedes", "here"),
+        ("here", "supersedes", "older"),
+        ("here", "adjacent", "next"),
+    ]
+    svg = diagram.relation_svg("here", edges, lambda c: f"Card {c}", lambda c: f"../{c}/")
+    labels = re.findall(r'<text class="tc-edge-label"([^>]*)>(.*?)</text>', svg)
+    lines = [  # (x, text) of each line: a <tspan> each, or the <text> itself when on one line
+        (float(x), unescape(text))
+        for attributes, label in labels
+        for x, text in re.findall(r'<tspan x="([\d.]+)"[^>]*>([^<]*)</tspan>', label)
+        or [(re.search(r'x="([\d.]+)"', attributes).group(1), label)]  # type: ignore[union-attr]
+    ]
+    assert {word for _, text in lines for word in text.split("; ")} == {
+        "confused with",
+        "adjacent",
+        "superseded by",
+        "supersedes",
+    }
+    # 7.2px a character: wider than the average letter of a 12px sans-serif (about 6.5px)
+    for x, text in lines:
+        assert x + len(text) * 7.2 <= diagram.BOX_X, f"'{text}' runs under a box"
+        assert diagram.label_width(text) >= len(text) * 7.2  # the diagram's estimate is wider
+    # and the label lines of one connector stay within its box's height
+    box = re.search(
+        r'xlink:href="../both/"[^>]*><rect x="\d+" y="(\d+)" width="\d+" height="(\d+)"', svg
+    )
+    assert box
+    top, height = float(box.group(1)), float(box.group(2))
+    ys = [float(y) for y in re.findall(r'<tspan x="[\d.]+" y="([\d.]+)"', labels[0][1])]
+    assert len(ys) == 3 and top <= min(ys) - 10 and max(ys) <= top + height  # 10: a 12px ascent
 
 
 def test_large_categories_list_cards_on_their_page_not_in_the_navigation(

@@ -10,15 +10,24 @@ from .linking import Backlink, Linker, Reach
 from .models import Category, DecisionCard, FailureMode, Role
 from .problems import Problem
 from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader, Entry, ParseCache
+from .wording import count
 
 
 class InvalidCollection(Exception):
     """The collection has problems; every one of them is listed."""
 
-    def __init__(self, problems: list[Problem], files_checked: int) -> None:
-        super().__init__(f"{len(problems)} problems in the card collection")
+    def __init__(
+        self,
+        problems: list[Problem],
+        files_checked: int,
+        todos: list[Problem] | None = None,
+        warnings: list[Problem] | None = None,
+    ) -> None:
+        super().__init__(f"{count(len(problems), 'problem')} in the card collection")
         self.problems = sorted(problems)
         self.files_checked = files_checked
+        self.todos = sorted(todos or [])
+        self.warnings = sorted(warnings or [])
 
 
 @dataclass
@@ -36,6 +45,12 @@ class Catalog:
     roles: list[Role] = field(default_factory=list)
     # For each decision card, the ids of the cards and failure modes it names.
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    todos: list[Problem] = field(default_factory=list)  # text the drafts leave unwritten
+    warnings: list[Problem] = field(default_factory=list)  # text that shows other than meant
+
+    def drafts(self) -> list[Entry[DecisionCard]]:
+        """The decision cards still marked `status: draft`."""
+        return [e for e in self.decisions.values() if e.model.status == "draft"]
 
     def category(self, category_id: str) -> Category:
         """The category with this id."""
@@ -79,7 +94,9 @@ def load_catalog(
     )
     linker.check()
     if reader.problems:
-        raise InvalidCollection(reader.problems, reader.files_checked)
+        raise InvalidCollection(
+            reader.problems, reader.files_checked, reader.todos, reader.warnings
+        )
     return Catalog(
         root,
         categories,
@@ -90,4 +107,6 @@ def load_catalog(
         names=linker.names(),
         files_checked=reader.files_checked,
         roles=roles or [],
+        todos=sorted(reader.todos),
+        warnings=sorted(reader.warnings),
     )

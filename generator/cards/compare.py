@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .drafts import check
 from .loader import LoadError, decode, load
 from .models import Category, DecisionCard, FailureMode, Role
 from .outline import field_words
@@ -116,11 +117,15 @@ def read_version(kind: str, model: type[BaseModel], path: str, raw: bytes) -> Ve
         return Version(kind, entry_id, path, raw, None, entry_id, _problems(exc, path))
     title = doc.data.get("title") if isinstance(doc.data, dict) else None
     title = title if isinstance(title, str) and title.strip() else entry_id
-    try:
-        data = _as_compared(doc.data, model.model_validate(doc.data))
-    except ValidationError as exc:
-        problems = tuple(problems_from_validation(exc, doc, model, path))
+    checked = check(model, doc.data)  # a draft's unwritten text is no problem here either
+    if checked.model is None:
+        problems = (
+            tuple(problems_from_validation(checked.error, doc, model, path))
+            if checked.error is not None
+            else ()
+        )
         return Version(kind, entry_id, path, raw, None, title, problems)
+    data = _as_compared(doc.data, checked.model)
     if bad_id:
         return Version(kind, entry_id, path, raw, None, title, (Problem(path, 1, 1, bad_id),))
     return Version(kind, entry_id, path, raw, data, title)

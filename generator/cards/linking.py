@@ -7,13 +7,23 @@ them resolve, become the backlinks and the "reached from" lists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .loader import PathKey
-from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, ROLES_FILE, CollectionReader
+from .models import ID_MAX, ID_MIN, SLUG_PATTERN
+from .reading import (
+    CATEGORIES_FILE,
+    DECISIONS_DIR,
+    FAILURE_MODES_DIR,
+    ROLES_FILE,
+    CollectionReader,
+)
 from .validation import did_you_mean
+
+_ID = re.compile(SLUG_PATTERN)
 
 # The relation kinds a card declares to another card, with a note (supersedes has none).
 RELATION_KINDS = ("confused_with", "adjacent")
@@ -147,11 +157,14 @@ class Linker:
             self._check_supersedes_loops()
 
     def _problem(self, ref: Reference, seen: set[tuple[str, str]]) -> str | None:
+        if not _ID.fullmatch(ref.target) or not ID_MIN <= len(ref.target) <= ID_MAX:
+            return None  # not an id at all (an empty placeholder, say): validation says so
         if ref.kind == "category":
             if self.category_ids and ref.target not in self.category_ids:
+                where = self.reader.display(self.reader.root / CATEGORIES_FILE)
                 return (
                     f"unknown category '{ref.target}'{did_you_mean(ref.target, self.category_ids)}; "
-                    f"categories are: {', '.join(self.category_ids)}"
+                    f"categories are: {', '.join(self.category_ids)} (defined in {where})"
                 )
             return None
         if ref.kind == "role":

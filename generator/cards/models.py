@@ -35,6 +35,14 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def is_blank_checked(annotation: Any) -> bool:
+    """Whether an annotation (or a validator found in one) holds card text: a text, a list of
+    texts or a choice between text and something else all check for blank text."""
+    if isinstance(annotation, AfterValidator):
+        return annotation.func is _not_blank
+    return any(is_blank_checked(arg) for arg in typing.get_args(annotation))
+
+
 def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .drafts import UNWRITTEN
 from .models import DecisionCard, FailureMode
 
 
@@ -138,6 +139,9 @@ LABELS = {
     "keywords": "Also searched as",
     "relook": "Re-look at this call when:",
     "superseded": "Superseded",
+    "draft": "Draft",
+    "draft_notice": "This card is still being written: weigh what it says with care",
+    "unwritten": UNWRITTEN,
     "no_reached_from": "No card links to this failure mode yet.",
 }
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Protocol
+
+from .wording import count
 
 # Control characters (a line break, a terminal escape sequence), Unicode's line and paragraph
 # separators, and the invisible marks that reorder text on screen (bidirectional overrides).
@@ -39,27 +42,52 @@ class Problem:
         return printable(f"{self.file}:{self.line}:{self.column}: {self.message}")
 
 
-def format_text(problems: Iterable[Problem], checked: int) -> str:
-    """One `file:line:col: message` line per problem, then a one-line summary."""
-    problems = list(problems)
-    lines = [str(p) for p in problems]
+def _summary(
+    problems: list[Problem], checked: int, todos: list[Problem], warnings: list[Problem]
+) -> str:
     if problems:
         files = len({p.file for p in problems})
-        noun = "problem" if len(problems) == 1 else "problems"
-        lines.append(f"{len(problems)} {noun} in {files} of {checked} files")
+        line = f"{count(len(problems), 'problem')} in {files} of {count(checked, 'file')}"
     else:
-        lines.append(f"{checked} files checked, no problems")
+        line = f"{count(checked, 'file')} checked, no problems"
+    if todos:
+        drafts = len({t.file for t in todos})
+        line += f"; {count(len(todos), 'to-do')} in {count(drafts, 'draft')}"
+    if warnings:
+        line += f"; {count(len(warnings), 'warning')}"
+    return line
+
+
+def format_text(
+    problems: Iterable[Problem],
+    checked: int,
+    *,
+    todos: Iterable[Problem] = (),
+    warnings: Iterable[Problem] = (),
+) -> str:
+    """One `file:line:col: message` line per problem, to-do and warning, then a one-line summary."""
+    problems, todos, warnings = list(problems), list(todos), list(warnings)
+    lines = [str(p) for p in sorted([*problems, *todos, *warnings])]
+    lines.append(_summary(problems, checked, todos, warnings))
     return "\n".join(lines)
 
 
-def format_json(problems: Iterable[Problem], checked: int) -> str:
-    """A JSON object with the problems as a list, for tools."""
+def format_json(
+    problems: Iterable[Problem],
+    checked: int,
+    *,
+    todos: Iterable[Problem] = (),
+    warnings: Iterable[Problem] = (),
+) -> str:
+    """A JSON object with the problems and the drafts' to-dos as lists, for tools."""
     problems = list(problems)
     return json.dumps(
         {
             "valid": not problems,
             "files_checked": checked,
             "problems": [asdict(p) for p in problems],
+            "todos": [asdict(t) for t in todos],
+            "warnings": [asdict(w) for w in warnings],
         },
         indent=2,
         ensure_ascii=False,
@@ -74,19 +102,44 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: Iterable[Problem], checked: int) -> str:
-    """GitHub Actions workflow commands, so problems show on the pull request's lines."""
-    problems = list(problems)
-    lines = [
-        f"::error file={_escape_property(printable(p.file))},line={p.line},col={p.column},"
-        f"title=Invalid card::{_escape_data(printable(p.message))}"
-        for p in problems
-    ]
-    lines.append(format_text([], checked) if not problems else f"{len(problems)} problems")
+def _annotation(command: str, title: str, problem: Problem) -> str:
+    return (
+        f"::{command} file={_escape_property(printable(problem.file))},line={problem.line},"
+        f"col={problem.column},title={title}::{_escape_data(printable(problem.message))}"
+    )
+
+
+def format_github(
+    problems: Iterable[Problem],
+    checked: int,
+    *,
+    todos: Iterable[Problem] = (),
+    warnings: Iterable[Problem] = (),
+) -> str:
+    """GitHub Actions workflow commands, so problems (and drafts' to-dos, as notices) show on
+    the pull request's lines."""
+    problems, todos, warnings = list(problems), list(todos), list(warnings)
+    lines = [_annotation("error", "Invalid card", p) for p in problems]
+    lines += [_annotation("warning", "Card text", w) for w in warnings]
+    lines += [_annotation("notice", "Draft", t) for t in todos]
+    lines.append(_summary(problems, checked, todos, warnings))
     return "\n".join(lines)
 
 
-FORMATS: dict[str, Callable[[Iterable[Problem], int], str]] = {
+class Formatter(Protocol):
+    """A report format: problems, files checked and to-dos in, the text to print out."""
+
+    def __call__(
+        self,
+        problems: Iterable[Problem],
+        checked: int,
+        *,
+        todos: Iterable[Problem] = (),
+        warnings: Iterable[Problem] = (),
+    ) -> str: ...
+
+
+FORMATS: dict[str, Formatter] = {
     "text": format_text,
     "json": format_json,
     "github": format_github,

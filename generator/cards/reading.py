@@ -11,12 +11,15 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .block_syntax import block_syntax_warnings
 from .citations import citation_problems
+from .drafts import check, unwritten_todos
 from .loader import Document, LoadError, load, load_file, read_text
 from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard, Role
 from .parallel import can_fork, map_halves
 from .problems import Problem
 from .validation import problems_from_validation
+from .wording import count
 
 M = TypeVar("M", bound=BaseModel)
 L = TypeVar("L", Category, Role)
@@ -28,8 +31,10 @@ ROLES_FILE = "roles.yaml"
 SCHEMA_FILES = ("decision.schema.json", "failure-mode.schema.json")
 _ID = re.compile(SLUG_PATTERN)
 
-# path -> ((mtime_ns, size), (model, document)): parsed files kept between loads (preview).
-ParseCache = dict[Path, tuple[tuple[int, int], tuple[Any, Document]]]
+# path -> ((mtime_ns, size), parsed): parsed files kept between loads (preview).
+ParseCache = dict[Path, tuple[tuple[int, int], tuple[Any, ...]]]
+# One valid file: its model, its document, a draft's to-dos and the warnings on its text.
+Parsed = tuple[M, Document, tuple[Problem, ...], tuple[Problem, ...]]
 
 
 @dataclass
@@ -41,6 +46,7 @@ class Entry(Generic[M]):
     display: str
     model: M
     doc: Document
+    todos: tuple[Problem, ...] = ()  # the text a draft leaves unwritten
 
 
 def id_problem(stem: str) -> str | None:
@@ -52,7 +58,9 @@ def id_problem(stem: str) -> str | None:
         )
         return f"file name '{stem}' contains characters outside lowercase ASCII: {names}"
     if not (ID_MIN <= len(stem) <= ID_MAX):
-        return f"file name '{stem}' is {len(stem)} characters; an id is {ID_MIN} to {ID_MAX}"
+        return (
+            f"file name '{stem}' is {count(len(stem), 'character')}; an id is {ID_MIN} to {ID_MAX}"
+        )
     if not _ID.fullmatch(stem):
         return (
             f"file name '{stem}' is not a valid id: use lowercase letters, digits and single "
@@ -74,6 +82,8 @@ class CollectionReader:
         self.preloaded: dict[Path, tuple[Any, ...]] = {}  # parsed ahead, in a forked child
         self.card_files: list[Path] = []  # every <id>.yaml seen, decisions then failure modes
         self.problems: list[Problem] = []
+        self.todos: list[Problem] = []  # text a draft leaves unwritten: listed, not an error
+        self.warnings: list[Problem] = []  # text that will not show as meant: listed, not an error
         self.files_checked = 0
         # Ids of files that exist but failed validation: references to them are not reported again.
         self.invalid_ids: set[str] = set()
@@ -118,8 +128,9 @@ class CollectionReader:
         cached = self.cache.get(path)
         return key, (cached[1] if cached is not None and cached[0] == key else None)
 
-    def parse(self, path: Path, model: type[M]) -> tuple[M, Document] | None:
-        """The validated model and document of one file, or None after recording its problems."""
+    def parse(self, path: Path, model: type[M]) -> Parsed[M] | None:
+        """The validated model, document, to-dos and warnings of one file, or None after
+        recording its problems."""
         display = self.display(path)
         self.files_checked += 1
         key, result = self._cached(path)
@@ -129,9 +140,12 @@ class CollectionReader:
                 self.cache[path] = (key, result)
         if result is not None and model is DecisionCard:
             self.parsed_decisions.append((path.stem, display, result[1]))
+        if result is not None:
+            self.todos.extend(result[2])
+            self.warnings.extend(result[3])
         return result
 
-    def _parse(self, path: Path, model: type[M], display: str) -> tuple[M, Document] | None:
+    def _parse(self, path: Path, model: type[M], display: str) -> Parsed[M] | None:
         outcome = self.preloaded.pop(path, None) or read_document(path)
         if outcome[0] == "load":
             self.problem(display, outcome[1], (outcome[2], outcome[3]))
@@ -140,20 +154,23 @@ class CollectionReader:
             self.problem(display, f"cannot read file: {outcome[1]}")
             return None
         doc = Document(outcome[1], outcome[2])
-        try:
-            validated = model.model_validate(doc.data)
-        except ValidationError as exc:
+        checked = check(model, doc.data)
+        todos = tuple(unwritten_todos(checked.unwritten, doc, display))
+        if checked.error is not None or checked.model is None:
+            self.todos.extend(todos)
             if model is DecisionCard:  # its references are still checked, with its other mistakes
                 self.parsed_decisions.append((path.stem, display, doc))
-            self.problems.extend(problems_from_validation(exc, doc, model, display))
+            if checked.error is not None:
+                self.problems.extend(problems_from_validation(checked.error, doc, model, display))
             return None
         unknown = citation_problems(doc, display)
         if unknown:
             if model is DecisionCard:
                 self.parsed_decisions.append((path.stem, display, doc))
+            self.todos.extend(todos)
             self.problems.extend(unknown)
             return None
-        return validated, doc
+        return checked.model, doc, todos, tuple(block_syntax_warnings(doc, display))
 
     def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
         """Every valid `<id>.yaml` of a folder, by id."""
@@ -196,7 +213,9 @@ class CollectionReader:
                 self.problem(self.display(path), bad_id)
             parsed = self.parse(path, model)
             if parsed and not bad_id:
-                found[path.stem] = Entry(path.stem, path, self.display(path), parsed[0], parsed[1])
+                found[path.stem] = Entry(
+                    path.stem, path, self.display(path), parsed[0], parsed[1], parsed[2]
+                )
             else:
                 self.invalid_ids.add(path.stem)
         return found

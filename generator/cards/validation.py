@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .loader import Document, PathKey
 from .models import models_in
 from .problems import Problem
+from .wording import count
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -37,7 +39,7 @@ def model_at(root: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
     return model
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+def data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
     """Keep the parts of pydantic's loc that name a real key or index (drop union tags)."""
     path: list[str | int] = []
     node: Any = data
@@ -68,6 +70,29 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_KEY = re.compile(r"[a-z_]+")  # how every key of the format is spelt
+
+
+def _at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _colon_hint(value: Any) -> str:
+    """For a mapping YAML made of a text with ': ' in it, the hint to quote that text."""
+    if not (isinstance(value, dict) and len(value) == 1):
+        return ""
+    ((key, rest),) = value.items()
+    if not isinstance(rest, str) or _KEY.fullmatch(str(key)):  # a key as the format spells one
+        return ""
+    written = _short(f"{key}: {rest}", 40)
+    return (
+        f" (YAML reads '{written}' as a key and a value because of the ': '; "
+        "put the whole text in quotes)"
+    )
+
+
 # What one item of a list field is called, for messages about a single item.
 _ITEM_NAMES = {"tags": "tag", "supersedes": "card id", "owners": "owner"}
 
@@ -92,9 +117,15 @@ def problems_from_validation(
     # A misspelt key shows up twice: as unknown, and as the missing key it was meant to be.
     # Report it once, as the unknown key with its suggestion.
     suggested: set[PathKey] = set()
+    # A text with ': ' in it, unquoted, is read as a one-key mapping: where such a mapping stands
+    # for a mapping of the format, say so once, at its key, rather than also listing the keys
+    # it lacks.
+    text_as_key: set[PathKey] = set()
     for item in errors:
         if item["type"] == "extra_forbidden":
-            path = _data_path(doc.data, item["loc"])
+            path = data_path(doc.data, item["loc"])
+            if _colon_hint(_at(doc.data, path[:-1])):
+                text_as_key.add(path[:-1])
             parent_model = model_at(model, path[:-1])
             if parent_model is not None:
                 close = difflib.get_close_matches(
@@ -102,14 +133,14 @@ def problems_from_validation(
                 )
                 suggested.update((*path[:-1], c) for c in close)
     for item in errors:
-        path = _data_path(doc.data, item["loc"])
+        path = data_path(doc.data, item["loc"])
         kind = item["type"]
         ctx = item.get("ctx") or {}
         value = item.get("input")
         label = _label(path)
         key_position = False
         if kind == "missing":
-            if path in suggested:
+            if path in suggested or path[:-1] in text_as_key:
                 continue
             parent = path[:-1]
             where = f" in '{_label(parent)}'" if parent else ""
@@ -124,28 +155,31 @@ def problems_from_validation(
             parent_model = model_at(model, path[:-1])
             choices = parent_model.model_fields if parent_model else []
             message = f"unknown key '{path[-1]}'{did_you_mean(str(path[-1]), choices)}"
+            if path[:-1] in text_as_key:
+                message += _colon_hint({path[-1]: value})
             key_position = True
         elif kind == "string_type":
-            message = f"'{label}' should be text, found {_kind(value)}"
+            message = f"'{label}' should be text, found {_kind(value)}{_colon_hint(value)}"
         elif kind == "list_type":
             message = f"'{label}' should be a list of items (lines starting with '- '), found {_kind(value)}"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
             message = f"'{label}' should be a mapping of keys to values, found {_kind(value)}"
         elif kind == "too_short":
             need = ctx.get("min_length", 1)
-            noun = "item" if need == 1 else "items"
-            message = f"'{label}' needs at least {need} {noun}, found {ctx.get('actual_length', 0)}"
+            message = f"'{label}' needs at least {count(need, 'item')}, found {ctx.get('actual_length', 0)}"
         elif kind == "too_long":
-            message = f"'{label}' has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
+            message = f"'{label}' has {count(int(ctx.get('actual_length', 0)), 'item')}; at most {ctx.get('max_length')} are allowed"
         elif kind == "string_too_short":
-            if ctx.get("min_length", 1) <= 1:
+            if ctx.get("min_length", 1) <= 1 or value == "":
                 message = f"'{label}' is empty"
             else:
-                message = f"'{_short(value)}' is too short for '{label}': at least {ctx['min_length']} characters"
+                message = f"'{_short(value)}' is too short for '{label}': at least {count(ctx['min_length'], 'character')}"
         elif kind == "string_too_long":
-            message = f"'{label}' is too long: at most {ctx.get('max_length')} characters"
+            message = f"'{label}' is too long: at most {count(int(ctx.get('max_length', 0)), 'character')}"
         elif kind == "string_pattern_mismatch":
-            if label == "url":
+            if value == "":
+                message = f"'{label}' is empty"
+            elif label == "url":
                 message = (
                     f"'{_short(value)}' is not a web address starting with http:// or https://"
                 )

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..cards import InvalidCollection, load_catalog
-from ..cards.problems import FORMATS
+from ..cards.problems import FORMATS, Problem
+from ..cards.wording import count
 from ..engines import ENGINES
+from ..site.templating import TemplateProblem
 from . import diff, links, record
 from .usage import UsageError
 
@@ -24,20 +26,46 @@ def _validate(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
-        print(formatter(exc.problems, exc.files_checked))
+        print(formatter(exc.problems, exc.files_checked, todos=exc.todos, warnings=exc.warnings))
         return 1
-    print(formatter([], catalog.files_checked))
+    if args.no_drafts and catalog.drafts():
+        problems = [
+            Problem(
+                e.display,
+                *e.doc.position(("status",)),
+                f"card is a draft ({count(len(e.todos), 'to-do')} left); finish it and set "
+                "'status: published', or keep it off this branch",
+            )
+            for e in catalog.drafts()
+        ]
+        print(
+            formatter(
+                problems, catalog.files_checked, todos=catalog.todos, warnings=catalog.warnings
+            )
+        )
+        return 1
+    print(formatter([], catalog.files_checked, todos=catalog.todos, warnings=catalog.warnings))
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, new_entry
+    from .scaffold import ScaffoldError, category_ids, new_entry
 
+    cards = Path(args.cards)
+    adding = args.new_category and args.category and args.category not in category_ids(cards)
     try:
-        path = new_entry(args.kind, args.id, Path(args.cards), args.category)
+        path = new_entry(args.kind, args.id, cards, args.category, new_category=args.new_category)
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
-    print(f'wrote {path}: fill in every "", then run `tradeoffs validate {args.cards}`')
+    if adding:
+        print(
+            f"added category '{args.category}' to {cards / 'categories.yaml'}: "
+            "edit its title and description"
+        )
+    if args.kind == "decision":
+        print(f"wrote {path}, a draft: `tradeoffs validate {args.cards}` lists what is left")
+    else:
+        print(f'wrote {path}: fill in every "", then run `tradeoffs validate {args.cards}`')
     return 0
 
 
@@ -49,7 +77,7 @@ def _init(args: argparse.Namespace) -> int:
         written = init_knowledge_base(target, allow_non_empty=args.existing)
     except InitError as exc:
         raise UsageError(str(exc)) from None
-    print(f"wrote {len(written)} files to {target}:")
+    print(f"wrote {count(len(written), 'file')} to {target}:")
     for path in written:
         print(f"  {path.relative_to(target)}")
     print(f"next: cd {target} && tradeoffs validate && tradeoffs build --out site")
@@ -80,13 +108,16 @@ def _export(args: argparse.Namespace) -> int:
     config_out = Path(args.mkdocs_config_out) if args.mkdocs_config_out else None
     markdown_out = Path(args.markdown_out) if args.markdown_out else markdown_folder(out)
     try:
-        count = export_docs(Path(args.config), out, config_out, markdown_out, force=args.force)
+        pages = export_docs(Path(args.config), out, config_out, markdown_out, force=args.force)
     except (FileNotFoundError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
         print(FORMATS["text"](exc.problems, exc.files_checked), file=sys.stderr)
         return 1
-    print(f"wrote {count} pages to {out}")
+    except TemplateProblem as exc:
+        print(f"tradeoffs export: a template failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {count(pages, 'page')} to {out}")
     print(f"wrote the Markdown version of each card to {markdown_out}: copy it into the built site")
     return 0
 
@@ -137,12 +168,24 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json, or github (workflow annotations)",
     )
+    validate.add_argument(
+        "--no-drafts",
+        action="store_true",
+        help="fail while any card is still a draft (for release branches); without it a "
+        "draft's unwritten text is listed as to-dos and does not fail",
+    )
     validate.set_defaults(handler=_validate)
 
     new = commands.add_parser("new", help="write a commented scaffold for a new card")
     new.add_argument("kind", choices=["decision", "failure-mode"])
     new.add_argument("id", help="the new id, e.g. cache-vs-read-replica")
     new.add_argument("--category", help="category id for a decision card")
+    new.add_argument(
+        "--new-category",
+        action="store_true",
+        help="add --category to categories.yaml when it is not there yet (with a title and "
+        "description to edit)",
+    )
     new.add_argument("--cards", default="cards", help="the card folder (default: cards)")
     new.set_defaults(handler=_new)
 

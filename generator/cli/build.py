@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import format_text
+from ..cards.wording import count
 from ..engines.commands import EngineFailed, build_with
 from ..engines.project import Project
 from .site_folder import UnsafeOut, apply_umask, check_replaceable, mark
@@ -107,9 +108,14 @@ def _build_site(config_path: Path, out: Path, *, check_links: bool, engine: str)
         catalog = load_catalog(project.cards_dir)
     except InvalidCollection as exc:
         raise BuildFailed(
-            "validation failed:\n" + format_text(exc.problems, exc.files_checked)
+            "validation failed:\n"
+            + format_text(exc.problems, exc.files_checked, todos=exc.todos, warnings=exc.warnings)
         ) from None
-    print(f"    {catalog.files_checked} files, no problems")
+    drafts = len(catalog.drafts())
+    left = f"; {count(drafts, 'draft')} ({count(len(catalog.todos), 'to-do')})" if drafts else ""
+    for warning in catalog.warnings:
+        print(f"    {warning}")
+    print(f"    {count(catalog.files_checked, 'file')}, no problems{left}")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..cards.schema import schema_texts
+from ..cards.wording import count
 
 STARTER = Path(__file__).parent / "starter"
 EXAMPLE_CARD = "cron-job-vs-queue-worker"
@@ -68,7 +69,7 @@ def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[
             with destination.open("x", encoding="utf-8") as handle:  # "x": never overwrite
                 handle.write(text)
         except OSError as exc:
-            done = f"; wrote {len(written)} files before it" if written else ""
+            done = f"; wrote {count(len(written), 'file')} before it" if written else ""
             raise InitError(f"cannot write {destination}: {exc.strerror or exc}{done}") from None
         written.append(destination)
     return written

@@ -6,7 +6,9 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
@@ -47,11 +49,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     record.add_argument(
         "--signal",
         dest="signals",
-        action="extend",
+        action=OneSignalPerFlag,
         nargs="+",
         default=[],
         metavar="TEXT",
-        help="a condition or signal seen to hold, listed among the decision drivers (repeatable)",
+        help="a condition or signal seen to hold, listed among the decision drivers; one signal "
+        "per --signal, repeat it for more. The words after it, up to the next option, are one "
+        "signal (joined with spaces), so `--signal Only one model today` is one signal",
     )
     record.add_argument(
         "--date", type=_date, help="the decision's date, YYYY-MM-DD (default: today)"
@@ -65,6 +69,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the site's mkdocs.yml, for the card's address on the site (default: mkdocs.yml)",
     )
     record.set_defaults(handler=run)
+
+
+class OneSignalPerFlag(argparse.Action):
+    """Each --signal adds one signal: an unquoted text of several words stays one signal."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        words = [values] if isinstance(values, str) else [str(v) for v in values or []]
+        signals = [*(getattr(namespace, self.dest, None) or []), " ".join(words)]
+        setattr(namespace, self.dest, signals)
 
 
 def run(args: argparse.Namespace) -> int:

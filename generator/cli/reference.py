@@ -87,6 +87,7 @@ def _plugin_options() -> str:
 SECTIONS: dict[str, Callable[[], str]] = {
     "plugin-options": _plugin_options,
     "templates": usage.templates,
+    "template-blocks": usage.template_blocks_table,
     "engines": lambda: usage.engines(ENGINE_NOTES),
     "data-files": usage.data_files,
     "cli": _cli,

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from ..cards.loader import LoadError, load_file
+from ..cards.models import ID_MAX, ID_MIN
 from ..cards.problems import printable
 from ..cards.reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, id_problem
 from ..cards.validation import did_you_mean
@@ -41,26 +42,62 @@ def category_ids(cards_dir: Path) -> list[str]:
     ]
 
 
-def new_entry(kind: str, card_id: str, cards_dir: Path, category: str | None = None) -> Path:
-    """Write a scaffold for a new entry and return its path; never overwrite."""
+def category_lines(category: str) -> str:
+    """The lines of categories.yaml that define a new category, for the writer to edit."""
+    title = title_from_id(category)
+    return f"- id: {category}\n  title: {title}\n  description: Decisions about {title.lower()}.\n"
+
+
+def add_category(cards_dir: Path, category: str) -> Path:
+    """Append a category to categories.yaml (created if missing); return the file's path."""
+    path = cards_dir / CATEGORIES_FILE
+    try:
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        separator = "" if not before or before.endswith("\n") else "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(separator + category_lines(category))
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def new_entry(
+    kind: str,
+    card_id: str,
+    cards_dir: Path,
+    category: str | None = None,
+    *,
+    new_category: bool = False,
+) -> Path:
+    """Write a scaffold for a new entry and return its path; never overwrite. With
+    `new_category`, an unknown category is first added to categories.yaml."""
     problem = id_problem(card_id)
     if problem:
         raise ScaffoldError(problem.replace("file name", "id"))
     if category is not None and id_problem(category):
         raise ScaffoldError(
-            f"'{printable(category)}' is not a category id: use lowercase letters, digits and "
-            "single hyphens, as in cards/categories.yaml"
+            f"'{printable(category)}' is not a category id: an id is {ID_MIN} to {ID_MAX} "
+            "lowercase letters, digits and single hyphens (e.g. ai-systems)"
         )
     known = category_ids(cards_dir)
-    if category is not None and known and category not in known:
+    unknown = category is not None and category not in known
+    if category is not None and unknown and known and not new_category:
+        where = cards_dir / CATEGORIES_FILE
         raise ScaffoldError(
-            f"unknown category '{category}'{did_you_mean(category, known)}; categories are: {', '.join(known)}"
+            f"unknown category '{category}'{did_you_mean(category, known)}; categories are: "
+            f"{', '.join(known)}.\nCategories are defined in {where}; add these lines there "
+            f"(the order of the file is the order of the site's sections):\n\n"
+            f"{category_lines(category)}\nor run the command again with --new-category to "
+            "add them"
         )
     path = cards_dir / FOLDERS[kind] / f"{card_id}.yaml"
     for other in FOLDERS.values():
         existing = cards_dir / other / f"{card_id}.yaml"
         if os.path.lexists(existing):
             raise ScaffoldError(f"{existing} already exists; ids are unique across the collection")
+    if category is not None and unknown and new_category:
+        add_category(cards_dir, category)
     text = (
         environment()
         .get_template(f"new-{kind}.yaml.j2")

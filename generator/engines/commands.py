@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..site.search_index import write_search_index
+from ..site.templating import TemplateProblem
 from .export import plain_config, plan_for, write_tree
 from .project import Project, dump_config
 
@@ -59,7 +60,10 @@ def build_zensical(project: Project, out: Path) -> str:
     """Export the tree, write a configuration beside it with relative paths (as Zensical wants
     them), build, and move the result to `out`."""
     _require("zensical", "zensical")
-    plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
+    try:
+        plan = plan_for(project, links_from_source=True)  # Zensical rewrites links from the source
+    except TemplateProblem as exc:
+        raise EngineFailed(f"a template failed: {exc}") from None
     with tempfile.TemporaryDirectory(prefix=".zensical-", dir=out.parent) as work:
         root = Path(work)
         try:
@@ -68,6 +72,11 @@ def build_zensical(project: Project, out: Path) -> str:
             raise EngineFailed(str(exc)) from None
         config = plain_config(project, plan, "docs")
         config["site_dir"] = "site"
+        custom = config["theme"].get("custom_dir")
+        if custom and Path(custom).is_dir():  # without the page templates, which it would publish
+            ignore = shutil.ignore_patterns("*.j2")
+            shutil.copytree(custom, root / "theme", ignore=ignore)
+            config["theme"]["custom_dir"] = "theme"
         config.pop("validation", None)  # MkDocs' own setting, unknown to Zensical
         (root / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
         command = [

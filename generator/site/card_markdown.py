@@ -18,6 +18,7 @@ from ..cards import Catalog, Entry, outline
 from ..cards.models import CostBearer, DecisionCard, FailureMode
 from ..cards.outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from ..cards.parallel import map_halves
+from ..cards.wording import count
 from . import plain_markdown as md
 from .citing import Numbered, numbered, site_of
 from .data import source_path
@@ -126,7 +127,7 @@ class MarkdownWriter:
             f"({UNDO_COST_TEXT[card.reversibility.undo_cost]})",
             f"- Status: {card.status}",
             f"- Reviewed: {card.reviewed.isoformat()} "
-            f"(due for review every {card.review_every_months} months)",
+            f"(due for review every {count(card.review_every_months, 'month')})",
         ]
         if card.owners:
             meta.append("- Kept by: " + ", ".join(t.line(o) for o in card.owners))

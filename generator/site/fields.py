@@ -53,12 +53,22 @@ def _fields(model: type[BaseModel], prefix: str = "") -> list[FieldDoc]:
         kind = _kind(field.annotation)
         if name in _ID_KEYS:
             kind = kind.replace("text", "id (lowercase letters, digits, hyphens)")
-        description = field.description or (model.__doc__ or "").strip()
+        sections = models_in(field.annotation)
+        # A section without a description of its own is described by its own model's docstring,
+        # never by the docstring of the model it sits in.
+        described_by = sections[0] if sections else None
+        description = field.description or _doc(described_by)
         docs.append(FieldDoc(path, kind, field.is_required(), description))
-        for sub in models_in(field.annotation):
+        for sub in sections:
             item = "[]" if "list" in kind else ""
             docs.extend(_fields(sub, f"{path}{item}."))
     return docs
+
+
+def _doc(model: type[BaseModel] | None) -> str:
+    """The first paragraph of a model's docstring, as one line."""
+    text = (model.__doc__ or "") if model is not None else ""
+    return " ".join(text.strip().split("\n\n")[0].split())
 
 
 def field_reference() -> dict[str, list[FieldDoc]]:

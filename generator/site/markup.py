@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from ..cards.citations import CITATION, keys_of
+from ..cards.drafts import UNWRITTEN
 from .citing import MARKS, cite_mark
 from .paths import LinkRewriter
 
@@ -123,6 +124,8 @@ def has_markdown(text: str) -> bool:
 def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
     """One text as inline HTML (no block structure); a citation becomes a mark (see citing.py)."""
     text = text.strip()
+    if text == UNWRITTEN:  # a draft's text still to come: marked, so no reader takes it as said
+        return Markup(f'<em class="tc-unwritten">{UNWRITTEN}</em>')
     if any(mark in text for mark in MARKS):  # card text cannot forge a citation's mark
         text = text.translate(_NO_MARKS)
     if not has_markdown(text):

@@ -45,7 +45,7 @@ from .paths import (
 from .render import Rendered, Renderer
 from .reuse import DataParts, PageReuse, ReuseState, fingerprint
 from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
-from .templating import ASSETS
+from .templating import ASSETS, template_problem
 
 
 class _EntryData:
@@ -181,7 +181,13 @@ class _Job:
 
 
 def _make_page(job: _Job) -> tuple[Page, DataParts | None]:
-    rendered = job.render()
+    try:
+        rendered = job.render()
+    except Exception as exc:
+        problem = template_problem(exc, job.path)  # told where it is, in a worker too
+        if problem is None:
+            raise
+        raise problem from None
     search: tuple[SearchEntry, ...] = ()
     if job.searchable is not None:
         search = tuple(page_entries(rendered.markdown, job.title, job.searchable))

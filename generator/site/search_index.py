@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cards.wording import count
 from .markup import inline
 from .paths import page_url
 from .plan import Page, SitePlan
@@ -226,7 +227,7 @@ class IndexJob:
 
     def summary(self, pages: int) -> str:
         """What indexing cost, for the build's log."""
-        return f"search index of {pages} pages in {self.seconds:.2f} s, {self.waited:.2f} s after the pages"
+        return f"search index of {count(pages, 'page')} in {self.seconds:.2f} s, {self.waited:.2f} s after the pages"
 
     def install(self, site_dir: Path) -> Path:
         """Wait for the index and put it in place in `site_dir`."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import data
 from .paths import API_CARDS, API_DIR, LLMS_FULL_TXT, LLMS_TXT, PAGES
-from .templating import PACKAGE_TEMPLATES
+from .templating import BUILTIN_PREFIX, PACKAGE_TEMPLATES, template_blocks, template_macros
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,34 @@ def templates() -> str:
         _table(("template", "renders", "variables of its own"), rows)
         + "\nEvery page template is also given:\n\n"
         + _table(("variable", "what it is"), common)
+    )
+
+
+def template_blocks_table() -> str:
+    """The blocks of every page template and the macros of the shared ones, read from the
+    templates themselves."""
+    shipped = sorted(p.name for p in PACKAGE_TEMPLATES.glob("*.md.j2"))
+    rows = [
+        (f"`{name}`", ", ".join(f"`{block}`" for block in template_blocks(name)))
+        for name in shipped
+        if not name.startswith("_")
+    ]
+    shared = [
+        (f"`{name}`", ", ".join(f"`{m}`" for m in template_macros(name)) or "(included whole)")
+        for name in shipped
+        if name.startswith("_")
+    ]
+    example = (
+        f'{{% extends "{BUILTIN_PREFIX}/home.md.j2" %}}\n'
+        "{% block lead %}\n"
+        '<p class="tc-lead">The calls our platform team has made, and how to make the next one.</p>\n'
+        "{% endblock %}\n"
+    )
+    return (
+        _table(("template", "blocks, in page order"), rows)
+        + "\nThe pieces the pages share are overridden by copying the whole file:\n\n"
+        + _table(("template", "macros"), shared)
+        + f"\nFor example, `home.md.j2` in the templates folder:\n\n```jinja\n{example}```\n"
     )
 
 

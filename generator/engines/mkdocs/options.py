@@ -22,7 +22,8 @@ class TradeoffCardsConfig(base.Config):
 
     templates_dir = c.Optional(c.Type(str))
     """Folder searched for `*.md.j2` overrides before the built-in templates, relative to
-    mkdocs.yml. Defaults to the theme's `custom_dir`."""
+    mkdocs.yml. Defaults to the theme's `custom_dir`. Watched by the preview; its templates are
+    never published."""
 
     records_dir = c.Type(str, default="adr")
     """Where `tradeoffs record` writes decision records, relative to docs_dir (default `adr`,

@@ -12,21 +12,25 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
 from ...cards import InvalidCollection, ParseCache, load_catalog
+from ...cards.wording import count
 from ...site.markup import html_text
 from ...site.plan import SitePlan, build_plan
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
+from ...site.templating import TemplateProblem
 from . import prerendered
 from .files import add_plan_pages, site_inputs, site_settings
 from .generator_tag import name_generator
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
+from .preview import RebuildGuard
 from .raw_html import fill_html_blocks
 from .theme import (
     add_asset_files,
     prepare_theme,
     register_assets,
     turn_off_theme_search,
+    unpublish_templates,
     write_markdown_files,
 )
 
@@ -42,6 +46,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.serving = command == "serve"
         self.parse_cache: ParseCache = {}
         self.built: tuple[SitePlan, Any] | None = None  # the last finished build's plan and inputs
+        self.guard = RebuildGuard()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "serving"):
@@ -52,25 +57,32 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
         template_dir = str(self.project_dir / templates) if templates else config.theme.custom_dir
+        self.template_dir = template_dir
         try:
             cache = self.parse_cache if self.serving else None
             catalog = load_catalog(self.cards_dir, cache, display_root=self.project_dir)
         except FileNotFoundError as exc:
             raise PluginError(f"tradeoff-cards: {exc}") from None
         except InvalidCollection as exc:
-            count, lines = len(exc.problems), "\n".join(f"  {p}" for p in exc.problems)
+            lines = "\n".join(f"  {p}" for p in exc.problems)
+            outcome = "the site was not rebuilt" if self.built else "nothing was built"
             raise PluginError(
-                f"tradeoff-cards: {count} problem{'s' if count != 1 else ''} in the cards; "
-                f"nothing was built:\n{lines}"
+                f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
+                f"{outcome}:\n{lines}"
             ) from None
         settings = site_settings(config, template_dir)
         previous, previous_inputs = self.built or (None, None)
         reference = previous if self.serving else None  # only a preview builds on from a plan
-        self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
+        try:
+            self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
+        except TemplateProblem as exc:
+            raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = (
-            changed_pages(self.plan, previous) if self.inputs == previous_inputs else None
+            changed_pages(self.plan, previous)
+            if self.inputs == previous_inputs and not self.guard.showing_problems
+            else None  # every page, which also takes a failed rebuild's notice off each
         )
         self.rebuilt: set[str] = set()
         self.index_job: IndexJob | None = None
@@ -83,10 +95,10 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        if self.config.search_index:
-            self.index_job = IndexJob(self.plan)  # indexes while MkDocs writes the pages
+        self.index_job = IndexJob(self.plan) if self.config.search_index else None  # runs alongside
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
+        unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
         add_asset_files(files, config, self.plan)
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
@@ -142,8 +154,14 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             log.info("tradeoff-cards: %s", self.index_job.summary(len(self.plan.pages)))
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if hasattr(self, "guard"):  # not when another plugin failed before this one started
+            self.guard.build_error = error
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.cards_dir))
-        if config.theme.custom_dir:
-            server.watch(config.theme.custom_dir)
+        for folder in dict.fromkeys([config.theme.custom_dir, self.template_dir]):
+            if folder and Path(folder).is_dir():
+                server.watch(folder)
+        self.guard.install(server, config.site_dir)
         return server

@@ -95,3 +95,17 @@ def turn_off_theme_search(config: MkDocsConfig) -> None:
             name.split("/")[-1],
             Path(config.config_file_path or "mkdocs.yml").name,
         )
+
+
+def unpublish_templates(files: Files, folders: list[str | None]) -> None:
+    """Take the page templates (`*.j2`) of the template folders out of the site: the plugin reads
+    them, but MkDocs would copy those in the theme's `custom_dir` (or in `docs_dir`) as files."""
+    roots = [Path(folder).resolve() for folder in folders if folder]
+    for file in list(files):
+        source = file.abs_src_path
+        if (
+            file.src_uri.endswith(".j2")
+            and source is not None
+            and any(Path(source).resolve().is_relative_to(root) for root in roots)
+        ):
+            files.remove(file)

@@ -196,7 +196,8 @@
       verdict.append("Nothing ticked yet.");
     } else if (result.leader) {
       verdict.append("Your context leans to ", el("strong", { text: result.leader.name }), ": " +
-        result.leader.count + " of your " + result.total + " ticks point to it.");
+        (result.total === 1 ? "your 1 tick points to it."
+          : result.leader.count + " of your " + result.total + " ticks point to it."));
     } else {
       verdict.append(el("strong", { text: "No clear lean." }), " Your ticks spread across the " +
         "options and none has two thirds of them.");

@@ -76,18 +76,21 @@
   }
 
   // Every result of each word, summed: a page with most of the words ranks first, and a query
-  // with one word no page holds still finds the pages with the others.
+  // with one word no page holds still finds the pages with the others. A word found on many
+  // pages ("making", "worse") counts for less than one found on few ("retries").
   function search(words) {
     var whole = pagefind.search(words.join(" "));
     if (words.length < 2) return whole.then(function (r) { return r.results; });
     return Promise.all([whole].concat(words.map(function (w) { return pagefind.search(w); })))
       .then(function (all) {
         var byId = {};
+        var most = Math.max.apply(null, all.map(function (r) { return r.results.length; }));
         all.forEach(function (response, index) {
+          var rarity = Math.log(1 + (2 * most + 1) / (response.results.length + 1));
           response.results.forEach(function (result) {
             var seen = byId[result.id] || (byId[result.id] = { result: result, score: 0, hits: 0 });
             if (index === 0) { seen.score += 2 * result.score; seen.result = result; }
-            else { seen.score += result.score; seen.hits += 1; }
+            else { seen.score += rarity * result.score; seen.hits += 1; }
           });
         });
         return Object.keys(byId).map(function (id) { return byId[id]; }).sort(function (a, b) {
