@@ -128,3 +128,35 @@ def indexed_pages(site: Path) -> dict[str, dict]:
         page = json.loads(data)
         pages[page["url"]] = page
     return pages
+
+
+def copy_sources(target: Path) -> Path:
+    """What the distributions are built from, as the working tree has it (committed or not)."""
+    target.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, target / name)
+    shutil.copytree(
+        REPO / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return target
+
+
+@pytest.fixture(scope="session")
+def distributions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sdist and the wheel built once from the working tree: (sdist, wheel)."""
+    import sys
+
+    from generator import __version__
+
+    root = tmp_path_factory.mktemp("distributions")
+    source = copy_sources(root / "source")
+    dist = root / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    (sdist,) = dist.glob(f"tradeoff_cards-{__version__}.tar.gz")
+    (wheel,) = dist.glob(f"tradeoff_cards-{__version__}-py3-none-any.whl")
+    return sdist, wheel

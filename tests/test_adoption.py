@@ -121,11 +121,11 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunC
     reached = catalog.reached_from["overlapping-scheduled-runs"]
     assert [r.card for r in reached] == ["cron-job-vs-queue-worker"]  # linked to each other
     workflow = yaml.safe_load((kb / ".github" / "workflows" / "cards.yml").read_text())
-    # the project's action at this release validates and builds (tests/test_release.py checks it)
-    steps = workflow["jobs"]["build"]["steps"]
-    [action] = [s for s in steps if s.get("uses", "").startswith("tradeoff-cards/")]
-    assert action["uses"] == f"tradeoff-cards/tradeoff-cards@v{__version__}"
-    assert action["with"] == {"cards": "cards", "out": "site"}
+    # this release installed, validated and built (tests/test_init_workflow.py runs the steps)
+    assert workflow["env"] == {"TRADEOFF_CARDS": f"tradeoff-cards=={__version__}"}
+    runs = [s.get("run", "") for s in workflow["jobs"]["build"]["steps"]]
+    assert "tradeoffs validate cards --format github" in runs
+    assert "tradeoffs build --out site" in runs
     assert "deploy-pages" in str(workflow["jobs"]["deploy"]["steps"])
     result = mkdocs_build(kb, tmp_path / "site")
     assert result.returncode == 0, result.stderr
@@ -148,30 +148,14 @@ def test_init_refuses_a_folder_with_files_and_never_overwrites(
     assert code == 0 and (kb / "notes.txt").read_text() == "kept\n"
 
 
-def _copy_sources(target: Path) -> Path:
-    """What the distributions are built from, as the working tree has it (committed or not)."""
-    target.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, target / name)
-    shutil.copytree(
-        REPO / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return target
-
-
 @pytest.mark.slow
 def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_site(
-    tmp_path: Path,
+    tmp_path: Path, distributions: tuple[Path, Path]
 ) -> None:
     # what .github/workflows/release.yml does before publishing: build, twine check, then in a
     # fresh virtualenv per distribution, with the locked dependencies, init and build
-    source = _copy_sources(tmp_path / "source")
     run = functools.partial(subprocess.run, capture_output=True, text=True, check=False)
-    dist = tmp_path / "dist"
-    built = run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)])
-    assert built.returncode == 0, built.stderr
-    (sdist,) = dist.glob(f"tradeoff_cards-{__version__}.tar.gz")
-    (wheel,) = dist.glob(f"tradeoff_cards-{__version__}-py3-none-any.whl")
+    sdist, wheel = distributions
     checked = run([sys.executable, "-m", "twine", "check", "--strict", str(sdist), str(wheel)])
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("PASSED") == 2

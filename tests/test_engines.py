@@ -63,3 +63,54 @@ def test_a_missing_engine_names_the_extra_to_install(
     assert code == 1
     assert "pip install 'tradeoff-cards[zensical]'" in stderr
     assert not (tmp_path / "s").exists()
+
+
+EDIT_LINK = re.compile(r'<a href="([^"]*)"[^>]*rel="edit"')
+
+
+def _edit_links(site: Path) -> dict[str, list[str]]:
+    return {
+        page.relative_to(site).as_posix(): EDIT_LINK.findall(page.read_text(encoding="utf-8"))
+        for page in sorted(site.rglob("*.html"))
+    }
+
+
+def test_zensical_keeps_the_promises_of_the_plugin(
+    tmp_path: Path, run_cli: RunCli, built_example: Path
+) -> None:
+    # the example's configuration has repo_url and edit_uri, as the project's own site does
+    project = make_project(tmp_path / "project", VALID)
+    out = tmp_path / "site"
+    config = str(project / "mkdocs.yml")
+    code, stdout, stderr = run_cli(
+        "build", "--engine", "zensical", "--config", config, "--out", str(out)
+    )
+    assert code == 0, stdout + stderr
+    pages = {p: p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
+    # the repository link is there, without the component that asks the host for statistics
+    assert all('class="md-source"' in text for text in pages.values())
+    assert not [p for p, text in pages.items() if 'data-md-component="source"' in text]
+    # the same edit links as under MkDocs: a card's page edits its YAML
+    links = _edit_links(out)
+    expected = {path: found for path, found in _edit_links(built_example).items() if path in links}
+    assert links == expected
+    assert links["decisions/cache-or-recompute/index.html"] == [
+        "https://github.com/tradeoff-cards/tradeoff-cards/edit/main/cards/decisions/"
+        "cache-or-recompute.yaml"
+    ]
+    assert links["using/index.html"] == [
+        "https://github.com/tradeoff-cards/tradeoff-cards/edit/main/docs/using/index.md"
+    ]
+    # opted in, the theme's repository link fetches its statistics as it always did
+    text = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(
+        text.replace(
+            "      cards_dir: cards\n", "      cards_dir: cards\n      external_requests: true\n"
+        )
+    )
+    opted = tmp_path / "opted-in"
+    code, stdout, stderr = run_cli(
+        "build", "--engine", "zensical", "--config", config, "--out", str(opted), "--no-check-links"
+    )
+    assert code == 0, stdout + stderr
+    assert 'data-md-component="source"' in (opted / "index.html").read_text(encoding="utf-8")

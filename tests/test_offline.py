@@ -26,17 +26,23 @@ require_chromium()
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    out = tmp_path_factory.mktemp("offline") / "site"
+def _built(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    out = tmp_path_factory.mktemp(f"offline-{engine}") / "site"
+    command = [sys.executable, "-m", "generator", "build", "--out", str(out), "--engine", engine]
     built = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--out", str(out), "--no-check-links"],
+        [*command, "--no-check-links"],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
     assert built.returncode == 0, built.stdout + built.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    out = _built(tmp_path_factory, "mkdocs")
     with serving(out) as url:
         yield url, out
 
@@ -152,4 +158,41 @@ def test_a_diagram_node_is_a_working_link(served: tuple[str, Path]) -> None:
             assert page.locator("h1").first.inner_text()
         finally:
             browser.close()
+    assert errors == []
+
+
+def test_under_zensical_no_request_leaves_the_site(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # the project's site has repo_url: Zensical's theme would ask its host for statistics
+    out = _built(tmp_path_factory, "zensical")
+    outside: list[tuple[str, str]] = []
+    errors: list[tuple[str, str]] = []
+    with serving(out) as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_context(service_workers="block").new_page()
+            current = {"path": ""}
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith(url) else outside.append((current["path"], r.url))
+                ),
+            )
+            page.on(
+                "console",
+                lambda m: errors.append((current["path"], m.text)) if m.type == "error" else None,
+            )
+            page.on("pageerror", lambda e: errors.append((current["path"], str(e))))
+            for path in _pages(out):
+                current["path"] = path
+                response = page.goto(f"{url}/{path}", wait_until="networkidle")
+                assert response is not None and response.ok, path
+            assert page.locator("a.md-source").count() >= 1  # the repository link is shown
+        finally:
+            browser.close()
+    assert outside == []
     assert errors == []

@@ -106,3 +106,46 @@ def test_try_repo_passes_on_the_example_and_fails_on_a_broken_card_with_its_plac
         "cards/decision.schema.json: out of date; run `tradeoffs schema --force --out cards`"
         in (outputs["broken"])
     )
+
+
+@pytest.mark.slow
+def test_the_local_form_installs_what_the_workflow_installs(tmp_path: Path) -> None:
+    # `init --install` with a Git URL: no release to pin, so the hooks take the local form,
+    # which pre-commit installs from the same URL (language: python, additional_dependencies)
+    hooks = _hook_repository(tmp_path / "hooks")
+    kb = tmp_path / "kb"
+    init = subprocess.run(
+        [sys.executable, "-m", "generator", "init", str(kb), "--install", f"git+file://{hooks}"],
+        capture_output=True,
+        text=True,
+    )
+    assert init.returncode == 0, init.stderr
+    assert "repo: local" in (kb / ".pre-commit-config.yaml").read_text()
+    card = kb / "cards" / "decisions" / "cron-job-vs-queue-worker.yaml"
+    text = card.read_text()
+    card.write_text(text.replace("  undo_cost: low\n", "  undo_cost: medium\n"))
+    line = text[: text.index("undo_cost: low")].count("\n") + 1
+    _git("init", "-q", cwd=kb)
+    _git("add", "-A", cwd=kb)
+    env = {
+        **os.environ,
+        "PIP_CONSTRAINT": str(REPO / "requirements.lock"),
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=kb,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert (
+        f"cards/decisions/cron-job-vs-queue-worker.yaml:{line}:14: 'medium' is not a valid "
+        "undo_cost"
+    ) in output
+    assert "- hook id: tradeoffs-validate" in output
+    assert output.count("Passed") == 1  # the schema check: the schemas init wrote are current

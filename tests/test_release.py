@@ -266,7 +266,7 @@ def test_the_action_installs_the_pinned_version_validates_builds_and_summarises(
 # --- what `tradeoffs init` pins ---
 
 
-def test_init_pins_this_release_for_the_hooks_and_the_action(
+def test_init_pins_this_release_for_the_hooks_and_the_workflow(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
     assert run_cli("init", str(tmp_path / "kb"))[0] == 0
@@ -279,14 +279,14 @@ def test_init_pins_this_release_for_the_hooks_and_the_action(
     assert [hook["id"] for hook in repo["hooks"]] == ["tradeoffs-validate", "tradeoffs-schema"]
     assert all(offered[h["id"]]["language"] == "python" for h in repo["hooks"])
     text = (kb / ".pre-commit-config.yaml").read_text()
-    assert "#   - repo: local" in text and "#         language: system" in text  # the local form
+    assert "#   - repo: local" in text and "#         language: python" in text  # the local form
+    assert f'additional_dependencies: ["tradeoff-cards=={__version__}"]' in text
     workflow = _yaml(kb / ".github" / "workflows" / "cards.yml")
     steps = workflow["jobs"]["build"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0  # the base branch, for tradeoffs diff
-    uses = [s["uses"] for s in steps if s.get("uses", "").startswith(ACTION_REPO)]
-    assert uses == [f"{ACTION_REPO}@v{__version__}"]
-    assert "pip install" not in (kb / ".github" / "workflows" / "cards.yml").read_text()
-    action = _yaml(REPO / "action.yml")
-    for step in steps:
-        for name in step.get("with", {}) if step.get("uses", "").startswith(ACTION_REPO) else {}:
-            assert name in action["inputs"]
+    # the release pip installs: this one, written once for every job
+    assert workflow["env"]["TRADEOFF_CARDS"] == f"tradeoff-cards=={__version__}"
+    [summary] = [s for s in steps if "tradeoffs diff" in s.get("run", "")]
+    assert summary["if"] == "github.event_name == 'pull_request'"
+    assert summary["env"] == {"BASE_REF": "${{ github.base_ref }}"}
+    assert '--format markdown "origin/$BASE_REF" HEAD >> "$GITHUB_STEP_SUMMARY"' in summary["run"]

@@ -71,15 +71,25 @@ def _new(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     from .init import InitError, init_knowledge_base
+    from .install_spec import InstallSpecError, parse_install
 
     target = Path(args.dir)
     try:
-        written = init_knowledge_base(target, allow_non_empty=args.existing)
-    except InitError as exc:
+        install = parse_install(args.install)
+        written = init_knowledge_base(target, allow_non_empty=args.existing, install=install)
+    except (InitError, InstallSpecError) as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {count(len(written), 'file')} to {target}:")
     for path in written:
         print(f"  {path.relative_to(target)}")
+    if target / ".gitignore" not in written:
+        print("kept your .gitignore: add site/ and .venv/ to it if they are not there")
+    wheel = Path(install.requirement)
+    if install.is_file and (wheel.is_absolute() or not (target / wheel).is_file()):
+        print(
+            f"the workflow installs {install.requirement}, which is not in {target}: put the "
+            "file in the repository and give its path relative to it, or give --install a URL"
+        )
     print(f"next: cd {target} && tradeoffs validate && tradeoffs build --out site")
     return 0
 
@@ -198,6 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--existing",
         action="store_true",
         help="allow a folder that already has files (none is ever overwritten)",
+    )
+    init.add_argument(
+        "--install",
+        metavar="SPEC",
+        help="what the workflow and the pre-commit hooks install: a version (1.0.0), a wheel "
+        "path relative to DIR or a URL, or a Git URL (git+https://…@v1.0.0) "
+        f"(default: tradeoff-cards=={__version__}, this version)",
     )
     init.set_defaults(handler=_init)
 

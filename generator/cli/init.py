@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import __version__
 from ..cards.schema import schema_texts
 from ..cards.wording import count
+from .install_spec import Install, parse_install
 
 STARTER = Path(__file__).parent / "starter"
 EXAMPLE_CARD = "cron-job-vs-queue-worker"
@@ -24,30 +25,46 @@ LAYOUT = {
     "failure-mode.yaml": f"cards/failure-modes/{EXAMPLE_FAILURE_MODE}.yaml",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
     "workflow.yml": ".github/workflows/cards.yml",
+    "gitignore": ".gitignore",
 }
+# The hooks by reference need a release to pin; for what names none (a Git URL, a range) they
+# install the same thing as the workflow, in the local form.
+LOCAL_HOOKS = "pre-commit-local.yaml"
+# Written only where the folder has none: an existing repository keeps its own.
+OPTIONAL = {".gitignore"}
 
 
 class InitError(Exception):
     """A knowledge base cannot be created there; the message says why."""
 
 
-def starter_files(today: dt.date) -> dict[str, str]:
-    """Every file of a new knowledge base, by its path inside it."""
+def starter_files(today: dt.date, install: Install | None = None) -> dict[str, str]:
+    """Every file of a new knowledge base, by its path inside it; the workflow installs
+    `install` (by default this version) and the pre-commit hooks pin the same release."""
+    install = install or parse_install(None)
+    layout = dict(LAYOUT)
+    if install.release is None:
+        del layout["pre-commit-config.yaml"]
+        layout[LOCAL_HOOKS] = ".pre-commit-config.yaml"
     files = {
         target: (STARTER / name)
         .read_text(encoding="utf-8")
         .replace("REVIEWED", today.isoformat())
-        .replace("TRADEOFF_CARDS_VERSION", __version__)  # the hook and the action pin this release
-        for name, target in LAYOUT.items()
+        .replace("TRADEOFF_CARDS_INSTALL", install.requirement)
+        .replace("TRADEOFF_CARDS_VERSION", install.release or __version__)
+        for name, target in layout.items()
     }
     files.update({f"cards/{name}": text for name, text in schema_texts().items()})
     files["docs/.gitkeep"] = ""  # hand-written pages go in docs/
     return files
 
 
-def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[Path]:
+def init_knowledge_base(
+    target: Path, *, allow_non_empty: bool = False, install: Install | None = None
+) -> list[Path]:
     """Write a new knowledge base into `target`; return the files written. Refuses a non-empty
-    folder unless `allow_non_empty`, and never overwrites a file."""
+    folder unless `allow_non_empty`, and never overwrites a file (an optional one that is
+    there already is left out)."""
     if os.path.lexists(target) and not target.is_dir():
         raise InitError(f"{target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not allow_non_empty:
@@ -55,7 +72,8 @@ def init_knowledge_base(target: Path, *, allow_non_empty: bool = False) -> list[
             f"{target} is not empty; use --existing to add a knowledge base to it "
             "(no file is ever overwritten)"
         )
-    files = starter_files(dt.date.today())
+    files = starter_files(dt.date.today(), install)
+    files = {p: t for p, t in files.items() if p not in OPTIONAL or not _taken(target, p)}
     # lexists: a broken symbolic link is something there too, and opening it would write
     # wherever it points.
     clashes = sorted(path for path in files if _taken(target, path))

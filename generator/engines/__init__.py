@@ -12,6 +12,6 @@ ENGINE_NOTES = {
     "everything.",
     "properdocs": "The maintained MkDocs 1.x fork; loads the same plugin.",
     "zensical": "Material's successor builds the exported Markdown tree, as it runs no plugins: "
-    "no incremental preview, edit links point at the generated Markdown, and its repository "
-    "link still asks the host for statistics.",
+    "no incremental preview. As under MkDocs, edit links open the card's YAML and the repository "
+    "link fetches no statistics from its host unless `external_requests: true`.",
 }

@@ -23,6 +23,7 @@ from ..site.search_index import write_search_index
 from ..site.templating import TemplateProblem
 from .export import plain_config, plan_for, write_tree
 from .project import Project, dump_config
+from .zensical_site import point_edit_links_at_sources, write_theme_overrides
 
 
 class EngineFailed(Exception):
@@ -72,12 +73,12 @@ def build_zensical(project: Project, out: Path) -> str:
             raise EngineFailed(str(exc)) from None
         config = plain_config(project, plan, "docs")
         config["site_dir"] = "site"
-        custom = config["theme"].get("custom_dir")
-        if custom and Path(custom).is_dir():  # without the page templates, which it would publish
-            ignore = shutil.ignore_patterns("*.j2")
-            shutil.copytree(custom, root / "theme", ignore=ignore)
-            config["theme"]["custom_dir"] = "theme"
         config.pop("validation", None)  # MkDocs' own setting, unknown to Zensical
+        # the plugin's promises, kept without it: no statistics fetched from the repository's
+        # host unless `external_requests: true`, and edit links to the cards' YAML; the site's
+        # custom_dir is copied in without its page templates, which Zensical would publish
+        write_theme_overrides(project, root / "theme", config)
+        point_edit_links_at_sources(project, plan, root / "docs", config)
         (root / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
         command = [
             sys.executable,

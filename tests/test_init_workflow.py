@@ -1,0 +1,330 @@
+"""What `tradeoffs init` writes around the cards works as written: the install line
+(`--install`), the pre-commit hooks that pin the same release, the `.gitignore`, and the
+workflow, whose `run:` steps are run here (not GitHub) for a pull request and a weekly build."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import __version__
+from generator.cli.install_spec import Install, InstallSpecError, parse_install
+
+from .conftest import REPO, RunCli
+
+WORKFLOW = ".github/workflows/cards.yml"
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+
+
+def _yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _triggers(workflow: dict[Any, Any]) -> Any:
+    return workflow.get("on", workflow.get(True))  # PyYAML reads the bare key `on` as True
+
+
+# --- --install ---
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (None, Install(f"tradeoff-cards=={__version__}", __version__)),
+        ("1.2.0", Install("tradeoff-cards==1.2.0", "1.2.0")),
+        ("tradeoff-cards[zensical]==1.0.0", Install("tradeoff-cards[zensical]==1.0.0", "1.0.0")),
+        (
+            "vendor/tradeoff_cards-1.0.1-py3-none-any.whl",
+            Install("vendor/tradeoff_cards-1.0.1-py3-none-any.whl", "1.0.1"),
+        ),
+        (
+            "https://example.org/dist/tradeoff_cards-1.0.0.tar.gz",
+            Install("https://example.org/dist/tradeoff_cards-1.0.0.tar.gz", "1.0.0"),
+        ),
+        (
+            "git+https://github.com/tradeoff-cards/tradeoff-cards@v1.0.0",
+            Install("git+https://github.com/tradeoff-cards/tradeoff-cards@v1.0.0", None),
+        ),
+        ("tradeoff-cards>=1,<2", Install("tradeoff-cards>=1,<2", None)),
+    ],
+)
+def test_install_takes_a_version_a_file_or_a_url(spec: str | None, expected: Install) -> None:
+    assert parse_install(spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ('1.0.0"; curl evil', "--install takes a version"),  # would leave the quoted word
+        ("$(id)", "--install takes a version"),
+        ("requests==2.0", "--install takes a version"),  # another package
+        ("dist/other-1.0-py3-none-any.whl", "not a distribution of tradeoff-cards"),
+    ],
+)
+def test_install_refuses_anything_else_with_the_forms_it_takes(spec: str, message: str) -> None:
+    with pytest.raises(InstallSpecError, match=re.escape(message)):
+        parse_install(spec)
+
+
+def test_init_pins_the_install_line_and_the_hooks_to_one_release(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    wheel = "vendor/tradeoff_cards-1.0.1-py3-none-any.whl"
+    code, out, _ = run_cli("init", str(tmp_path / "kb"), "--install", wheel)
+    assert code == 0
+    kb = tmp_path / "kb"
+    assert f"the workflow installs {wheel}, which is not in {kb}" in out  # not committed yet
+    workflow = _yaml(kb / WORKFLOW)
+    assert workflow["env"] == {"TRADEOFF_CARDS": wheel}
+    # every job that runs the command installs it first, from that one line
+    for name, job in workflow["jobs"].items():
+        runs = [step.get("run", "") for step in job["steps"]]
+        uses = [i for i, run in enumerate(runs) if re.search(r"^tradeoffs ", run, re.M)]
+        install = [i for i, run in enumerate(runs) if 'pip install "$TRADEOFF_CARDS"' in run]
+        assert not uses or (install and install[0] <= uses[0]), name
+    # the hooks by reference, at the wheel's release
+    [repo] = _yaml(kb / ".pre-commit-config.yaml")["repos"]
+    assert (repo["repo"], repo["rev"]) == (
+        "https://github.com/tradeoff-cards/tradeoff-cards",
+        "v1.0.1",
+    )
+    # the local form offered in the comment installs a package, not a command on the PATH
+    text = (kb / ".pre-commit-config.yaml").read_text()
+    assert "#         language: python" in text and "language: system" not in text
+
+
+def test_a_git_url_gets_the_local_hooks_that_install_it(tmp_path: Path, run_cli: RunCli) -> None:
+    url = "git+https://git.example.org/tools/tradeoff-cards@main"
+    assert run_cli("init", str(tmp_path / "kb"), "--install", url)[0] == 0
+    [repo] = _yaml(tmp_path / "kb" / ".pre-commit-config.yaml")["repos"]
+    assert repo["repo"] == "local"
+    assert [h["id"] for h in repo["hooks"]] == ["tradeoffs-validate", "tradeoffs-schema"]
+    for hook in repo["hooks"]:
+        assert hook["language"] == "python" and hook["additional_dependencies"] == [url]
+        assert hook["entry"].startswith("tradeoffs ") and hook["files"] == "^cards/"
+    assert _yaml(tmp_path / "kb" / WORKFLOW)["env"] == {"TRADEOFF_CARDS": url}
+
+
+def test_a_bad_install_spec_writes_nothing(tmp_path: Path, run_cli: RunCli) -> None:
+    code, _, err = run_cli("init", str(tmp_path / "kb"), "--install", "1.0 .0")
+    assert code == 2 and "--install takes a version (1.0.0)" in err
+    assert not (tmp_path / "kb").exists()
+
+
+def test_the_gitignore_keeps_the_built_site_out_and_an_existing_one_is_kept(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    kb = tmp_path / "kb"
+    assert run_cli("init", str(kb))[0] == 0
+    subprocess.run([*GIT, "init", "-q"], cwd=kb, check=True)
+    for made in ("site/index.html", ".venv/bin/python", ".cache/tradeoffs/external-links.json"):
+        (kb / made).parent.mkdir(parents=True, exist_ok=True)
+        (kb / made).write_text("x")
+    subprocess.run([*GIT, "add", "-A"], cwd=kb, check=True)
+    staged = subprocess.run(
+        [*GIT, "diff", "--cached", "--name-only"], cwd=kb, capture_output=True, text=True
+    ).stdout.split()
+    assert ".gitignore" in staged and "cards/decision.schema.json" in staged
+    assert not [p for p in staged if p.startswith(("site/", ".venv/", ".cache/"))], staged
+    # in a repository with a .gitignore of its own, init --existing leaves it as it is
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".gitignore").write_text("node_modules/\n")
+    code, out, _ = run_cli("init", str(other), "--existing")
+    assert code == 0 and (other / ".gitignore").read_text() == "node_modules/\n"
+    assert "kept your .gitignore: add site/ and .venv/" in out
+
+
+def test_the_workflow_says_how_to_enable_pages_and_who_sees_the_site(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("init", str(tmp_path / "kb"))[0] == 0
+    text = (tmp_path / "kb" / WORKFLOW).read_text()
+    comments = " ".join(line.strip("# ") for line in text.splitlines() if line.startswith("#"))
+    assert "Settings > Pages > Build and deployment > Source: GitHub Actions" in comments
+    for fact in ("public repository is public", "GitHub Enterprise Cloud", "read access"):
+        assert fact in comments, fact
+    workflow = yaml.safe_load(text)
+    [weekly] = _triggers(workflow)["schedule"]
+    assert re.fullmatch(r"\d+ \d+ \* \* [0-6]", weekly["cron"])  # once a week
+    assert "pull_request" in _triggers(workflow)
+
+
+# --- the workflow's steps, run ---
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+TOKEN = re.compile(r"\s*('[^']*'|github\.\w+|==|!=|&&|\|\|)")
+
+
+def _evaluate(expression: str, github: dict[str, str]) -> Any:
+    """The part of GitHub's expression language the written workflow uses: `github.*`
+    values, quoted strings, ==, !=, && and ||."""
+    words, position = [], 0
+    while position < len(expression):
+        token = TOKEN.match(expression, position)
+        assert token, f"not understood: {expression[position:]!r}"
+        words.append(token.group(1))
+        position = token.end()
+
+    def value(word: str) -> str:
+        return word[1:-1] if word.startswith("'") else github[word.removeprefix("github.")]
+
+    def comparison(part: list[str]) -> Any:
+        if len(part) == 1:
+            return value(part[0])
+        left, operator, right = part
+        return (value(left) == value(right)) == (operator == "==")
+
+    def split(items: list[str], operator: str) -> list[list[str]]:
+        groups: list[list[str]] = [[]]
+        for item in items:
+            if item == operator:
+                groups.append([])
+            else:
+                groups[-1].append(item)
+        return groups
+
+    if len(words) == 1:  # a value, as in `${{ github.base_ref }}`
+        return value(words[0])
+    return any(
+        all(comparison(part) for part in split(either, "&&")) for either in split(words, "||")
+    )
+
+
+def _substitute(value: str, github: dict[str, str]) -> str:
+    return EXPRESSION.sub(lambda m: str(_evaluate(m.group(1), github)), str(value))
+
+
+def _run_job(
+    workflow: dict[str, Any],
+    name: str,
+    github: dict[str, str],
+    checkout: Path,
+    venv: Path,
+    offline: str = "",
+) -> dict[str, str]:
+    """Run a job's `run:` steps in `checkout` as the runner would (bash -eo pipefail, the
+    workflow's, job's and step's environment), with `venv` standing in for setup-python;
+    returns the output of each step run, by name. `uses:` steps are checked, not run. The step
+    named `offline` needs other hosts: there, connection errors are all it may fail with."""
+    job = workflow["jobs"][name]
+    summary = checkout.parent / f"summary-{name}.md"
+    path = [p for p in os.environ["PATH"].split(":") if str(REPO) not in p]
+    base_env = {
+        **{k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
+        "PATH": ":".join([str(venv / "bin"), *path]),
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": github["event_name"],
+        "GITHUB_REF": github["ref"],
+        "GITHUB_BASE_REF": github["base_ref"],
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(checkout.parent / "output"),
+        "NO_MKDOCS_2_WARNING": "1",
+        # the test's own constraints: the locked dependencies, from the local package index
+        "PIP_CONSTRAINT": str(REPO / "requirements.lock"),
+    }
+    ran = {}
+    for step in job["steps"]:
+        if "if" in step and not _evaluate(step["if"], github):
+            continue
+        label = step.get("name") or step.get("uses") or step["run"]
+        if "uses" in step:
+            action = step["uses"].split("@")[0]
+            if action == "actions/upload-pages-artifact":
+                assert (checkout / step["with"]["path"] / "index.html").is_file()
+            else:
+                assert action in ("actions/checkout", "actions/setup-python"), action
+            ran[label] = ""
+            continue
+        env = {**base_env}
+        for scope in (workflow.get("env"), job.get("env"), step.get("env")):
+            env.update({k: _substitute(v, github) for k, v in (scope or {}).items()})
+        script = step["run"]
+        assert "${{" not in script  # values reach scripts through the environment
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        output = result.stdout + result.stderr
+        if label == offline and result.returncode == 1:
+            broken = [line for line in output.splitlines() if " → " in line]
+            assert all("connection error" in line for line in broken), output
+        else:
+            assert result.returncode == 0, f"{name}: {label}\n{output}"
+        ran[label] = output
+    return ran
+
+
+def _jobs_for(workflow: dict[str, Any], github: dict[str, str]) -> list[str]:
+    jobs = workflow["jobs"]
+    return [name for name, job in jobs.items() if "if" not in job or _evaluate(job["if"], github)]
+
+
+@pytest.mark.slow
+def test_the_written_workflow_runs_from_a_wheel_for_a_pull_request_and_the_weekly_build(
+    tmp_path: Path, distributions: tuple[Path, Path]
+) -> None:
+    _, wheel = distributions
+    origin = tmp_path / "origin"
+    init = subprocess.run(
+        [sys.executable, "-m", "generator", "init", str(origin), "--install", str(wheel)],
+        capture_output=True,
+        text=True,
+    )
+    assert init.returncode == 0, init.stderr
+    # the repository on the host, with main; a pull request changes the example card
+    git = lambda *args, cwd: subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True)  # noqa: E731
+    git("init", "-q", "-b", "main", cwd=origin)
+    git("add", "-A", cwd=origin)
+    git("commit", "-q", "-m", "init", cwd=origin)
+    checkout = tmp_path / "work" / "checkout"
+    git("clone", "-q", str(origin), str(checkout), cwd=tmp_path)
+    git("checkout", "-q", "-b", "faster-queue", cwd=checkout)
+    card = checkout / "cards" / "decisions" / "cron-job-vs-queue-worker.yaml"
+    card.write_text(card.read_text().replace("undo_cost: low", "undo_cost: moderate"))
+    git("commit", "-q", "-am", "Queue workers cost more to undo", cwd=checkout)
+    # setup-python's place: a fresh virtualenv, on the PATH before anything else
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    workflow = _yaml(checkout / WORKFLOW)
+
+    pull_request = {"event_name": "pull_request", "ref": "refs/pull/1/merge", "base_ref": "main"}
+    assert _jobs_for(workflow, pull_request) == ["build"]
+    ran = _run_job(workflow, "build", pull_request, checkout, venv)
+    assert "Card changes in the run's summary" in ran
+    assert "actions/upload-pages-artifact@v3" not in ran  # a pull request publishes nothing
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "show", "-f", "tradeoff-cards"],
+        capture_output=True,
+        text=True,
+    )
+    assert f"Version: {__version__}" in installed.stdout  # the wheel, in the fresh virtualenv
+    assert str(venv) in installed.stdout
+    summary = (tmp_path / "work" / "summary-build.md").read_text()
+    assert "cron-job-vs-queue-worker" in summary and "moderate" in summary, summary
+    assert (checkout / "site" / "decisions" / "cron-job-vs-queue-worker" / "index.html").is_file()
+
+    # the weekly build on main: built, published, and the links to other sites checked
+    git("checkout", "-q", "main", cwd=checkout)
+    weekly = {"event_name": "schedule", "ref": "refs/heads/main", "base_ref": ""}
+    assert _jobs_for(workflow, weekly) == ["build", "deploy", "external-links"]
+    ran = _run_job(workflow, "build", weekly, checkout, venv)
+    assert "actions/upload-pages-artifact@v3" in ran
+    assert "Card changes in the run's summary" not in ran
+    # no other host is reachable here: the check must try each external URL (the build's
+    # footer link and the card's MADR link) and fail on nothing but the connection
+    checked = "Check the links to other sites"
+    ran = _run_job(workflow, "external-links", weekly, checkout, venv, offline=checked)
+    assert re.search(r"\(2 external URLs: 2 fetched", ran[checked]), ran[checked]
