@@ -106,6 +106,7 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunC
         "mkdocs.yml",
         "README.md",
         "cards/categories.yaml",
+        "cards/roles.yaml",
         ".pre-commit-config.yaml",
         ".github/workflows/cards.yml",
         "cards/decision.schema.json",
@@ -115,6 +116,8 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunC
     }
     assert expected <= {p.relative_to(kb).as_posix() for p in kb.rglob("*") if p.is_file()}
     catalog = load_catalog(kb / "cards")
+    assert len(catalog.roles) >= 8  # the starter's roles, used by its example card
+    assert {"on-call", "platform-team"} <= {r.id for r in catalog.roles}
     reached = catalog.reached_from["overlapping-scheduled-runs"]
     assert [r.card for r in reached] == ["cron-job-vs-queue-worker"]  # linked to each other
     workflow = yaml.safe_load((kb / ".github" / "workflows" / "cards.yml").read_text())

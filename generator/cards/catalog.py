@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .library import Library, read_library
 from .linking import Backlink, Linker, Reach
-from .models import Category, DecisionCard, FailureMode
+from .models import Category, DecisionCard, FailureMode, Role
 from .problems import Problem
 from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader, Entry, ParseCache
 from .wording import count
@@ -42,6 +42,8 @@ class Catalog:
     backlinks: Mapping[str, list[Backlink]] = field(default_factory=dict)
     reached_from: Mapping[str, list[Reach]] = field(default_factory=dict)
     files_checked: int = 0
+    # The roles of cards/roles.yaml in its order; empty for a collection without the file.
+    roles: list[Role] = field(default_factory=list)
     # For each decision card, the ids of the cards and failure modes it names.
     names: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # With a library: the ids of the entries taken from it, and the own file of each entry
@@ -58,6 +60,10 @@ class Catalog:
     def category(self, category_id: str) -> Category:
         """The category with this id."""
         return next(c for c in self.categories if c.id == category_id)
+
+    def role(self, role_id: str) -> Role:
+        """The role with this id."""
+        return next(r for r in self.roles if r.id == role_id)
 
     def cards_in(self, category_id: str) -> list[Entry[DecisionCard]]:
         """Decision cards of a category, by title."""
@@ -89,6 +95,7 @@ def load_catalog(
     reader.stray_files()
     base = read_library(library, cache) if library is not None else None
     categories = reader.categories(required=base is None)
+    roles = reader.roles()
     decisions = reader.entries(DECISIONS_DIR, DecisionCard)
     failure_modes = reader.entries(FAILURE_MODES_DIR, FailureMode)
     reader.clashing_ids()
@@ -96,6 +103,7 @@ def load_catalog(
     from_library: frozenset[str] = frozenset()
     if base is not None:
         categories = base.merged_categories(categories)
+        roles = base.merged_roles(roles)
         overrides = base.overridden_by(reader, decisions, failure_modes)
         decisions = base.merged(base.decisions, decisions)
         failure_modes = base.merged(base.failure_modes, failure_modes)
@@ -105,7 +113,10 @@ def load_catalog(
         reader.problems.extend(base.problems)
         reader.files_checked += base.files_checked
         from_library = frozenset((set(base.decisions) | set(base.failure_modes)) - set(overrides))
-    linker = Linker(reader, [c.id for c in categories], set(decisions), set(failure_modes))
+    role_ids = None if roles is None else [r.id for r in roles]
+    linker = Linker(
+        reader, [c.id for c in categories], set(decisions), set(failure_modes), role_ids
+    )
     linker.check()
     if reader.problems:
         raise InvalidCollection(
@@ -120,6 +131,7 @@ def load_catalog(
         reached_from=linker.reached_from(),
         names=linker.names(),
         files_checked=reader.files_checked,
+        roles=roles or [],
         from_library=from_library,
         overrides=overrides,
         todos=sorted(reader.todos),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import Category, DecisionCard, FailureMode
+from .models import Category, DecisionCard, FailureMode, Role
 from .problems import Problem
 from .reading import (
     DECISIONS_DIR,
@@ -207,13 +207,18 @@ class LibraryBase:
     parsed_decisions: list[tuple[str, str, Document]]
     problems: list[Problem]
     files_checked: int = 0
+    roles: list[Role] | None = None
 
     def merged_categories(self, own: list[Category]) -> list[Category]:
         """The library's categories in its order, an own category of the same id in its place,
         then the site's other categories."""
-        mine = {c.id: c for c in own}
-        merged = [mine.pop(c.id, c) for c in self.categories]
-        return merged + list(mine.values())
+        return _merged_listing(self.categories, own)
+
+    def merged_roles(self, own: list[Role] | None) -> list[Role] | None:
+        """The library's roles and the site's own, merged as the categories are."""
+        if self.roles is None and own is None:
+            return None
+        return _merged_listing(self.roles or [], own or [])
 
     def overridden_by(
         self,
@@ -246,10 +251,19 @@ class LibraryBase:
         return dict(sorted({**base, **own}.items()))
 
 
+def _merged_listing(base: list[Any], own: list[Any]) -> list[Any]:
+    """The library's items in its order, an own item of the same id in its place, then the
+    site's other items."""
+    mine = {item.id: item for item in own}
+    merged = [mine.pop(item.id, item) for item in base]
+    return merged + list(mine.values())
+
+
 def read_library(library: Library, cache: ParseCache | None = None) -> LibraryBase:
     """The library's categories and entries, less what `library.exclude` leaves out."""
     reader = _LibraryReader(library, cache if not library.exclude else None)
     all_categories = reader.categories()
+    roles = reader.roles()
     reader.found = view(library, [c.id for c in all_categories])
     reader.preloaded.update(reader.found.preloaded)
     reader.skip = set(reader.found.excluded)
@@ -273,6 +287,7 @@ def read_library(library: Library, cache: ParseCache | None = None) -> LibraryBa
         reader.parsed_decisions,
         problems,
         reader.files_checked,
+        roles,
     )
 
 

@@ -20,6 +20,7 @@ LAYOUT = {
     "mkdocs.yml": "mkdocs.yml",
     "README.md": "README.md",
     "categories.yaml": "cards/categories.yaml",
+    "roles.yaml": "cards/roles.yaml",
     "decision.yaml": f"cards/decisions/{EXAMPLE_CARD}.yaml",
     "failure-mode.yaml": f"cards/failure-modes/{EXAMPLE_FAILURE_MODE}.yaml",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",

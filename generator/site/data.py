@@ -4,7 +4,8 @@
 
     {"schema_version": 1,
      "decisions": [{"id", "url", "source", "card", "referenced_by", "records"}, ...],
-     "failure_modes": [{"id", "url", "source", "entry", "reached_from"}, ...]}
+     "failure_modes": [{"id", "url", "source", "entry", "reached_from"}, ...],
+     "roles": [{"id", "title", "description"}, ...]}
 
 `card` and `entry` hold the fields as the YAML file has them: a key left out stays out (no
 defaults are filled in), every text is exactly as written, `reviewed` and change dates are
@@ -16,7 +17,9 @@ in the project. `referenced_by` lists the cards whose relations name this one
 (`{"card", "option", "note"}`). `records` lists the site's decision records that name the card
 (`{"number", "title", "status", "date", "option", "url"}`, newest first; number and date may be
 null), as read from the records folder; whether one is due for a re-visit depends on the day and
-is left to the pages.
+is left to the pages. A cost bearer in `card` is a text or `{"role", "note"}`, where `role` is the
+id of an item of `roles`: the roles of `cards/roles.yaml` in its order (empty when the collection
+has none).
 
 Entries are in id order, keys inside `card` and `entry` in alphabetical order, and nothing depends
 on when the site is built: two builds of the same cards are byte-identical. `<`, U+2028 and U+2029
@@ -122,9 +125,10 @@ def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
     """The text of `api/cards.json`, from the JSON text of each entry's object by page path."""
     decisions = ",".join(objects[decision_uri(i)] for i in sorted(catalog.decisions))
     modes = ",".join(objects[failure_mode_uri(i)] for i in sorted(catalog.failure_modes))
+    roles = _json([_sorted_keys(role.model_dump()) for role in catalog.roles])
     return (
         f'{{"schema_version":{SCHEMA_VERSION},"decisions":[{decisions}],'
-        f'"failure_modes":[{modes}]}}\n'
+        f'"failure_modes":[{modes}],"roles":{roles}}}\n'
     )
 
 
