@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ...site.markup import html_text
 from ...site.plan import SitePlan, SiteSettings
 from ...site.records import read_records
 from .raw_html import split_html_blocks
@@ -109,3 +111,17 @@ def _always() -> bool:
 
 def _never() -> bool:
     return False
+
+
+def give_unread_pages_titles(nav: Any, plan: SitePlan, config: MkDocsConfig) -> None:
+    """A dirty build does not read unchanged pages; a title the navigation does not give (shown
+    in the navigation and footer of rebuilt pages) comes from the plan, escaped because themes
+    print titles as they are, or from the hand-written page's source."""
+    for page in nav.pages:
+        if page.file.is_modified() or "title" in vars(page):
+            continue
+        planned = plan.pages.get(page.file.src_uri)
+        if planned is not None:
+            page.title = html_text(planned.title)
+        elif page.markdown is None:
+            page.read_source(config)
