@@ -264,7 +264,7 @@
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { run(box); }, 100);
+      timer = setTimeout(function () { run(box); }, 150);
       // While the reader types, the index chunks of the words already typed out download: by
       // the time the query runs they are here. Not those of a word still being typed: each
       // prefix can name another chunk (at 10,000 cards, 400 KB more for one query).
