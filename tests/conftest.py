@@ -133,12 +133,16 @@ def indexed_pages(site: Path) -> dict[str, dict]:
 def copy_sources(target: Path) -> Path:
     """What the distributions are built from, as the working tree has it (committed or not)."""
     target.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", *LICENCES):
         shutil.copy(REPO / name, target / name)
-    shutil.copytree(
-        REPO / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    for folder in ("generator", "cards"):  # cards/: the library the wheel ships
+        shutil.copytree(
+            REPO / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     return target
+
+
+LICENCES = ("LICENSE", "LICENSE-CARDS.md")
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import yaml
 from generator import __version__
 from generator.cards import load_catalog
 
-from .conftest import REPO, VALID, RunCli, mkdocs_build
+from .conftest import LICENCES, REPO, VALID, RunCli, copy_sources, mkdocs_build
 
 MINIMAL = "site_name: Our decisions\ntheme:\n  name: material\nplugins:\n  - tradeoff-cards\n"
 
@@ -106,6 +106,7 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunC
         "mkdocs.yml",
         "README.md",
         "cards/categories.yaml",
+        "cards/roles.yaml",
         ".pre-commit-config.yaml",
         ".github/workflows/cards.yml",
         "cards/decision.schema.json",
@@ -115,6 +116,8 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunC
     }
     assert expected <= {p.relative_to(kb).as_posix() for p in kb.rglob("*") if p.is_file()}
     catalog = load_catalog(kb / "cards")
+    assert len(catalog.roles) >= 8  # the starter's roles, used by its example card
+    assert {"on-call", "platform-team"} <= {r.id for r in catalog.roles}
     reached = catalog.reached_from["overlapping-scheduled-runs"]
     assert [r.card for r in reached] == ["cron-job-vs-queue-worker"]  # linked to each other
     workflow = yaml.safe_load((kb / ".github" / "workflows" / "cards.yml").read_text())
@@ -152,6 +155,44 @@ def test_init_refuses_a_folder_with_files_and_never_overwrites(
     assert code == 0 and (kb / "notes.txt").read_text() == "kept\n"
 
 
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def build_distributions(work: Path, run: Run) -> tuple[Path, Path]:
+    """The sdist and the wheel built from the working tree into `work/dist`."""
+    source = copy_sources(work / "source")
+    dist = work / "dist"
+    built = run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)])
+    assert built.returncode == 0, built.stderr
+    (sdist,) = dist.glob(f"tradeoff_cards-{__version__}.tar.gz")
+    (wheel,) = dist.glob(f"tradeoff_cards-{__version__}-py3-none-any.whl")
+    return sdist, wheel
+
+
+def install_fresh(artifact: Path, venv: Path, run: Run) -> dict[str, str]:
+    """Install `artifact` with the locked dependencies into a new virtualenv at `venv`; returns
+    the environment that puts its `tradeoffs` first on the PATH."""
+    assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
+    installed = run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "-c",
+            str(REPO / "requirements.lock"),
+            str(artifact),
+        ]
+    )
+    assert installed.returncode == 0, installed.stderr
+    return {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+    }
+
+
 @pytest.mark.slow
 def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_site(
     tmp_path: Path, distributions: tuple[Path, Path]
@@ -169,37 +210,28 @@ def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_sit
         "generator/site/assets/cards.css",
         "generator/cli/starter/decision.yaml",
         "generator/engines/mkdocs/assets/material-a11y.js",
+        "generator/library/categories.yaml",
+        "generator/library/decisions/rag-vs-fine-tuning.yaml",
+        "generator/library/LICENSE-CARDS.md",
     ):
         assert packaged in names
     metadata = (
         zipfile.ZipFile(wheel).read(f"tradeoff_cards-{__version__}.dist-info/METADATA").decode()
     )
     assert f"\nVersion: {__version__}\n" in metadata
+    # the code is MIT, the card library CC BY 4.0: both stated, both licence files shipped
+    assert "\nLicense-Expression: MIT AND CC-BY-4.0\n" in metadata
+    for licence in LICENCES:
+        assert f"tradeoff_cards-{__version__}.dist-info/licenses/{licence}" in names
     for kind, artifact in (("sdist", sdist), ("wheel", wheel)):
         _install_init_and_build(artifact, tmp_path / kind, run)
 
 
-def _install_init_and_build(
-    artifact: Path, work: Path, run: Callable[..., subprocess.CompletedProcess[str]]
-) -> None:
+def _install_init_and_build(artifact: Path, work: Path, run: Run) -> None:
     work.mkdir()
     venv = work / "venv"
-    assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
+    env = install_fresh(artifact, venv, run)
     python, tradeoffs = venv / "bin" / "python", venv / "bin" / "tradeoffs"
-    installed = run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "-c",
-            str(REPO / "requirements.lock"),
-            str(artifact),
-        ]
-    )
-    assert installed.returncode == 0, installed.stderr
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
     version = run([str(tradeoffs), "--version"], cwd=work, env=env)
     assert version.stdout.strip() == f"tradeoffs {__version__}", artifact
     assert run([str(tradeoffs), "init", "kb"], cwd=work, env=env).returncode == 0

@@ -48,7 +48,10 @@ def test_a_record_has_the_madr_sections_in_order_filled_from_the_card() -> None:
     parts = adr.record_parts("cache-or-recompute", card, "https://cards.example/site/")
     text = adr.compose(parts, "precompute", DAY, signals=["Dashboards are read every morning."])
 
-    assert text.startswith("---\nstatus: accepted\ndate: 2026-11-21\n---\n\n")
+    assert text.startswith(
+        "---\nstatus: accepted\ndate: 2026-11-21\ncard: cache-or-recompute\n"
+        "option: precompute\n---\n\n"
+    )
     headings = _headings(text)
     assert [h if h.startswith("##") else "# " for h in headings] == MADR_HEADINGS
     assert headings[0] == "# Cache | recompute | precompute: Precompute"

@@ -19,7 +19,7 @@ from .conftest import INVALID, REPO, RunCli
 def test_validate_valid_collection(run_cli: RunCli, collection: Path) -> None:
     code, out, _ = run_cli("validate", str(collection))
     assert code == 0
-    assert "5 files checked, no problems" in out
+    assert "6 files checked, no problems" in out
 
 
 def test_validate_reports_every_problem_in_every_file(
@@ -30,7 +30,7 @@ def test_validate_reports_every_problem_in_every_file(
     code, out, err = run_cli("validate", "cards", cwd=tmp_path)
     assert code == 1
     lines = out.strip().splitlines()
-    assert lines[-1] == "7 problems in 3 of 8 files"
+    assert lines[-1] == "7 problems in 3 of 9 files"
     assert (
         "cards/decisions/duplicate-key.yaml:4:1: duplicate key 'category' (first written on line 3)"
         in lines
@@ -62,7 +62,7 @@ def test_validate_github_annotations(run_cli: RunCli, collection: Path, tmp_path
         "::error file=cards/decisions/colon-in-plain-text.yaml,line=10,col=16,title=Invalid card::"
         "unexpected ': ' in unquoted text; put the text in quotes"
     )
-    assert out.splitlines()[-1] == "1 problem in 1 of 6 files"
+    assert out.splitlines()[-1] == "1 problem in 1 of 7 files"
 
 
 def test_usage_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
@@ -135,6 +135,16 @@ def test_new_decision_scaffold_is_a_draft_that_validates(run_cli: RunCli, collec
     path.write_text(filled.replace("[@first-source]", "[@first-sauce]"))
     code, out, _ = run_cli("validate", str(collection))
     assert code == 1 and "(did you mean 'first-source'?)" in out
+    # the role form the scaffold shows in a comment validates once written out
+    assert '#   - {role: <id in cards/roles.yaml>, note: ""}' in text
+    bearers = filled.index("cost_bearers:")
+    item = filled.index("\n", bearers) + 1
+    item_end = filled.index("\n", item)
+    indent = filled[item : filled.index("-", item)]
+    role = f"{indent}- role: on-call\n{indent}  note: Paged when the replica lags."
+    path.write_text(filled[:item] + role + filled[item_end:])
+    code, out, _ = run_cli("validate", str(collection))
+    assert code == 0, out
 
 
 def test_new_failure_mode_scaffold_validates_once_filled(run_cli: RunCli, collection: Path) -> None:

@@ -163,6 +163,19 @@ def test_most_options_link_a_failure_mode_and_every_failure_mode_is_reached(
     assert unreached == []
 
 
+def test_every_cost_bearer_names_a_role(catalog: Catalog) -> None:
+    bearers = [
+        (card_id, option.key, bearer)
+        for card_id, entry in catalog.decisions.items()
+        for option in entry.model.options
+        for bearer in option.cost_bearers
+    ]
+    assert [b for b in bearers if isinstance(b[2], str)] == []
+    used = Counter(b[2].role for b in bearers if not isinstance(b[2], str))
+    assert 8 <= len(used) <= 15, used
+    assert [r.id for r in catalog.roles if r.id not in used] == []  # no role defined for nothing
+
+
 def test_every_option_is_dense(catalog: Catalog) -> None:
     for card_id, entry in catalog.decisions.items():
         for option in entry.model.options:

@@ -45,8 +45,9 @@ def test_every_card_validates_against_the_published_schemas(cards: Path) -> None
     api = json.loads(files["api/cards.json"])
     decision = validator(files["api/decision.schema.json"])
     failure_mode = validator(files["api/failure-mode.schema.json"])
-    assert list(api) == ["schema_version", "decisions", "failure_modes"]
+    assert list(api) == ["schema_version", "decisions", "failure_modes", "roles"]
     assert api["schema_version"] == 1
+    assert [r["id"] for r in api["roles"]] == [r.id for r in load_catalog(cards).roles]
     assert [d["id"] for d in api["decisions"]] == sorted(
         p.stem for p in (cards / "decisions").glob("*.yaml")
     )
@@ -54,7 +55,7 @@ def test_every_card_validates_against_the_published_schemas(cards: Path) -> None
         p.stem for p in (cards / "failure-modes").glob("*.yaml")
     )
     for item in api["decisions"]:
-        assert list(item) == ["id", "url", "source", "card", "referenced_by"]
+        assert list(item) == ["id", "url", "source", "card", "referenced_by", "records"]
         assert [e.message for e in decision.iter_errors(item["card"])] == [], item["id"]
     for item in api["failure_modes"]:
         assert list(item) == ["id", "url", "source", "entry", "reached_from"]

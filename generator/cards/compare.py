@@ -24,10 +24,10 @@ from pydantic import BaseModel, ValidationError
 
 from .drafts import check
 from .loader import LoadError, decode, load
-from .models import Category, DecisionCard, FailureMode
+from .models import Category, DecisionCard, FailureMode, Role
 from .outline import field_words
 from .problems import Problem
-from .reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, id_problem
+from .reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, ROLES_FILE, id_problem
 from .validation import problems_from_validation
 
 KINDS: dict[str, tuple[str, type[BaseModel]]] = {
@@ -45,6 +45,7 @@ _KEYED: dict[tuple[str, ...], str] = {
     ("relations", "confused_with"): "card",
     ("relations", "adjacent"): "card",
     ("categories",): "id",
+    ("roles",): "id",
 }
 # What an item of a keyed list is called, and how it is shown when added or removed.
 _ITEM_WORDS = {
@@ -54,6 +55,7 @@ _ITEM_WORDS = {
     "confused_with": "confused with",
     "adjacent": "adjacent",
     "categories": "category",
+    "roles": "role",
 }
 
 
@@ -72,11 +74,13 @@ class Version:
 
 @dataclass
 class Snapshot:
-    """Every entry of one version of a card folder, and its categories."""
+    """Every entry of one version of a card folder, its categories and its roles."""
 
     entries: dict[tuple[str, str], Version] = field(default_factory=dict)  # by (kind, id)
     categories: list[dict[str, Any]] | None = None
     category_problems: tuple[Problem, ...] = ()
+    roles: list[dict[str, Any]] | None = None
+    role_problems: tuple[Problem, ...] = ()
 
 
 def _problems(exc: Exception, display: str) -> tuple[Problem, ...]:
@@ -129,13 +133,18 @@ def read_version(kind: str, model: type[BaseModel], path: str, raw: bytes) -> Ve
 
 def read_snapshot(files: Mapping[str, bytes], display_prefix: str = "") -> Snapshot:
     """The entries of one version of a card folder, given its files by path in the folder
-    (`decisions/<id>.yaml`, `failure-modes/<id>.yaml`, `categories.yaml`; others are ignored)."""
+    (`decisions/<id>.yaml`, `failure-modes/<id>.yaml`, `categories.yaml`, `roles.yaml`; others
+    are ignored)."""
     snapshot = Snapshot()
     for path, raw in sorted(files.items()):
         folder, _, name = path.rpartition("/")
         display = display_prefix + path
         if path == CATEGORIES_FILE:
-            _read_categories(snapshot, display, raw)
+            snapshot.categories, snapshot.category_problems = _read_listing(
+                Category, "category", display, raw
+            )
+        elif path == ROLES_FILE:
+            snapshot.roles, snapshot.role_problems = _read_listing(Role, "role", display, raw)
         elif folder in KINDS and name.endswith(".yaml") and not name.startswith("."):
             kind, model = KINDS[folder]
             version = read_version(kind, model, display, raw)
@@ -143,25 +152,28 @@ def read_snapshot(files: Mapping[str, bytes], display_prefix: str = "") -> Snaps
     return snapshot
 
 
-def _read_categories(snapshot: Snapshot, display: str, raw: bytes) -> None:
+def _read_listing(
+    model: type[Category] | type[Role], noun: str, display: str, raw: bytes
+) -> tuple[list[dict[str, Any]] | None, tuple[Problem, ...]]:
+    """The items of categories.yaml or roles.yaml as written (a category's `order` as a
+    number), or the problem that keeps them from being compared."""
     try:
         doc = load(decode(raw), top=list)
     except LoadError as exc:
-        snapshot.category_problems = _problems(exc, display)
-        return
-    categories: list[dict[str, Any]] = []
+        return None, _problems(exc, display)
+    found: list[dict[str, Any]] = []
     items: list[Any] = list(doc.data)
     for index, item in enumerate(items):
         try:
-            category = Category.model_validate(item)
+            listed = model.model_validate(item)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(part) for part in first["loc"])
-            message = f"category {index + 1} does not validate: {where}: {first['msg']}"
-            snapshot.category_problems = (Problem(display, 1, 1, message),)
-            return
-        categories.append({**item, "order": category.order} if category.order else item)
-    snapshot.categories = categories
+            message = f"{noun} {index + 1} does not validate: {where}: {first['msg']}"
+            return None, (Problem(display, 1, 1, message),)
+        order = getattr(listed, "order", None)
+        found.append({**item, "order": order} if order else item)
+    return found, ()
 
 
 # --------------------------------------------------------------------------- the comparison
@@ -227,7 +239,7 @@ def _item_name(list_key: str, item: Any) -> str:
         return f"{item['title']} <{item['url']}>"
     if list_key in ("confused_with", "adjacent"):
         return f"{item['card']}: {item['note']}"
-    if list_key == "categories":
+    if list_key in ("categories", "roles"):
         return f"{item['title']} ({item['id']})"
     return str(item.get("question", item))
 
@@ -239,14 +251,17 @@ def _within_name(list_key: str, item: Any) -> str:
         return str(item["title"])
     if list_key in ("confused_with", "adjacent"):
         return str(item["card"])
-    if list_key == "categories":
+    if list_key in ("categories", "roles"):
         return str(item["title"])
     return str(item.get("question", item))
 
 
 def _text_item(item: Any) -> str:
-    """An item of an unkeyed list as text: a misuse link, a change-log entry, or the text."""
+    """An item of an unkeyed list as text: a cost bearer's role, a misuse link, a change-log
+    entry, or the text."""
     if isinstance(item, dict):
+        if "role" in item:
+            return f"role {item['role']}: {item['note']}"
         if "failure_mode" in item:
             note = f": {item['note']}" if item.get("note") else ""
             return f"failure mode {item['failure_mode']}{note}"
@@ -441,29 +456,37 @@ def compare(base: Snapshot, head: Snapshot) -> Comparison:
         entry = _entry(old, new)
         if entry is not None:
             found.append(entry)
-    categories = _categories(base, head)
-    if categories is not None:
-        found.append(categories)
-    kinds = ("decision", "failure-mode", "categories")
+    for listing in (
+        _listing_change("categories", CATEGORIES_FILE, "Categories", base, head),
+        _listing_change("roles", ROLES_FILE, "Roles", base, head),
+    ):
+        if listing is not None:
+            found.append(listing)
+    kinds = ("decision", "failure-mode", "categories", "roles")
     found.sort(key=lambda e: (STATUS_ORDER.index(e.status), kinds.index(e.kind), e.id))
     return Comparison(tuple(found))
 
 
-def _categories(base: Snapshot, head: Snapshot) -> EntryChange | None:
-    if head.category_problems or base.category_problems:
-        if base.category_problems == head.category_problems:
+def _listing_change(
+    kind: str, file: str, title: str, base: Snapshot, head: Snapshot
+) -> EntryChange | None:
+    """What changed in categories.yaml or roles.yaml (`kind`: categories or roles)."""
+    base_problems = base.category_problems if kind == "categories" else base.role_problems
+    head_problems = head.category_problems if kind == "categories" else head.role_problems
+    if head_problems or base_problems:
+        if base_problems == head_problems:
             return None
         return EntryChange(
-            "categories",
-            CATEGORIES_FILE,
+            kind,
+            file,
             "invalid",
-            "Categories",
-            base_problems=base.category_problems,
-            head_problems=head.category_problems,
+            title,
+            base_problems=base_problems,
+            head_problems=head_problems,
         )
-    changes = compare_data(
-        {"categories": base.categories or []}, {"categories": head.categories or []}
-    )
+    old = getattr(base, kind) or []
+    new = getattr(head, kind) or []
+    changes = compare_data({kind: old}, {kind: new})
     if not changes:
         return None
-    return EntryChange("categories", CATEGORIES_FILE, "changed", "Categories", changes=changes)
+    return EntryChange(kind, file, "changed", title, changes=changes)

@@ -14,7 +14,13 @@ from typing import Any
 
 from .loader import PathKey
 from .models import ID_MAX, ID_MIN, SLUG_PATTERN
-from .reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader
+from .reading import (
+    CATEGORIES_FILE,
+    DECISIONS_DIR,
+    FAILURE_MODES_DIR,
+    ROLES_FILE,
+    CollectionReader,
+)
 from .validation import did_you_mean
 
 _ID = re.compile(SLUG_PATTERN)
@@ -28,7 +34,7 @@ class Reference:
     """One id named by a decision card, and where the card names it."""
 
     source: str
-    kind: str  # category | failure_mode | confused_with | adjacent | supersedes
+    kind: str  # category | failure_mode | role | confused_with | adjacent | supersedes
     target: str
     at: PathKey
     note: str | None = None
@@ -84,6 +90,11 @@ def references(card_id: str, data: Any) -> Iterator[Reference]:
                     _text(item.get("note")),
                     (key or "", name or ""),
                 )
+        for b_index, item in _items(option, "cost_bearers"):
+            role = _text(item.get("role")) if isinstance(item, dict) else None
+            if role is not None:
+                place = ("options", index, "cost_bearers", b_index, "role")
+                yield Reference(card_id, "role", role, place)
     for kind in RELATION_KINDS:
         for r_index, related in _items(data, "relations", kind):
             target = _text(related.get("card")) if isinstance(related, dict) else None
@@ -117,9 +128,11 @@ class Linker:
         category_ids: list[str],
         decision_ids: set[str],
         failure_mode_ids: set[str],
+        role_ids: list[str] | None = None,
     ) -> None:
         self.reader = reader
         self.category_ids = category_ids
+        self.role_ids = role_ids  # None: the collection has no roles file
         self.decisions = decision_ids
         self.failure_modes = failure_mode_ids
         self.references: list[Reference] = []
@@ -154,6 +167,8 @@ class Linker:
                     f"categories are: {', '.join(self.category_ids)} (defined in {where})"
                 )
             return None
+        if ref.kind == "role":
+            return self._role_problem(ref.target)
         if ref.kind == "failure_mode":
             if ref.target not in self.failure_modes and ref.target not in self.reader.invalid_ids:
                 return (
@@ -176,6 +191,20 @@ class Linker:
             return (
                 f"unknown card '{ref.target}'{kind}{did_you_mean(ref.target, self.decisions)}; "
                 f"expected a file {DECISIONS_DIR}/{ref.target}.yaml"
+            )
+        return None
+
+    def _role_problem(self, role: str) -> str | None:
+        roles_file = self.reader.display(self.reader.root / ROLES_FILE)
+        if self.role_ids is None:
+            return (
+                f"role '{role}' is used but {roles_file} does not exist; define the roles there "
+                f"(id, title, description) or write this cost bearer as plain text"
+            )
+        if self.role_ids and role not in self.role_ids:
+            return (
+                f"unknown role '{role}'{did_you_mean(role, self.role_ids)}; roles are defined "
+                f"in {roles_file}: {', '.join(self.role_ids)}"
             )
         return None
 
@@ -212,7 +241,7 @@ class Linker:
         """For each card, the ids of the cards and failure modes it names."""
         found: dict[str, set[str]] = {}
         for ref in self.references:
-            if ref.kind != "category":
+            if ref.kind not in ("category", "role"):
                 found.setdefault(ref.source, set()).add(ref.target)
         return {card_id: frozenset(ids) for card_id, ids in found.items()}
 

@@ -155,13 +155,27 @@ class MisuseLink(Model):
     note: Text | None = Field(None, description="How this option leads there.")
 
 
-def _misuse_kind(value: Any) -> str:
+def _text_or_mapping(value: Any) -> str:
     return "link" if isinstance(value, dict) else "text"
+
+
+class CostBearer(Model):
+    """Who absorbs an option's cost, named by their role."""
+
+    role: CardId = Field(description="The id of a role in cards/roles.yaml.")
+    note: Text = Field(description="Who exactly within the role, and what they pay.")
+
+
+# A cost bearer is plain text (shown under "Others") or a role with a note.
+CostBearerItem = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[CostBearer, Tag("link")],
+    Discriminator(_text_or_mapping),
+]
 
 
 Misuse = Annotated[
     Annotated[Text, Tag("text")] | Annotated[MisuseLink, Tag("link")],
-    Discriminator(_misuse_kind),
+    Discriminator(_text_or_mapping),
 ]
 
 
@@ -179,7 +193,10 @@ class Option(Model):
     misuse: Annotated[list[Misuse], Field(min_length=1)] = Field(
         description="Failure modes when misused: text, or a link to a failure-mode entry."
     )
-    cost_bearers: TextList = Field(description="Who absorbs the cost.")
+    cost_bearers: Annotated[list[CostBearerItem], Field(min_length=1)] = Field(
+        description="Who absorbs the cost: a role from cards/roles.yaml with a note, or plain "
+        'text (shown under "Others").'
+    )
     wins_when: Text = Field(description="The one situation where this option clearly wins.")
     signals: TextList = Field(description="Observations that genuinely point to this option.")
 
@@ -314,6 +331,14 @@ class Category(Model):
     order: Count | None = Field(
         None, description="Optional position; without it the list order is used."
     )
+
+
+class Role(Model):
+    """People who absorb costs, as a team would name them: a group on "By who pays"."""
+
+    id: CardId = Field(description="Slug used in cost bearers' `role`.")
+    title: Text = Field(description="The role as a team names it, e.g. 'On-call engineers'.")
+    description: Text = Field(description="One line shown on the page of who pays.")
 
 
 def models_in(annotation: Any) -> list[type[BaseModel]]:

@@ -15,17 +15,19 @@ from .block_syntax import block_syntax_warnings
 from .citations import citation_problems
 from .drafts import check, unwritten_todos
 from .loader import Document, LoadError, load, load_file, read_text
-from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard
+from .models import ID_MAX, ID_MIN, SLUG_PATTERN, Category, DecisionCard, Role
 from .parallel import can_fork, map_halves
 from .problems import Problem
 from .validation import problems_from_validation
 from .wording import count
 
 M = TypeVar("M", bound=BaseModel)
+L = TypeVar("L", Category, Role)
 
 DECISIONS_DIR = "decisions"
 FAILURE_MODES_DIR = "failure-modes"
 CATEGORIES_FILE = "categories.yaml"
+ROLES_FILE = "roles.yaml"
 SCHEMA_FILES = ("decision.schema.json", "failure-mode.schema.json")
 _ID = re.compile(SLUG_PATTERN)
 
@@ -87,6 +89,7 @@ class CollectionReader:
         self.invalid_ids: set[str] = set()
         # Every decision file that parsed as YAML, valid or not: (id, display path, document).
         self.parsed_decisions: list[tuple[str, str, Document]] = []
+        self.skip: set[str] = set()  # ids whose files are left unread (a library's exclusions)
 
     def display(self, path: Path) -> str:
         """The path as a contributor would type it: relative to the display root when inside it."""
@@ -151,7 +154,7 @@ class CollectionReader:
         if outcome[0] == "os":
             self.problem(display, f"cannot read file: {outcome[1]}")
             return None
-        doc = Document(outcome[1], outcome[2])
+        doc = Document(self.prepare(outcome[1]), outcome[2])
         checked = check(model, doc.data)
         todos = tuple(unwritten_todos(checked.unwritten, doc, display))
         if checked.error is not None or checked.model is None:
@@ -170,6 +173,11 @@ class CollectionReader:
             return None
         return checked.model, doc, todos, tuple(block_syntax_warnings(doc, display))
 
+    def prepare(self, data: Any) -> Any:
+        """The data of a parsed file as it is validated (a library reader drops references to
+        the entries a site leaves out)."""
+        return data
+
     def entries(self, folder: str, model: type[M]) -> dict[str, Entry[M]]:
         """Every valid `<id>.yaml` of a folder, by id."""
         found: dict[str, Entry[M]] = {}
@@ -178,7 +186,7 @@ class CollectionReader:
             return found
         paths = []
         for path in sorted(directory.iterdir()):
-            if path.name.startswith("."):
+            if path.name.startswith(".") or path.stem in self.skip:
                 continue
             if self.symlink(path):
                 self.invalid_ids.add(path.stem)
@@ -218,14 +226,35 @@ class CollectionReader:
                 self.invalid_ids.add(path.stem)
         return found
 
-    def categories(self) -> list[Category]:
-        """The categories, in the order the site shows them."""
+    def categories(self, *, required: bool = True) -> list[Category]:
+        """The categories, in the order the site shows them (a folder on a library may have
+        none of its own: `required` false)."""
         path = self.root / CATEGORIES_FILE
+        if not path.is_file() and not path.is_symlink():
+            if required:
+                self.problem(
+                    self.display(path), "categories file is missing; every card needs a category"
+                )
+            return []
+        categories = self._listing(path, Category, "category")
+        ordered = sorted(
+            enumerate(categories),
+            key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0]),
+        )
+        return [c for _, c in ordered]
+
+    def roles(self) -> list[Role] | None:
+        """The roles that absorb costs, in the order of the file; None when the collection has
+        no roles file (a collection that names no role needs none)."""
+        path = self.root / ROLES_FILE
+        if not path.is_file() and not path.is_symlink():
+            return None
+        return self._listing(path, Role, "role")
+
+    def _listing(self, path: Path, model: type[L], noun: str) -> list[L]:
+        """The valid items of a list file such as categories.yaml, each id once, in file order."""
         display = self.display(path)
         if self.symlink(path):
-            return []
-        if not path.is_file():
-            self.problem(display, "categories file is missing; every card needs a category")
             return []
         self.files_checked += 1
         try:
@@ -233,35 +262,31 @@ class CollectionReader:
         except LoadError as exc:
             self.problem(display, exc.message, (exc.line, exc.column))
             return []
-        categories: list[Category] = []
+        found: list[L] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(doc.data):
             try:
-                category = Category.model_validate(item)
+                listed = model.model_validate(item)
             except ValidationError as exc:
                 shifted = Document(
                     item, None, _sub(doc.value_positions, index), _sub(doc.key_positions, index)
                 )
-                self.problems.extend(problems_from_validation(exc, shifted, Category, display))
+                self.problems.extend(problems_from_validation(exc, shifted, model, display))
                 continue
-            if category.id in seen:
+            if listed.id in seen:
                 self.problem(
                     display,
-                    f"category '{category.id}' is defined twice (first as item {seen[category.id] + 1})",
+                    f"{noun} '{listed.id}' is defined twice (first as item {seen[listed.id] + 1})",
                     doc.position((index, "id")),
                 )
                 continue
-            seen[category.id] = index
-            categories.append(category)
-        ordered = sorted(
-            enumerate(categories),
-            key=lambda pair: (pair[1].order is None, pair[1].order or 0, pair[0]),
-        )
-        return [c for _, c in ordered]
+            seen[listed.id] = index
+            found.append(listed)
+        return found
 
     def stray_files(self) -> None:
         """Report files and folders that have no place in a card folder."""
-        allowed = {CATEGORIES_FILE, *SCHEMA_FILES, "README.md"}
+        allowed = {CATEGORIES_FILE, ROLES_FILE, *SCHEMA_FILES, "README.md"}
         for path in sorted(self.root.iterdir()):
             if path.name.startswith(".") or path.name in allowed:
                 continue

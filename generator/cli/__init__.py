@@ -9,20 +9,36 @@ from pathlib import Path
 
 from .. import __version__
 from ..cards import InvalidCollection, load_catalog
+from ..cards.library import Library
 from ..cards.problems import FORMATS, Problem
 from ..cards.wording import count
 from ..engines import ENGINES
 from ..site.templating import TemplateProblem
-from . import diff, links, record
+from . import diff, links, record, records
 from .usage import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
 
 
+def _library_of(cards_dir: Path) -> Library | None:
+    """The library the site in the current folder builds `cards_dir` on, if it uses one: own
+    cards may name library cards, and replace them."""
+    from ..engines.project import Project
+
+    config = Path("mkdocs.yml")
+    if not config.is_file():
+        return None
+    project = Project(config)
+    if project.cards_dir.resolve() != cards_dir.resolve():
+        return None
+    return project.library()
+
+
 def _validate(args: argparse.Namespace) -> int:
     formatter = FORMATS[args.format]
     try:
-        catalog = load_catalog(Path(args.cards_dir))
+        cards_dir = Path(args.cards_dir)
+        catalog = load_catalog(cards_dir, library=_library_of(cards_dir))
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:
@@ -76,7 +92,9 @@ def _init(args: argparse.Namespace) -> int:
     target = Path(args.dir)
     try:
         install = parse_install(args.install)
-        written = init_knowledge_base(target, allow_non_empty=args.existing, install=install)
+        written = init_knowledge_base(
+            target, allow_non_empty=args.existing, install=install, library=args.library
+        )
     except (InitError, InstallSpecError) as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {count(len(written), 'file')} to {target}:")
@@ -216,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
         "path relative to DIR or a URL, or a Git URL (git+https://…@v1.0.0) "
         f"(default: tradeoff-cards=={__version__}, this version)",
     )
+    init.add_argument(
+        "--library",
+        action="store_true",
+        help="build the site on the package's library of cards, with yours over it",
+    )
     init.set_defaults(handler=_init)
 
     schema = commands.add_parser("schema", help="write the JSON Schemas exported from the models")
@@ -270,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
 
     record.register(commands)
+    records.register(commands)
     links.register(commands)
     diff.register(commands)
     return parser

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..cards import InvalidCollection, load_catalog
+from ..cards import InvalidCollection
 from ..cards.problems import format_text
 from ..cards.wording import count
 from ..engines.commands import EngineFailed, build_with
@@ -105,7 +105,7 @@ def _build_site(config_path: Path, out: Path, *, check_links: bool, engine: str)
         raise BuildFailed(str(exc)) from None
     started = _step(f"validating {project.cards_dir}")
     try:
-        catalog = load_catalog(project.cards_dir)
+        catalog = project.catalog()
     except InvalidCollection as exc:
         raise BuildFailed(
             "validation failed:\n"
@@ -116,6 +116,8 @@ def _build_site(config_path: Path, out: Path, *, check_links: bool, engine: str)
     for warning in catalog.warnings:
         print(f"    {warning}")
     print(f"    {count(catalog.files_checked, 'file')}, no problems{left}")
+    for entry_id, own in catalog.overrides.items():
+        print(f"    {own} replaces the library's '{entry_id}'")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))

@@ -17,7 +17,7 @@ def summary(comparison: Comparison) -> str:
 
 
 def _entry_name(entry: EntryChange) -> str:
-    if entry.kind == "categories":
+    if entry.kind in ("categories", "roles"):
         return entry.id
     renamed = f"{entry.old_id} → " if entry.old_id else ""
     return f"{entry.kind} {renamed}{entry.id}"

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from ..cards.reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR
+from ..cards.reading import CATEGORIES_FILE, DECISIONS_DIR, FAILURE_MODES_DIR, ROLES_FILE
 
 # Where the default branch may be, in the order they are tried.
 DEFAULT_BRANCHES = ("origin/main", "origin/master", "main", "master")
@@ -85,7 +85,7 @@ def _wanted(path: str) -> bool:
     """A file of the card folder that the comparison reads."""
     folder, _, name = path.rpartition("/")
     if not folder:
-        return name == CATEGORIES_FILE
+        return name in (CATEGORIES_FILE, ROLES_FILE)
     return folder in (DECISIONS_DIR, FAILURE_MODES_DIR) and name.endswith(".yaml")
 
 
@@ -124,8 +124,9 @@ def working_files(folder: Path) -> dict[str, bytes]:
     """The card folder's files as they are on disk (saved, whether or not git tracks them)."""
     files: dict[str, bytes] = {}
     # Symbolic links are never followed (validate reports them).
-    if (folder / CATEGORIES_FILE).is_file() and not (folder / CATEGORIES_FILE).is_symlink():
-        files[CATEGORIES_FILE] = (folder / CATEGORIES_FILE).read_bytes()
+    for name in (CATEGORIES_FILE, ROLES_FILE):
+        if (folder / name).is_file() and not (folder / name).is_symlink():
+            files[name] = (folder / name).read_bytes()
     for sub in (DECISIONS_DIR, FAILURE_MODES_DIR):
         directory = folder / sub
         if directory.is_dir() and not directory.is_symlink():

@@ -20,6 +20,7 @@ LAYOUT = {
     "mkdocs.yml": "mkdocs.yml",
     "README.md": "README.md",
     "categories.yaml": "cards/categories.yaml",
+    "roles.yaml": "cards/roles.yaml",
     "decision.yaml": f"cards/decisions/{EXAMPLE_CARD}.yaml",
     "failure-mode.yaml": f"cards/failure-modes/{EXAMPLE_FAILURE_MODE}.yaml",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
@@ -37,9 +38,19 @@ class InitError(Exception):
     """A knowledge base cannot be created there; the message says why."""
 
 
-def starter_files(today: dt.date, install: Install | None = None) -> dict[str, str]:
+LIBRARY_PLUGIN = (
+    "  - tradeoff-cards:\n"
+    "      library: true   # this package's cards (CC BY 4.0) under your own; a card of yours\n"
+    "                      # with a library card's id replaces it; {exclude: [ids]} leaves some out\n"
+)
+
+
+def starter_files(
+    today: dt.date, install: Install | None = None, *, library: bool = False
+) -> dict[str, str]:
     """Every file of a new knowledge base, by its path inside it; the workflow installs
-    `install` (by default this version) and the pre-commit hooks pin the same release."""
+    `install` (by default this version) and the pre-commit hooks pin the same release; with
+    `library`, its site is built on the card library."""
     install = install or parse_install(None)
     layout = dict(LAYOUT)
     if install.release is None:
@@ -56,11 +67,17 @@ def starter_files(today: dt.date, install: Install | None = None) -> dict[str, s
     }
     files.update({f"cards/{name}": text for name, text in schema_texts().items()})
     files["docs/.gitkeep"] = ""  # hand-written pages go in docs/
+    if library:
+        files["mkdocs.yml"] = files["mkdocs.yml"].replace("  - tradeoff-cards\n", LIBRARY_PLUGIN, 1)
     return files
 
 
 def init_knowledge_base(
-    target: Path, *, allow_non_empty: bool = False, install: Install | None = None
+    target: Path,
+    *,
+    allow_non_empty: bool = False,
+    install: Install | None = None,
+    library: bool = False,
 ) -> list[Path]:
     """Write a new knowledge base into `target`; return the files written. Refuses a non-empty
     folder unless `allow_non_empty`, and never overwrites a file (an optional one that is
@@ -72,7 +89,7 @@ def init_knowledge_base(
             f"{target} is not empty; use --existing to add a knowledge base to it "
             "(no file is ever overwritten)"
         )
-    files = starter_files(dt.date.today(), install)
+    files = starter_files(dt.date.today(), install, library=library)
     files = {p: t for p, t in files.items() if p not in OPTIONAL or not _taken(target, p)}
     # lexists: a broken symbolic link is something there too, and opening it would write
     # wherever it points.

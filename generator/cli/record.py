@@ -92,7 +92,10 @@ def run(args: argparse.Namespace) -> int:
     project = Project(config) if config.is_file() else None
     cards_dir = Path(args.cards) if args.cards else project.cards_dir if project else Path("cards")
     try:
-        catalog = load_catalog(cards_dir)
+        library = None
+        if project is not None and project.cards_dir.resolve() == cards_dir.resolve():
+            library = project.library()
+        catalog = load_catalog(cards_dir, library=library)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except InvalidCollection as exc:

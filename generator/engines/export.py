@@ -15,16 +15,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..cards import load_catalog
+from ..cards.library import footer_notice
 from ..site.paths import page_url
 from ..site.plan import SitePlan, build_plan
+from ..site.records import with_note
 from ..site.search_index import write_search_index
 from .project import Project, dump_config, without_plugin
 
 
 def plan_for(project: Project, links_from_source: bool = False) -> SitePlan:
     """The site plan of a project, as the plugin would compute it."""
-    catalog = load_catalog(project.cards_dir, display_root=project.dir)
+    catalog = project.catalog(display_root=project.dir)
     return build_plan(catalog, replace(project.settings(), links_from_source=links_from_source))
 
 
@@ -69,6 +70,10 @@ def write_tree(project: Project, plan: SitePlan, out: Path, markdown_out: Path) 
     out.mkdir(parents=True, exist_ok=True)
     if project.docs_dir.is_dir():
         shutil.copytree(project.docs_dir, out, dirs_exist_ok=True)
+    for path, note in plan.record_notes.items():  # as the plugin adds them to record pages
+        record = out / path
+        if record.is_file() and not record.is_symlink():
+            record.write_text(with_note(record.read_text(encoding="utf-8"), note), encoding="utf-8")
     for path, page in plan.pages.items():
         target = out / path
         if target.exists():
@@ -106,6 +111,8 @@ def plain_config(project: Project, plan: SitePlan, docs_dir: str) -> dict[str, A
     if "attr_list" not in named:
         extensions.append("attr_list")
     config["markdown_extensions"] = extensions
+    if project.library() is not None:  # the library's content licence, as the plugin says it
+        config["copyright"] = footer_notice(config.get("copyright"))
     theme = dict(project.theme)
     if not project.options.get("external_requests", False):
         theme["font"] = False

@@ -7,7 +7,10 @@ from typing import Any
 
 import yaml
 
+from ..cards import Catalog, ParseCache, load_catalog
+from ..cards.library import Library, LibrarySettingError, library_setting
 from ..site.plan import SiteSettings
+from ..site.records import read_records
 
 PLUGIN_NAME = "tradeoff-cards"
 RECORDS_DIR = "adr"  # inside docs_dir: the adr-tools and log4brains folder, away from card URLs
@@ -92,7 +95,8 @@ class Project:
         self.options = plugin_options(self.config)
         self.cards_dir = self.dir / self.options.get("cards_dir", "cards")
         self.docs_dir = self.dir / self.config.get("docs_dir", "docs")
-        self.records_dir = self.docs_dir / self.options.get("records_dir", RECORDS_DIR)
+        self.records_folder = str(self.options.get("records_dir", RECORDS_DIR)).strip("/")
+        self.records_dir = self.docs_dir / self.records_folder
         theme = self.config.get("theme")
         self.theme: dict[str, Any] = theme if isinstance(theme, dict) else {"name": theme}
         templates = self.options.get("templates_dir") or self.theme.get("custom_dir")
@@ -102,6 +106,19 @@ class Project:
         self.site_url = str(self.config.get("site_url") or "")
         self.site_description = str(self.config.get("site_description") or "")
 
+    def library(self) -> Library | None:
+        """The card library the site is built on (its `library` option), if any."""
+        try:
+            return library_setting(self.options.get("library"), _shown(self.config_path))
+        except LibrarySettingError as exc:
+            raise FileNotFoundError(f"{_shown(self.config_path)}: library: {exc}") from None
+
+    def catalog(self, cache: ParseCache | None = None, display_root: Path | None = None) -> Catalog:
+        """The site's collection: its card folder, on the library when the site uses it."""
+        return load_catalog(
+            self.cards_dir, cache, display_root=display_root, library=self.library()
+        )
+
     def settings(self) -> SiteSettings:
         """What the site plan needs from this configuration."""
         return SiteSettings(
@@ -110,6 +127,8 @@ class Project:
             self.site_name,
             self.site_url,
             self.site_description,
+            records_dir=self.records_folder,
+            records=read_records(self.docs_dir, self.records_folder),
         )
 
     def handwritten_pages(self) -> list[str]:
@@ -121,3 +140,11 @@ class Project:
             for p in self.docs_dir.rglob("*.md")
             if p.is_file()
         )
+
+
+def _shown(path: Path) -> str:
+    """`path` as a person typed it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -309,13 +309,15 @@ def compose(
     signals: Iterable[str] = (),
 ) -> str:
     """The decision record for option `chosen`: `title` (the card's title and the option's name
-    when empty) and `signals` (what was seen to hold) are the reader's own text."""
+    when empty) and `signals` (what was seen to hold) are the reader's own text. The front
+    matter names the card and the option, which the site links the record with."""
     if chosen not in parts.outcomes:
         raise KeyError(chosen)
     heading = md_text(title or "") or parts.titles[chosen]
     seen = [line for line in (md_text(s) for s in signals) if line]
     return (
-        f"---\nstatus: {parts.status}\ndate: {day.isoformat()}\n---\n\n# {heading}\n\n"
+        f"---\nstatus: {parts.status}\ndate: {day.isoformat()}\ncard: {parts.card_id}\n"
+        f"option: {chosen}\n---\n\n# {heading}\n\n"
         + parts.context
         + "".join(f"* {parts.signal_prefix}{line}\n" for line in seen)
         + parts.considered

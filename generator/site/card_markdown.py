@@ -15,7 +15,7 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from ..cards import Catalog, Entry, outline
-from ..cards.models import DecisionCard, FailureMode
+from ..cards.models import CostBearer, DecisionCard, FailureMode
 from ..cards.outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from ..cards.parallel import map_halves
 from ..cards.wording import count
@@ -254,6 +254,9 @@ class MarkdownWriter:
                 for item in getattr(option, facet):
                     if isinstance(item, str):
                         shown.append(t.inline(item))
+                    elif isinstance(item, CostBearer):
+                        title = md.escape(self.catalog.role(item.role).title)
+                        shown.append(f"{title}: {t.inline(item.note)}")
                     else:
                         note = f": {t.inline(item.note)}" if item.note else ""
                         shown.append(self._mode_link(item.failure_mode, here) + note)

@@ -3,8 +3,9 @@
 `api/cards.json` is one object:
 
     {"schema_version": 1,
-     "decisions": [{"id", "url", "source", "card", "referenced_by"}, ...],
-     "failure_modes": [{"id", "url", "source", "entry", "reached_from"}, ...]}
+     "decisions": [{"id", "url", "source", "card", "referenced_by", "records"}, ...],
+     "failure_modes": [{"id", "url", "source", "entry", "reached_from"}, ...],
+     "roles": [{"id", "title", "description"}, ...]}
 
 `card` and `entry` hold the fields as the YAML file has them: a key left out stays out (no
 defaults are filled in), every text is exactly as written, `reviewed` and change dates are
@@ -13,7 +14,12 @@ defaults are filled in), every text is exactly as written, `reviewed` and change
 when the site has a `site_url`, else relative to the site root. `source` is the YAML file's path
 in the project. `referenced_by` lists the cards whose relations name this one
 (`{"card", "relation", "note"}`), `reached_from` the options whose misuse leads to the failure mode
-(`{"card", "option", "note"}`).
+(`{"card", "option", "note"}`). `records` lists the site's decision records that name the card
+(`{"number", "title", "status", "date", "option", "url"}`, newest first; number and date may be
+null), as read from the records folder; whether one is due for a re-visit depends on the day and
+is left to the pages. A cost bearer in `card` is a text or `{"role", "note"}`, where `role` is the
+id of an item of `roles`: the roles of `cards/roles.yaml` in its order (empty when the collection
+has none).
 
 Entries are in id order, keys inside `card` and `entry` in alphabetical order, and nothing depends
 on when the site is built: two builds of the same cards are byte-identical. `<`, U+2028 and U+2029
@@ -77,8 +83,11 @@ def _json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def decision_object(catalog: Catalog, card_id: str, url: str) -> str:
-    """The JSON text of a decision card's object in `api/cards.json`."""
+def decision_object(
+    catalog: Catalog, card_id: str, url: str, records: list[dict[str, Any]] | None = None
+) -> str:
+    """The JSON text of a decision card's object in `api/cards.json`; `records` are the
+    decision records that name the card (see records.record_objects)."""
     card = catalog.decisions[card_id]
     backlinks = sorted(catalog.backlinks.get(card_id, []), key=lambda b: (b.source, b.relation))
     return _json(
@@ -90,6 +99,7 @@ def decision_object(catalog: Catalog, card_id: str, url: str) -> str:
             "referenced_by": [
                 {"card": b.source, "relation": b.relation, "note": b.note} for b in backlinks
             ],
+            "records": records or [],
         }
     )
 
@@ -115,9 +125,10 @@ def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
     """The text of `api/cards.json`, from the JSON text of each entry's object by page path."""
     decisions = ",".join(objects[decision_uri(i)] for i in sorted(catalog.decisions))
     modes = ",".join(objects[failure_mode_uri(i)] for i in sorted(catalog.failure_modes))
+    roles = _json([_sorted_keys(role.model_dump()) for role in catalog.roles])
     return (
         f'{{"schema_version":{SCHEMA_VERSION},"decisions":[{decisions}],'
-        f'"failure_modes":[{modes}]}}\n'
+        f'"failure_modes":[{modes}],"roles":{roles}}}\n'
     )
 
 

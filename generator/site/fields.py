@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..cards.models import Category, DecisionCard, FailureMode, models_in
+from ..cards.models import Category, DecisionCard, FailureMode, Role, models_in
 
-_ID_KEYS = ("key", "id", "category", "card", "failure_mode", "tags", "supersedes")
+_ID_KEYS = ("key", "id", "category", "card", "failure_mode", "role", "tags", "supersedes")
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,11 @@ def _doc(model: type[BaseModel] | None) -> str:
 
 
 def field_reference() -> dict[str, list[FieldDoc]]:
-    """Every key of both card kinds and of categories.yaml, from the models themselves."""
+    """Every key of both card kinds, of categories.yaml and of roles.yaml, from the models
+    themselves."""
     return {
         "Decision card (cards/decisions/<id>.yaml)": _fields(DecisionCard),
         "Failure mode (cards/failure-modes/<id>.yaml)": _fields(FailureMode),
         "Category (an item of cards/categories.yaml)": _fields(Category),
+        "Role (an item of cards/roles.yaml)": _fields(Role),
     }

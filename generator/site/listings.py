@@ -5,8 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..cards import Catalog, Entry
@@ -93,29 +91,47 @@ def tag_index(catalog: Catalog) -> list[tuple[str, list[Entry[DecisionCard] | En
     ]
 
 
-# Where the party ends and the qualification begins, in a cost bearer such as
-# "Analysts, when BI performance lags" or "On-call engineers during the migration".
-_PARTY_END = re.compile(
-    r",|;|:\s|\s[(\u2014\u2013-]\s?|\s(?:who|whose|when|while|during|if|until|for|because)\s", re.I
-)
+# The group of the cost bearers written as plain text, after the roles.
+OTHERS = "Others"
 
 
-def payer(bearer: str) -> str:
-    """The party named by a cost bearer, without its qualification."""
-    party = _PARTY_END.split(bearer.strip(), maxsplit=1)[0].strip().rstrip(".")
-    return party[:1].upper() + party[1:] if party else bearer.strip()
+@dataclass(frozen=True)
+class PayerGroup:
+    """One group of "By who pays": a role of roles.yaml, or the plain-text bearers ("Others")."""
+
+    id: str  # the role id, or the Others id
+    anchor: str  # its id on the page: role-<id>, or others
+    title: str
+    description: str | None
+    uses: list[tuple[Entry[DecisionCard], str, str]]  # (card, option name, note or text)
 
 
-def who_pays(catalog: Catalog) -> list[tuple[str, list[tuple[Entry[DecisionCard], str, str]]]]:
-    """Every party named as a cost bearer, with (card, option name, full wording) for each use."""
-    groups: dict[str, tuple[str, list[tuple[Entry[DecisionCard], str, str]]]] = {}
+def others_id(catalog: Catalog) -> str:
+    """The id of the Others group: one no role has."""
+    taken = {role.id for role in catalog.roles}
+    return next(i for i in ("others", "other-bearers", "-") if i not in taken)
+
+
+def who_pays(catalog: Catalog) -> list[PayerGroup]:
+    """Every role that absorbs a cost, in the order of roles.yaml, then the cost bearers written
+    as plain text; each with (card, option name, note or text) for every use, cards by id."""
+    by_role: dict[str, list[tuple[Entry[DecisionCard], str, str]]] = {}
+    others: list[tuple[Entry[DecisionCard], str, str]] = []
     for entry in catalog.decisions.values():
         for option in entry.model.options:
             for bearer in option.cost_bearers:
-                party = payer(bearer)
-                _, items = groups.setdefault(" ".join(party.casefold().split()), (party, []))
-                items.append((entry, option.name, bearer))
-    return sorted(groups.values(), key=lambda group: (-len(group[1]), group[0].casefold()))
+                if isinstance(bearer, str):
+                    others.append((entry, option.name, bearer))
+                else:
+                    by_role.setdefault(bearer.role, []).append((entry, option.name, bearer.note))
+    groups = [
+        PayerGroup(role.id, f"role-{role.id}", role.title, role.description, by_role[role.id])
+        for role in catalog.roles
+        if role.id in by_role
+    ]
+    if others:
+        groups.append(PayerGroup(others_id(catalog), "others", OTHERS, None, others))
+    return groups
 
 
 @dataclass(frozen=True)
@@ -123,50 +139,34 @@ class Finder:
     """What the finder page lists: every decision card with the values it is filtered on."""
 
     cards: list[tuple[Entry[DecisionCard], tuple[str, ...]]]  # (card, ids of who pays), by title
-    payers: list[tuple[str, str, int]]  # (id, party, number of cards), most cards first
+    payers: list[tuple[str, str, int]]  # (id, role title or Others, number of cards)
     tags: list[tuple[str, int]]  # (tag, number of cards), alphabetically
 
 
-def _party_id(party: str, taken: set[str]) -> str:
-    ascii_party = unicodedata.normalize("NFKD", party).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_party.lower()).strip("-") or "party"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    taken.add(candidate)
-    return candidate
+def _payer_ids(card: DecisionCard, others: str) -> tuple[str, ...]:
+    """The ids of the roles that pay for some option of the card (and Others), each once."""
+    ids: dict[str, None] = {}
+    for option in card.options:
+        for bearer in option.cost_bearers:
+            ids[others if isinstance(bearer, str) else bearer.role] = None
+    return tuple(ids)
 
 
 def finder(catalog: Catalog) -> Finder:
-    """Every decision card by title, with the parties who pay for its options and its tags."""
+    """Every decision card by title, with the roles who pay for its options and its tags; the
+    roles in the order of roles.yaml, then Others."""
     entries = sorted(catalog.decisions.values(), key=lambda e: (e.model.title.casefold(), e.id))
-    labels: dict[str, str] = {}  # party key -> party as first written
-    per_card: dict[str, list[str]] = {}
-    for entry in entries:
-        keys = per_card.setdefault(entry.id, [])
-        for option in entry.model.options:
-            for bearer in option.cost_bearers:
-                party = payer(bearer)
-                key = " ".join(party.casefold().split())
-                labels.setdefault(key, party)
-                if key not in keys:
-                    keys.append(key)
-    counts = dict.fromkeys(labels, 0)  # cards per party: one pass, not one per party
-    for keys in per_card.values():
-        for key in keys:
-            counts[key] += 1
-    taken: set[str] = set()
-    ids = {
-        key: _party_id(key, taken)
-        for key in sorted(labels, key=lambda k: (-counts[k], labels[k].casefold()))
-    }
+    others = others_id(catalog)
+    cards = [(e, _payer_ids(e.model, others)) for e in entries]
+    counts: dict[str, int] = {}
+    for _, ids in cards:
+        for payer_id in ids:
+            counts[payer_id] = counts.get(payer_id, 0) + 1
+    payers = [(r.id, r.title, counts[r.id]) for r in catalog.roles if r.id in counts]
+    if others in counts:
+        payers.append((others, OTHERS, counts[others]))
     tag_counts: dict[str, int] = {}
     for entry in entries:
         for tag in entry.model.tags or []:
             tag_counts[tag] = tag_counts.get(tag, 0) + 1
-    return Finder(
-        cards=[(e, tuple(ids[key] for key in per_card[e.id])) for e in entries],
-        payers=[(ids[key], labels[key], counts[key]) for key in ids],
-        tags=sorted(tag_counts.items()),
-    )
+    return Finder(cards=cards, payers=payers, tags=sorted(tag_counts.items()))

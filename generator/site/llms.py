@@ -16,7 +16,15 @@ from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from . import plain_markdown as md
 from .card_markdown import MarkdownWriter, link_to, no_links
-from .paths import API_CARDS, API_DIR, LLMS_FULL_TXT, LLMS_TXT, decision_uri, failure_mode_uri
+from .paths import (
+    API_CARDS,
+    API_DIR,
+    LLMS_FULL_TXT,
+    LLMS_TXT,
+    decision_uri,
+    failure_mode_uri,
+    page_url,
+)
 
 DEFAULT_DESCRIPTION = (
     "Engineering trade-off decisions, one card per hard call: the options side by side, what "
@@ -63,8 +71,10 @@ def _top(site_name: str, description: str) -> list[str]:
     ]
 
 
-def llms_txt(writer: MarkdownWriter, site_name: str, description: str) -> str:
-    """The text of `llms.txt`."""
+def llms_txt(
+    writer: MarkdownWriter, site_name: str, description: str, log: str | None = None
+) -> str:
+    """The text of `llms.txt`; `log` is the decision log's source path, when the site has one."""
     catalog, here = writer.catalog, LLMS_TXT
     lines = _top(site_name, description)
     lines.append(
@@ -93,6 +103,13 @@ def llms_txt(writer: MarkdownWriter, site_name: str, description: str) -> str:
             target = writer.link(writer.card_file(uri), here)
             summary = md.one_line(mode.model.summary, writer.text_links(uri, here))
             lines.append(f"- {link_to(mode.model.title, target)}: {summary}")
+    if log is not None:
+        target = writer.link(page_url(log, writer.directory_urls), here)
+        lines += ["", md.heading(2, "Decision log"), ""]
+        lines.append(
+            f"- {md.link('Decision log', target)}: every decision record of this site, with its "
+            "status, date, the card it was decided with and the option chosen"
+        )
     lines += ["", md.heading(2, "Optional"), ""]
     lines += [
         f"- {md.link(title, writer.link(path, here))}: {note}" for path, title, note in OPTIONAL
@@ -123,14 +140,16 @@ def markdown_files(
     site_url: str = "",
     directory_urls: bool = True,
     reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
+    log: str | None = None,
 ) -> tuple[dict[str, str], dict[tuple[str, str, int], list[str]]]:
     """`llms.txt`, `llms-full.txt` and each card's Markdown version by their path in the site,
-    and the lines written for each entry (see `MarkdownWriter.card_files`, also for `reuse`)."""
+    and the lines written for each entry (see `MarkdownWriter.card_files`, also for `reuse`);
+    `log` is the decision log's source path, which llms.txt lists."""
     writer = MarkdownWriter(catalog, site_url=site_url, directory_urls=directory_urls)
     # First, and with llms-full.txt's version of each entry: written on both cores together.
     card_files = writer.card_files(also=(LLMS_FULL_TXT, 2), reuse=reuse)
     files = {
-        LLMS_TXT: llms_txt(writer, site_name, description),
+        LLMS_TXT: llms_txt(writer, site_name, description, log),
         LLMS_FULL_TXT: llms_full_txt(writer, site_name, description),
         **card_files,
     }

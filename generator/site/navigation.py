@@ -40,14 +40,24 @@ def pages_outside_navigation(catalog: Catalog) -> list[str]:
 
 
 def navigation(
-    catalog: Catalog, handwritten: list[str] | None = None, *, section_indexes: bool = True
+    catalog: Catalog,
+    handwritten: list[str] | None = None,
+    *,
+    section_indexes: bool = True,
+    log: str | None = None,
 ) -> Nav:
     """The navigation, with hand-written pages placed: `contribute/*` under Contribute,
-    `using/*` under "Using the generator" at the end, others after Home. Without
+    `using/*` under "Using the generator" at the end, the decision records with the decision
+    log (`log`, when the site has one) after Browse, others after Home. Without
     `section_indexes` (a theme that does not show a section's first page as the section
     itself), a category's own page is listed as its "Overview", so the category's name does not
     appear twice."""
     written = handwritten or []
+    records: list[str] = []
+    if log is not None:
+        folder = log.rsplit("/", 1)[0] + "/"
+        records = sorted(u for u in written if u.startswith(folder) and u != log)
+        written = [u for u in written if u not in records and u != log]
     contribute = sorted(u for u in written if u.startswith("contribute/"))
     contribute.sort(key=lambda u: not u.endswith("index.md"))
     using = sorted(u for u in written if u.startswith("using/"))
@@ -74,6 +84,9 @@ def navigation(
         }
     )
     nav.append({"Browse": _fixed("Browse")})
+    if log is not None:
+        listed_records = records if len(records) <= NAV_CARDS_UP_TO else []
+        nav.append({"Decision log": [log, *listed_records]})
     nav.append({"Contribute": [*contribute, *_fixed("Contribute")]})
     if using:
         nav.append({"Using the generator": using})

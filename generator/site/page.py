@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .records import Record
 from .search import SearchEntry
 
 
@@ -33,3 +34,5 @@ class SiteSettings:
     site_description: str = ""  # the summary at the top of llms.txt
     # Links relative to each page's source file rather than its URL (engines that rewrite them)
     links_from_source: bool = False
+    records_dir: str = "adr"  # the decision records' folder in docs_dir; its index is the log
+    records: tuple[Record, ...] = ()  # the records in it (see records.read_records)

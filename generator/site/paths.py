@@ -102,6 +102,11 @@ def category_uri(category_id: str) -> str:
     return f"categories/{category_id}/index.md"
 
 
+def log_uri(records_dir: str) -> str:
+    """Source path of the decision log: the index page of the records' folder."""
+    return f"{records_dir.strip('/')}/index.md"
+
+
 def page_url(uri: str, directory_urls: bool = True) -> str:
     """The site URL of a page source path, relative to the site root ('' for the home page)."""
     stem = uri[:-3] if uri.endswith(".md") else uri

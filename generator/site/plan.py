@@ -39,9 +39,11 @@ from .paths import (
     category_uri,
     decision_uri,
     failure_mode_uri,
+    log_uri,
     page_url,
     site_link,
 )
+from .records import Decided, by_card, decided, record_notes, record_objects
 from .render import Rendered, Renderer
 from .reuse import DataParts, PageReuse, ReuseState, fingerprint
 from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
@@ -52,8 +54,10 @@ class _EntryData:
     """What the data files hold of one entry, made in the same job as the entry's page: both
     read the same card texts, which are then parsed once (see markup.inline_tokens)."""
 
-    def __init__(self, catalog: Catalog, settings: SiteSettings) -> None:
-        self.catalog, self.settings = catalog, settings
+    def __init__(
+        self, catalog: Catalog, settings: SiteSettings, records: dict[str, list[Decided]]
+    ) -> None:
+        self.catalog, self.settings, self.records = catalog, settings, records
         self.writer = MarkdownWriter(
             catalog, site_url=settings.site_url, directory_urls=settings.directory_urls
         )
@@ -61,12 +65,22 @@ class _EntryData:
     def __call__(self, uri: str, entry_id: str, decision: bool) -> DataParts:
         settings, writer = self.settings, self.writer
         url = site_link(page_url(uri, settings.directory_urls), "", settings.site_url)
-        write_object = decision_object if decision else failure_mode_object
+        if decision:
+            records = self.records.get(entry_id, [])
+            urls = {
+                d.record.path: site_link(
+                    page_url(d.record.path, settings.directory_urls), "", settings.site_url
+                )
+                for d in records
+            }
+            data = decision_object(self.catalog, entry_id, url, record_objects(records, urls))
+        else:
+            data = failure_mode_object(self.catalog, entry_id, url)
         own = writer.card_file(uri)
         markdown = {(uri, own, 1): writer.entry_lines(uri, own, 1)}
         if not settings.site_url:  # with a site URL, llms-full.txt's version is made from `own`
             markdown[(uri, LLMS_FULL_TXT, 2)] = writer.entry_lines(uri, LLMS_FULL_TXT, 2)
-        return DataParts({uri: write_object(self.catalog, entry_id, url)}, markdown)
+        return DataParts({uri: data}, markdown)
 
 
 @dataclass(frozen=True)
@@ -83,10 +97,13 @@ class SitePlan:
     files: dict[str, str] = field(default_factory=dict)
     stylesheets: tuple[str, ...] = ()  # paths among `files` every page links
     scripts: tuple[str, ...] = ()
+    # The note each decision record's page shows under its title, by source path (HTML).
+    record_notes: dict[str, str] = field(default_factory=dict)
 
     def navigation(self, handwritten: Iterable[str] = (), *, section_indexes: bool = True) -> Nav:
         """The navigation, with the site's own pages placed in it (see navigation.navigation)."""
-        return navigation(self.catalog, list(handwritten), section_indexes=section_indexes)
+        log = log_uri(self.settings.records_dir) if self.settings.records else None
+        return navigation(self.catalog, list(handwritten), section_indexes=section_indexes, log=log)
 
 
 def data_exports(
@@ -107,11 +124,13 @@ def data_exports(
         site_url=site_url,
         directory_urls=directory_urls,
         reuse=reuse.markdown,
+        log=log_uri(settings.records_dir) if settings.records else None,
     )
     return {**files, **markdown}, DataParts(objects, lines)
 
 
-ON_DEMAND = "assets/tradeoff-cards/search/"  # scripts a page loads only when a reader asks
+ON_DEMAND = "assets/tradeoff-cards/search/"
+LOG_TITLE = "Decision log"  # scripts a page loads only when a reader asks
 
 
 def assets() -> dict[str, str]:
@@ -228,8 +247,10 @@ def build_plan(
         links_from_source=settings.links_from_source,
         site_url=settings.site_url,
     )
+    shown = decided(settings.records, catalog, today)
+    renderer.records = by_card(shown)
     planner = _Planner(PageReuse(previous, catalog, digest))
-    entry_data = _EntryData(catalog, settings)
+    entry_data = _EntryData(catalog, settings, renderer.records)
     for card_id, entry in catalog.decisions.items():
         planner.add(
             decision_uri(card_id),
@@ -284,6 +305,21 @@ def build_plan(
             None,
             partial(renderer.listing, fixed.template, fixed.path, title, listed.get(fixed.name)),
         )
+    if shown:
+        planner.add(
+            log_uri(settings.records_dir),
+            "listing",
+            None,
+            LOG_TITLE,
+            None,
+            partial(
+                renderer.listing,
+                "decision-log.md.j2",
+                log_uri(settings.records_dir),
+                LOG_TITLE,
+                lambda c: {"decided": shown},
+            ),
+        )
     pages = planner.finish()
     files = assets()
     # An entry's data files show what its page shows: unchanged page, unchanged data. Those of
@@ -306,4 +342,5 @@ def build_plan(
         files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),
+        record_notes=record_notes(shown, settings.directory_urls, settings.links_from_source),
     )

@@ -24,6 +24,7 @@ from .citing import Numbered, back_mark, link_page, numbered, site_of
 from .diagram import relation_svg
 from .listings import UNDO_COST_TEXT, review_due_date
 from .paths import PAGES, category_uri, decision_uri, failure_mode_uri, link_rewriter, relative_url
+from .records import Decided
 from .templating import environment
 
 # Recorded when a page reads every decision card (or every failure mode), not just some.
@@ -124,6 +125,8 @@ class Renderer:
         self.directory_urls = directory_urls
         self.from_source = links_from_source
         self.site_url = site_url
+        # The decision records that name each card (records.by_card), set by the plan.
+        self.records: dict[str, list[Decided]] = {}
 
     def render(
         self,
@@ -184,6 +187,7 @@ class Renderer:
                 "superseded_by": catalog.superseded_by(entry.id),
                 "due": due,
                 "is_due": due <= self.today,
+                "decided": self.records.get(entry.id, []),
                 "record": dataclasses.asdict(
                     record_parts(entry.id, card, self.site_url, self.directory_urls)
                 ),

@@ -49,8 +49,8 @@ class DataParts:
 class ReuseState:
     """What a plan keeps for the next plan of the same site."""
 
-    # A digest of what shows on every page (navigation, titles, categories, date, templates):
-    # when it differs between two plans, every page of the site has to be rebuilt.
+    # A digest of what shows on every page (navigation, titles, categories, roles, date,
+    # templates): when it differs between two plans, every page of the site has to be rebuilt.
     fingerprint: str
     rendered: set[str] = field(default_factory=set)  # paths rendered for this plan, not reused
     data_parts: DataParts = field(default_factory=DataParts)
@@ -89,6 +89,7 @@ def fingerprint(
         "navigation": navigation(catalog),
         "not_in_nav": outside,
         "categories": [(c.id, c.title, c.description) for c in catalog.categories],
+        "roles": [(r.id, r.title, r.description) for r in catalog.roles],
         "today": today.isoformat(),
         "settings": [
             settings.template_dir,
@@ -96,7 +97,9 @@ def fingerprint(
             settings.site_name,
             settings.site_url,
             settings.links_from_source,
+            settings.records_dir,
         ],
+        "records": settings.records,  # listed on their cards' pages and on the log
         "templates": template_signature(settings.template_dir),
     }
     return hashlib.sha256(json.dumps(shown_everywhere, default=str).encode()).hexdigest()

@@ -50,7 +50,8 @@ class CommandDoc:
 # these with what the renderer passes).
 COMMON_CONTEXT = {
     "catalog": "every entry: `catalog.decisions`, `catalog.failure_modes` (id → entry with "
-    "`.model`, `.path`), `catalog.categories`, `catalog.backlinks`, `catalog.reached_from`",
+    "`.model`, `.path`), `catalog.categories`, `catalog.roles` (`catalog.role(id)`), "
+    "`catalog.backlinks`, `catalog.reached_from`",
     "today": "the build date",
     "link": "`link(path)`: the URL of another generated page from this one",
     "rewrite": "rewrites a link written in card text to a URL",
@@ -79,6 +80,9 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
             "superseded_by": "the cards that supersede it",
             "due": "the date it is due for review",
             "is_due": "whether that date has passed",
+            "decided": "the decision records that name it, newest first: `record` (`number`, "
+            "`title`, `status`, `date`, `option`, `path`), `option_name`, `reasons` (why it is "
+            "due for a re-visit); shown by `_records.md.j2`",
             "record": "the parts of a decision record drafted from it",
             "canonical": "its page's URL",
             "diagram": "the relation diagram, as inline SVG",
@@ -114,10 +118,14 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
     "failure-modes.md.j2": ("the list of failure modes", {"title": "", "modes": "by title"}),
     "finder.md.j2": ("Find a card", {"title": "", "finder": "each card's filter values"}),
     "reversibility.md.j2": ("Browse by reversibility", {"title": "", "by_undo": "by undo cost"}),
-    "who-pays.md.j2": ("Browse by who pays", {"title": "", "bearers": "by role"}),
+    "who-pays.md.j2": ("Browse by who pays", {"title": "", "bearers": "the roles, then Others"}),
     "review-due.md.j2": ("Review due", {"title": "", "due": "cards past their review date"}),
     "tags.md.j2": ("Tags", {"title": "", "tags": "each tag and its entries"}),
     "fields.md.j2": ("Field reference", {"title": "", "references": "every key, by kind"}),
+    "decision-log.md.j2": (
+        "the decision log (the records folder's index, when there are records)",
+        {"title": "", "decided": "every record, by number, as `decided` on a card's page"},
+    ),
 }
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ...site.markup import html_text
 from ...site.plan import SitePlan, SiteSettings
+from ...site.records import read_records
 from .raw_html import split_html_blocks
 
 
@@ -35,7 +38,9 @@ def add_plan_pages(
         file = File.generated(config, path, content=markdown, inclusion=inclusion)
         # Read only by dirty builds (`mkdocs serve --dirty`): unchanged pages are left as built.
         file.is_modified = _always if changed is None or path in changed else _never  # type: ignore[method-assign]
-        file.edit_uri = relative(page.source, project_dir) if page.source else None
+        # A library card's file is in the installed package: the site has nothing to edit there.
+        inside = page.source is not None and page.source.resolve().is_relative_to(project_dir)
+        file.edit_uri = relative(page.source, project_dir) if page.source and inside else None
         files.append(file)
     _refuse_shared_addresses(files, plan, docs, project_dir)
     return blocks
@@ -66,14 +71,19 @@ def _refuse_shared_addresses(files: Files, plan: SitePlan, docs: str, project_di
         )
 
 
-def site_settings(config: MkDocsConfig, template_dir: str | None) -> SiteSettings:
-    """What the site plan needs from the MkDocs configuration."""
+def site_settings(
+    config: MkDocsConfig, template_dir: str | None, records_dir: str = "adr"
+) -> SiteSettings:
+    """What the site plan needs from the MkDocs configuration, and the decision records."""
+    records_dir = records_dir.strip("/")
     return SiteSettings(
         template_dir,
         config.use_directory_urls,
         config.site_name,
         config.site_url or "",
         config.site_description or "",
+        records_dir=records_dir,
+        records=read_records(Path(config.docs_dir), records_dir),
     )
 
 
@@ -101,3 +111,17 @@ def _always() -> bool:
 
 def _never() -> bool:
     return False
+
+
+def give_unread_pages_titles(nav: Any, plan: SitePlan, config: MkDocsConfig) -> None:
+    """A dirty build does not read unchanged pages; a title the navigation does not give (shown
+    in the navigation and footer of rebuilt pages) comes from the plan, escaped because themes
+    print titles as they are, or from the hand-written page's source."""
+    for page in nav.pages:
+        if page.file.is_modified() or "title" in vars(page):
+            continue
+        planned = plan.pages.get(page.file.src_uri)
+        if planned is not None:
+            page.title = html_text(planned.title)
+        elif page.markdown is None:
+            page.read_source(config)

@@ -10,8 +10,25 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
+from ...cards.library import LibrarySettingError, excluded_by
 from ...site.usage import OptionDoc
+
+
+class _LibraryOption(c.BaseConfigOption[Any]):
+    """`true`, `false`, or `{exclude: [ids or categories]}`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = False
+
+    def run_validation(self, value: object) -> Any:
+        try:
+            excluded_by(value)
+        except LibrarySettingError as exc:
+            raise ValidationError(str(exc)) from None
+        return value
 
 
 class TradeoffCardsConfig(base.Config):
@@ -24,6 +41,11 @@ class TradeoffCardsConfig(base.Config):
     """Folder searched for `*.md.j2` overrides before the built-in templates, relative to
     mkdocs.yml. Defaults to the theme's `custom_dir`. Watched by the preview; its templates are
     never published."""
+
+    library = _LibraryOption()
+    """Build the site on the library of cards that ships with this package (CC BY 4.0): its
+    decisions, failure modes and categories plus the cards in `cards_dir`, where a card with a
+    library card's id replaces it. `{exclude: [ids or categories]}` leaves some out."""
 
     records_dir = c.Type(str, default="adr")
     """Where `tradeoffs record` writes decision records, relative to docs_dir (default `adr`,
@@ -65,6 +87,8 @@ def _docstrings(cls: type) -> dict[str, str]:
 def _kind(option: Any) -> str:
     if isinstance(option, c.Optional):
         return f"{_kind(option.option)} (optional)"
+    if isinstance(option, _LibraryOption):
+        return "true, false or {exclude: [...]}"
     kinds: dict[Any, str] = {bool: "true or false", str: "text", int: "whole number"}
     return kinds.get(getattr(option, "_type", None), "value")
 

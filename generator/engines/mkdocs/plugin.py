@@ -7,20 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
-from ...cards import InvalidCollection, ParseCache, load_catalog
-from ...cards.wording import count
-from ...site.markup import html_text
-from ...site.plan import SitePlan, build_plan
+from ...cards import ParseCache
+from ...site.plan import SitePlan
+from ...site.records import with_note
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
-from ...site.templating import TemplateProblem
 from . import prerendered
-from .files import add_plan_pages, site_inputs, site_settings
+from .files import add_plan_pages, give_unread_pages_titles, site_inputs, site_settings
 from .generator_tag import name_generator
+from .loading import site_catalog, site_plan
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .preview import RebuildGuard
@@ -58,25 +56,13 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         templates = self.config.templates_dir
         template_dir = str(self.project_dir / templates) if templates else config.theme.custom_dir
         self.template_dir = template_dir
-        try:
-            cache = self.parse_cache if self.serving else None
-            catalog = load_catalog(self.cards_dir, cache, display_root=self.project_dir)
-        except FileNotFoundError as exc:
-            raise PluginError(f"tradeoff-cards: {exc}") from None
-        except InvalidCollection as exc:
-            lines = "\n".join(f"  {p}" for p in exc.problems)
-            outcome = "the site was not rebuilt" if self.built else "nothing was built"
-            raise PluginError(
-                f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
-                f"{outcome}:\n{lines}"
-            ) from None
-        settings = site_settings(config, template_dir)
+        cache = self.parse_cache if self.serving else None
+        catalog = site_catalog(
+            self.config, config, self.cards_dir, self.project_dir, cache, self.built is not None
+        )
+        settings = site_settings(config, template_dir, self.config.records_dir)
         previous, previous_inputs = self.built or (None, None)
-        reference = previous if self.serving else None  # only a preview builds on from a plan
-        try:
-            self.plan = build_plan(catalog, settings, previous=reference, keep_parts=self.serving)
-        except TemplateProblem as exc:
-            raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None
+        self.plan = site_plan(catalog, settings, previous, self.serving)
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = (
@@ -86,12 +72,6 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         )
         self.rebuilt: set[str] = set()
         self.index_job: IndexJob | None = None
-        log.info(
-            "tradeoff-cards: %d decision cards, %d failure modes, %d generated pages",
-            len(catalog.decisions),
-            len(catalog.failure_modes),
-            len(self.plan.pages),
-        )
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -107,18 +87,14 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        # A dirty build does not read unchanged pages; a title the navigation does not give
-        # (shown in the navigation and footer of rebuilt pages) comes from the plan, escaped
-        # because themes print titles as they are, or from the hand-written page's source.
-        for page in nav.pages:
-            if page.file.is_modified() or "title" in vars(page):
-                continue
-            planned = self.plan.pages.get(page.file.src_uri)
-            if planned is not None:
-                page.title = html_text(planned.title)
-            elif page.markdown is None:
-                page.read_source(config)
+        give_unread_pages_titles(nav, self.plan, config)
         return nav
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
+    ) -> str:
+        note = self.plan.record_notes.get(page.file.src_uri)
+        return with_note(markdown, note) if note else markdown
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if page.file.src_uri in self.plan.pages:
@@ -159,8 +135,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
             self.guard.build_error = error
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self.cards_dir))
-        for folder in dict.fromkeys([config.theme.custom_dir, self.template_dir]):
+        for folder in dict.fromkeys(
+            [str(self.cards_dir), config.theme.custom_dir, self.template_dir]
+        ):
             if folder and Path(folder).is_dir():
                 server.watch(folder)
         self.guard.install(server, config.site_dir)

@@ -113,7 +113,8 @@
 
   function compose(parts, chosen, day, title, signals) {
     var heading = mdText(title || "") || parts.titles[chosen];
-    return "---\nstatus: " + parts.status + "\ndate: " + day + "\n---\n\n# " + heading + "\n\n" +
+    return "---\nstatus: " + parts.status + "\ndate: " + day + "\ncard: " + parts.card_id +
+      "\noption: " + chosen + "\n---\n\n# " + heading + "\n\n" +
       parts.context +
       signals.map(function (s) { return "* " + parts.signal_prefix + s + "\n"; }).join("") +
       parts.considered + parts.outcomes[chosen] + parts.more + parts.sources[chosen];

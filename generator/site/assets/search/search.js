@@ -265,9 +265,10 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () { run(box); }, 100);
-      // While the reader types, the index chunks of the words so far download: by the time
-      // the query runs they are here.
-      var words = terms(input.value);
+      // While the reader types, the index chunks of the words already typed out download: by
+      // the time the query runs they are here. Not those of a word still being typed: each
+      // prefix can name another chunk (at 10,000 cards, 400 KB more for one query).
+      var words = terms(input.value.replace(/[^\s]*$/, ""));
       if (words.length) {
         load().then(function () { return pagefind.preload(words.join(" ")); })
           .catch(function () { /* the query itself says whether the search works */ });

@@ -1,0 +1,69 @@
+"""The catalog a MkDocs build is made from: the cards folder, on the library when the site uses it,
+with every problem raised as MkDocs' own error."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from ...cards import Catalog, InvalidCollection, ParseCache, load_catalog
+from ...cards.library import footer_notice, library_setting
+from ...cards.wording import count
+from ...site.plan import SitePlan, SiteSettings, build_plan
+from ...site.templating import TemplateProblem
+from .files import relative
+from .options import TradeoffCardsConfig
+
+log = logging.getLogger("mkdocs.plugins.generator.engines.mkdocs.plugin")
+
+
+def site_catalog(
+    options: TradeoffCardsConfig,
+    config: MkDocsConfig,
+    cards_dir: Path,
+    project_dir: Path,
+    cache: ParseCache | None,
+    rebuilding: bool,
+) -> Catalog:
+    """The site's catalog; with the library, the footer names the library's licence. Problems
+    stop the build (`rebuilding`: a preview keeps its last good site)."""
+    try:
+        setting = relative(Path(config.config_file_path or "mkdocs.yml"), Path.cwd())
+        library = library_setting(options.library, setting)
+        catalog = load_catalog(cards_dir, cache, display_root=project_dir, library=library)
+    except FileNotFoundError as exc:
+        raise PluginError(f"tradeoff-cards: {exc}") from None
+    except InvalidCollection as exc:
+        lines = "\n".join(f"  {p}" for p in exc.problems)
+        outcome = "the site was not rebuilt" if rebuilding else "nothing was built"
+        raise PluginError(
+            f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
+            f"{outcome}:\n{lines}"
+        ) from None
+    for entry_id, own in catalog.overrides.items():
+        log.info("tradeoff-cards: %s replaces the library's '%s'", own, entry_id)
+    if library is not None:
+        config.copyright = footer_notice(config.copyright)
+    return catalog
+
+
+def site_plan(
+    catalog: Catalog, settings: SiteSettings, previous: SitePlan | None, serving: bool
+) -> SitePlan:
+    """The plan of the site; a preview builds on from the previous plan, a build from nothing."""
+    try:
+        plan = build_plan(
+            catalog, settings, previous=previous if serving else None, keep_parts=serving
+        )
+    except TemplateProblem as exc:
+        raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None
+    log.info(
+        "tradeoff-cards: %d decision cards, %d failure modes, %d generated pages",
+        len(catalog.decisions),
+        len(catalog.failure_modes),
+        len(plan.pages),
+    )
+    return plan
