@@ -120,7 +120,7 @@ def _mkdocs_build(project: Path, config: str, out: str) -> tuple[float, str]:
 def build(project: Path) -> dict[str, float]:
     """Build the site; the whole build's time and the plugin's index figures."""
     total, log = _mkdocs_build(project, "mkdocs.yml", "site")
-    found = re.search(r"search index of \d+ pages in ([\d.]+) s, ([\d.]+) s after", log)
+    found = re.search(r"search index of [\d,]+ pages in ([\d.]+) s, ([\d.]+) s after", log)
     assert found, log[-2000:]
     return {"build_s": total, "index_thread_s": float(found[1]), "index_wait_s": float(found[2])}
 
