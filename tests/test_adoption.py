@@ -121,11 +121,18 @@ def test_init_creates_a_knowledge_base_that_builds(tmp_path: Path, run_cli: RunC
     reached = catalog.reached_from["overlapping-scheduled-runs"]
     assert [r.card for r in reached] == ["cron-job-vs-queue-worker"]  # linked to each other
     workflow = yaml.safe_load((kb / ".github" / "workflows" / "cards.yml").read_text())
-    # this release installed, validated and built (tests/test_init_workflow.py runs the steps)
+    # the project's action at this release installs this release, validates and builds
+    # (tests/test_init_workflow.py runs its steps, tests/test_release.py checks it)
     assert workflow["env"] == {"TRADEOFF_CARDS": f"tradeoff-cards=={__version__}"}
-    runs = [s.get("run", "") for s in workflow["jobs"]["build"]["steps"]]
-    assert "tradeoffs validate cards --format github" in runs
-    assert "tradeoffs build --out site" in runs
+    steps = workflow["jobs"]["build"]["steps"]
+    [action] = [s for s in steps if s.get("uses", "").startswith("tradeoff-cards/")]
+    assert action["uses"] == f"tradeoff-cards/tradeoff-cards@v{__version__}"
+    assert action["with"] == {
+        "install": "${{ env.TRADEOFF_CARDS }}",
+        "cards": "cards",
+        "out": "site",
+        "summary": "true",
+    }
     assert "deploy-pages" in str(workflow["jobs"]["deploy"]["steps"])
     result = mkdocs_build(kb, tmp_path / "site")
     assert result.returncode == 0, result.stderr

@@ -1,6 +1,7 @@
 """What `tradeoffs init` writes around the cards works as written: the install line
 (`--install`), the pre-commit hooks that pin the same release, the `.gitignore`, and the
-workflow, whose `run:` steps are run here (not GitHub) for a pull request and a weekly build."""
+workflow, whose steps (`run:` ones and those of this repository's action) are run here (not
+GitHub) for a pull request and a weekly build."""
 
 from __future__ import annotations
 
@@ -89,6 +90,11 @@ def test_init_pins_the_install_line_and_the_hooks_to_one_release(
         uses = [i for i, run in enumerate(runs) if re.search(r"^tradeoffs ", run, re.M)]
         install = [i for i, run in enumerate(runs) if 'pip install "$TRADEOFF_CARDS"' in run]
         assert not uses or (install and install[0] <= uses[0]), name
+    # the build job's action installs it too
+    [action] = [
+        s for s in workflow["jobs"]["build"]["steps"] if "tradeoff-cards/" in s.get("uses", "")
+    ]
+    assert action["with"]["install"] == "${{ env.TRADEOFF_CARDS }}"
     # the hooks by reference, at the wheel's release
     [repo] = _yaml(kb / ".pre-commit-config.yaml")["repos"]
     assert (repo["repo"], repo["rev"]) == (
@@ -160,12 +166,15 @@ def test_the_workflow_says_how_to_enable_pages_and_who_sees_the_site(
 # --- the workflow's steps, run ---
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-TOKEN = re.compile(r"\s*('[^']*'|github\.\w+|==|!=|&&|\|\|)")
+TOKEN = re.compile(r"\s*('[^']*'|(?:github|inputs|env|steps)\.[\w.-]+|==|!=|&&|\|\|)")
+ACTION = "tradeoff-cards/tradeoff-cards"  # this repository's action.yml
+CHECKED = ("actions/checkout", "actions/setup-python", "actions/upload-pages-artifact")
 
 
-def _evaluate(expression: str, github: dict[str, str]) -> Any:
-    """The part of GitHub's expression language the written workflow uses: `github.*`
-    values, quoted strings, ==, !=, && and ||."""
+def _evaluate(expression: str, context: dict[str, str]) -> Any:
+    """The part of GitHub's expression language the written workflow and the action use:
+    `github.*`, `inputs.*`, `env.*` and `steps.ID.outputs.*` values (`context`, by their dotted
+    names), quoted strings, ==, !=, && and ||."""
     words, position = [], 0
     while position < len(expression):
         token = TOKEN.match(expression, position)
@@ -174,7 +183,12 @@ def _evaluate(expression: str, github: dict[str, str]) -> Any:
         position = token.end()
 
     def value(word: str) -> str:
-        return word[1:-1] if word.startswith("'") else github[word.removeprefix("github.")]
+        if word.startswith("'"):
+            return word[1:-1]
+        if word.startswith("steps.") and word not in context:
+            return ""  # an output a step did not set is empty, as on GitHub
+        assert word in context, f"{word} is not known here"
+        return context[word]
 
     def comparison(part: list[str]) -> Any:
         if len(part) == 1:
@@ -198,8 +212,96 @@ def _evaluate(expression: str, github: dict[str, str]) -> Any:
     )
 
 
-def _substitute(value: str, github: dict[str, str]) -> str:
-    return EXPRESSION.sub(lambda m: str(_evaluate(m.group(1), github)), str(value))
+def _substitute(value: Any, context: dict[str, str]) -> str:
+    return EXPRESSION.sub(lambda m: str(_evaluate(m.group(1), context)), str(value))
+
+
+def _context(github: dict[str, str], env: dict[str, str], **more: str) -> dict[str, str]:
+    return {
+        **{f"github.{k}": v for k, v in github.items()},
+        **{f"env.{k}": v for k, v in env.items()},
+        **more,
+    }
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    """What a step wrote to $GITHUB_OUTPUT (NAME=value lines)."""
+    if not path.is_file():
+        return {}
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+class _Runner:
+    """Runs `run:` steps as GitHub's runner would (bash --noprofile --norc -eo pipefail, the
+    environment of every scope, $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY as files), with `venv`
+    standing in for setup-python and `checkout` as the workspace."""
+
+    def __init__(self, checkout: Path, venv: Path, summary: Path, github: dict[str, str]):
+        self.checkout, self.summary, self.github = checkout, summary, github
+        self.outputs = checkout.parent / "outputs"
+        self.outputs.mkdir(exist_ok=True)
+        path = [p for p in os.environ["PATH"].split(":") if str(REPO) not in p]
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
+            "PATH": ":".join([str(venv / "bin"), *path]),
+            "CI": "true",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_EVENT_NAME": github["event_name"],
+            "GITHUB_REF": github["ref"],
+            "GITHUB_BASE_REF": github["base_ref"],
+            "GITHUB_WORKSPACE": str(checkout),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "NO_MKDOCS_2_WARNING": "1",
+            # the test's own constraints: the locked dependencies, from the local package index
+            "PIP_CONSTRAINT": str(REPO / "requirements.lock"),
+        }
+        self.steps_run = 0
+
+    def run(self, script: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        """One `run:` step; its $GITHUB_OUTPUT is a file of its own, read by the caller."""
+        assert "${{" not in script  # values reach scripts through the environment
+        self.steps_run += 1
+        output = self.outputs / str(self.steps_run)
+        return subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=cwd,
+            env={**self.env, **env, "GITHUB_OUTPUT": str(output)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    def action(self, step: dict[str, Any], env: dict[str, str]) -> tuple[dict[str, str], str]:
+        """This repository's composite action, as a step of the workflow: its inputs from
+        `with:` and their defaults, its steps run in order; returns its outputs and what its
+        steps printed."""
+        action = _yaml(REPO / "action.yml")
+        given = {k: _substitute(v, _context(self.github, env)) for k, v in step["with"].items()}
+        assert set(given) <= set(action["inputs"]), set(given) - set(action["inputs"])
+        inputs = {k: str(spec.get("default", "")) for k, spec in action["inputs"].items()}
+        inputs.update(given)
+        github = {**self.github, "action_path": str(REPO)}
+        context = _context(github, env, **{f"inputs.{k}": v for k, v in inputs.items()})
+        printed = []
+        for inner in action["runs"]["steps"]:
+            if "if" in inner and not _evaluate(inner["if"], context):
+                continue
+            if "uses" in inner:
+                assert inner["uses"].split("@")[0] == "actions/setup-python", inner["uses"]
+                continue
+            assert inner["shell"] == "bash"
+            inner_env = inner.get("env") or {}
+            step_env = {**env, **{k: _substitute(v, context) for k, v in inner_env.items()}}
+            cwd = self.checkout / _substitute(inner.get("working-directory", "."), context)
+            result = self.run(inner["run"], step_env, cwd)
+            label = inner.get("name", inner["run"])
+            assert result.returncode == 0, f"{ACTION}: {label}\n{result.stdout}{result.stderr}"
+            printed.append(result.stdout + result.stderr)
+            if "id" in inner:
+                for name, value in _outputs(self.outputs / str(self.steps_run)).items():
+                    context[f"steps.{inner['id']}.outputs.{name}"] = value
+        outputs = {k: _substitute(o["value"], context) for k, o in action["outputs"].items()}
+        return outputs, "".join(printed)
 
 
 def _run_job(
@@ -210,53 +312,36 @@ def _run_job(
     venv: Path,
     offline: str = "",
 ) -> dict[str, str]:
-    """Run a job's `run:` steps in `checkout` as the runner would (bash -eo pipefail, the
-    workflow's, job's and step's environment), with `venv` standing in for setup-python;
-    returns the output of each step run, by name. `uses:` steps are checked, not run. The step
-    named `offline` needs other hosts: there, connection errors are all it may fail with."""
+    """Run a job's steps in `checkout`: `run:` steps and this repository's action (expanded
+    into its composite steps) are run, other `uses:` steps are checked, not run. Returns the
+    output of each step run, by name (the action by its `uses:`). The step named `offline`
+    needs other hosts: there, connection errors are all it may fail with."""
     job = workflow["jobs"][name]
-    summary = checkout.parent / f"summary-{name}.md"
-    path = [p for p in os.environ["PATH"].split(":") if str(REPO) not in p]
-    base_env = {
-        **{k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
-        "PATH": ":".join([str(venv / "bin"), *path]),
-        "CI": "true",
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": github["event_name"],
-        "GITHUB_REF": github["ref"],
-        "GITHUB_BASE_REF": github["base_ref"],
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_OUTPUT": str(checkout.parent / "output"),
-        "NO_MKDOCS_2_WARNING": "1",
-        # the test's own constraints: the locked dependencies, from the local package index
-        "PIP_CONSTRAINT": str(REPO / "requirements.lock"),
-    }
+    runner = _Runner(checkout, venv, checkout.parent / f"summary-{name}.md", github)
+    env: dict[str, str] = {}
+    for scope in (workflow.get("env"), job.get("env")):
+        env.update({k: _substitute(v, _context(github, env)) for k, v in (scope or {}).items()})
+    steps: dict[str, str] = {}  # steps.ID.outputs.NAME of the job's steps
     ran = {}
     for step in job["steps"]:
-        if "if" in step and not _evaluate(step["if"], github):
+        context = _context(github, env, **steps)
+        if "if" in step and not _evaluate(step["if"], context):
             continue
         label = step.get("name") or step.get("uses") or step["run"]
         if "uses" in step:
             action = step["uses"].split("@")[0]
+            if action == ACTION:
+                outputs, ran[label] = runner.action(step, env)
+                steps.update({f"steps.{step['id']}.outputs.{k}": v for k, v in outputs.items()})
+                continue
+            assert action in CHECKED, action
             if action == "actions/upload-pages-artifact":
-                assert (checkout / step["with"]["path"] / "index.html").is_file()
-            else:
-                assert action in ("actions/checkout", "actions/setup-python"), action
+                site = _substitute(step["with"]["path"], context)
+                assert (checkout / site / "index.html").is_file(), site
             ran[label] = ""
             continue
-        env = {**base_env}
-        for scope in (workflow.get("env"), job.get("env"), step.get("env")):
-            env.update({k: _substitute(v, github) for k, v in (scope or {}).items()})
-        script = step["run"]
-        assert "${{" not in script  # values reach scripts through the environment
-        result = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-            cwd=checkout,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        step_env = {k: _substitute(v, context) for k, v in (step.get("env") or {}).items()}
+        result = runner.run(step["run"], {**env, **step_env}, checkout)
         output = result.stdout + result.stderr
         if label == offline and result.returncode == 1:
             broken = [line for line in output.splitlines() if " → " in line]
@@ -269,7 +354,8 @@ def _run_job(
 
 def _jobs_for(workflow: dict[str, Any], github: dict[str, str]) -> list[str]:
     jobs = workflow["jobs"]
-    return [name for name, job in jobs.items() if "if" not in job or _evaluate(job["if"], github)]
+    context = _context(github, {})
+    return [name for name, job in jobs.items() if "if" not in job or _evaluate(job["if"], context)]
 
 
 @pytest.mark.slow
@@ -303,7 +389,8 @@ def test_the_written_workflow_runs_from_a_wheel_for_a_pull_request_and_the_weekl
     pull_request = {"event_name": "pull_request", "ref": "refs/pull/1/merge", "base_ref": "main"}
     assert _jobs_for(workflow, pull_request) == ["build"]
     ran = _run_job(workflow, "build", pull_request, checkout, venv)
-    assert "Card changes in the run's summary" in ran
+    action = f"{ACTION}@v{__version__}"  # this checkout's action.yml, at this release's tag
+    assert f"tradeoffs {__version__}" in ran[action]
     assert "actions/upload-pages-artifact@v3" not in ran  # a pull request publishes nothing
     installed = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "show", "-f", "tradeoff-cards"],
@@ -312,6 +399,8 @@ def test_the_written_workflow_runs_from_a_wheel_for_a_pull_request_and_the_weekl
     )
     assert f"Version: {__version__}" in installed.stdout  # the wheel, in the fresh virtualenv
     assert str(venv) in installed.stdout
+    # from the `install` line, not from the action's own checkout
+    assert f"Processing {wheel}" in ran[action], ran[action]
     summary = (tmp_path / "work" / "summary-build.md").read_text()
     assert "cron-job-vs-queue-worker" in summary and "moderate" in summary, summary
     assert (checkout / "site" / "decisions" / "cron-job-vs-queue-worker" / "index.html").is_file()
@@ -320,9 +409,10 @@ def test_the_written_workflow_runs_from_a_wheel_for_a_pull_request_and_the_weekl
     git("checkout", "-q", "main", cwd=checkout)
     weekly = {"event_name": "schedule", "ref": "refs/heads/main", "base_ref": ""}
     assert _jobs_for(workflow, weekly) == ["build", "deploy", "external-links"]
+    (tmp_path / "work" / "summary-build.md").unlink()
     ran = _run_job(workflow, "build", weekly, checkout, venv)
-    assert "actions/upload-pages-artifact@v3" in ran
-    assert "Card changes in the run's summary" not in ran
+    assert action in ran and "actions/upload-pages-artifact@v3" in ran  # the site, uploaded
+    assert not (tmp_path / "work" / "summary-build.md").exists()  # no card changes to write
     # no other host is reachable here: the check must try each external URL (the build's
     # footer link and the card's MADR link) and fail on nothing but the connection
     checked = "Check the links to other sites"

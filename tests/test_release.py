@@ -233,6 +233,7 @@ def test_action_metadata_follows_the_rules() -> None:
         (lambda a: a["runs"]["steps"][1].pop("shell"), "step 2: run without shell"),
         (lambda a: a["inputs"].update({"2fast": {"description": "x"}}), "input id '2fast'"),
         (lambda a: a["inputs"].pop("cards"), "inputs.cards is not declared"),
+        (lambda a: a["inputs"].pop("install"), "inputs.install is not declared"),
         (lambda a: a["runs"]["steps"][1].update(run="echo ${{ inputs.out }}"), "inside the script"),
         (lambda a: a["branding"].update(color="pink"), "branding color"),
     ],
@@ -247,9 +248,15 @@ def test_the_action_installs_the_pinned_version_validates_builds_and_summarises(
     action = _yaml(REPO / "action.yml")
     steps = action["runs"]["steps"]
     inputs = action["inputs"]
-    assert {"version", "cards", "out", "engine", "check-links", "external-links"} <= set(inputs)
+    assert {"install", "version", "cards", "out", "engine", "check-links"} <= set(inputs)
     assert inputs["version"]["default"] == ""  # the action's own ref
+    assert inputs["install"]["default"] == ""
     install = next(s for s in steps if s.get("name") == "Install tradeoff-cards")
+    # `install` (what `tradeoffs init --install` writes) wins over `version`
+    assert install["env"]["INSTALL"] == "${{ inputs.install }}"
+    script = install["run"]
+    assert 'python -m pip install "$INSTALL"' in script
+    assert script.index('if [ -n "$INSTALL" ]') < script.index('elif [ -n "$VERSION" ]')
     assert 'pip install "tradeoff-cards${extra}==${VERSION}"' in install["run"]
     assert '-c "$ACTION_PATH/requirements.lock" "${ACTION_PATH}${extra}"' in install["run"]
     assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
@@ -286,7 +293,19 @@ def test_init_pins_this_release_for_the_hooks_and_the_workflow(
     assert steps[0]["with"]["fetch-depth"] == 0  # the base branch, for tradeoffs diff
     # the release pip installs: this one, written once for every job
     assert workflow["env"]["TRADEOFF_CARDS"] == f"tradeoff-cards=={__version__}"
-    [summary] = [s for s in steps if "tradeoffs diff" in s.get("run", "")]
-    assert summary["if"] == "github.event_name == 'pull_request'"
-    assert summary["env"] == {"BASE_REF": "${{ github.base_ref }}"}
-    assert '--format markdown "origin/$BASE_REF" HEAD >> "$GITHUB_STEP_SUMMARY"' in summary["run"]
+    # the build job uses this repository's action at this release's tag, installing that line
+    uses = [s for s in steps if s.get("uses", "").startswith(ACTION_REPO)]
+    assert [s["uses"] for s in uses] == [f"{ACTION_REPO}@v{__version__}"]
+    [action] = uses
+    assert action["with"]["install"] == "${{ env.TRADEOFF_CARDS }}"
+    assert action["with"]["out"] == "site" and action["with"]["summary"] == "true"
+    assert set(action["with"]) <= set(_yaml(REPO / "action.yml")["inputs"])
+    [upload] = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert upload["with"]["path"] == f"${{{{ steps.{action['id']}.outputs.site }}}}"
+    # with another install line, the action stays at the release that wrote the workflow
+    assert run_cli("init", str(tmp_path / "kb2"), "--install", "1.0.1")[0] == 0
+    other = _yaml(tmp_path / "kb2" / ".github" / "workflows" / "cards.yml")
+    assert other["env"]["TRADEOFF_CARDS"] == "tradeoff-cards==1.0.1"
+    assert f"{ACTION_REPO}@v{__version__}" in [
+        s.get("uses") for s in other["jobs"]["build"]["steps"]
+    ]

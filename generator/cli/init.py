@@ -62,6 +62,7 @@ def starter_files(
         .replace("REVIEWED", today.isoformat())
         .replace("TRADEOFF_CARDS_INSTALL", install.requirement)
         .replace("TRADEOFF_CARDS_VERSION", install.release or __version__)
+        .replace("TRADEOFF_CARDS_ACTION_REF", f"v{__version__}")  # the running release's tag
         for name, target in layout.items()
     }
     files.update({f"cards/{name}": text for name, text in schema_texts().items()})
