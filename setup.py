@@ -14,9 +14,16 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).parent
-# What the library is made of: the entries, the categories, the schemas and the content licence.
+# What the library is made of: the entries, the categories, the roles, the schemas and the
+# content licence.
 LIBRARY = {
-    "cards": ("categories.yaml", "*.schema.json", "decisions/*.yaml", "failure-modes/*.yaml"),
+    "cards": (
+        "categories.yaml",
+        "roles.yaml",
+        "*.schema.json",
+        "decisions/*.yaml",
+        "failure-modes/*.yaml",
+    ),
     ".": ("LICENSE-CARDS.md",),
 }
 

@@ -211,6 +211,7 @@ def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_sit
         "generator/cli/starter/decision.yaml",
         "generator/engines/mkdocs/assets/material-a11y.js",
         "generator/library/categories.yaml",
+        "generator/library/roles.yaml",
         "generator/library/decisions/rag-vs-fine-tuning.yaml",
         "generator/library/LICENSE-CARDS.md",
     ):
