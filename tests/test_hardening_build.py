@@ -16,7 +16,7 @@ import pytest
 
 from generator.cli.site_folder import MARKER
 
-from .conftest import REPO, VALID, RunCli, make_project, mkdocs_build
+from .conftest import VALID, RunCli, make_project, mkdocs_build
 
 
 @pytest.fixture
@@ -106,9 +106,7 @@ def test_build_replaces_an_earlier_build_and_publishes_readable_files(project: P
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_stopped_build_leaves_no_temporary_folder(tmp_path: Path, signum: int) -> None:
-    # the whole collection: a build long enough that the signal always finds it running
-    project = make_project(tmp_path / "project", REPO / "cards")
+def test_a_stopped_build_leaves_no_temporary_folder(project: Path, signum: int) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "--out", "site"],
         cwd=project,
@@ -116,6 +114,9 @@ def test_a_stopped_build_leaves_no_temporary_folder(tmp_path: Path, signum: int)
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        # a test run started in the background inherits SIGINT ignored (as the shell sets it for
+        # background jobs), and so would the build: give it the default a terminal gives
+        preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 60
