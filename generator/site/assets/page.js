@@ -37,8 +37,131 @@
     return loc.protocol + "//" + loc.host + loc.pathname + (search || "") + (hash || "");
   }
 
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  /* A list filtered in place by a form whose values live in the page address, so a link, a
+     reload and back/forward give the same list ("Find a card", the decision log). `spec`: form,
+     list and count (selectors); fields (the form's names, also the address's keys); multi (the
+     names of checkbox groups, any number ticked, comma-joined in the address); noun (singular
+     and plural, for the count); keep(item, state, words) says whether an item stays; filled
+     (optional) runs after the form took the address's values. Without script the form stays
+     hidden and the list whole. */
+  function filterList(spec) {
+    var multi = spec.multi || {};
+
+    function readForm(form) {
+      var state = {};
+      spec.fields.forEach(function (name) {
+        if (multi[name]) {
+          state[name] = Array.prototype.filter.call(form.querySelectorAll("[name='" + name + "']"), function (box) {
+            return box.checked;
+          }).map(function (box) { return box.value; });
+          return;
+        }
+        var field = form.elements.namedItem(name);
+        state[name] = field.type === "checkbox" ? (field.checked ? field.value : "") : field.value.trim();
+      });
+      return state;
+    }
+
+    function readUrl() {
+      var params = new URLSearchParams(window.location.search);
+      var state = {};
+      spec.fields.forEach(function (name) {
+        var value = params.get(name) || "";
+        state[name] = multi[name] ? value.split(",").filter(Boolean) : value;
+      });
+      return state;
+    }
+
+    function fillForm(form, state) {
+      spec.fields.forEach(function (name) {
+        if (multi[name]) {
+          form.querySelectorAll("[name='" + name + "']").forEach(function (box) {
+            box.checked = state[name].indexOf(box.value) >= 0;
+          });
+          return;
+        }
+        var field = form.elements.namedItem(name);
+        if (field.type === "checkbox") {
+          field.checked = state[name] === field.value;
+        } else {
+          field.value = state[name];
+          if (field.tagName === "SELECT" && field.value !== state[name]) field.value = "";
+        }
+      });
+      if (spec.filled) spec.filled(form, state);
+    }
+
+    function writeUrl(state) {
+      var params = new URLSearchParams(window.location.search);
+      spec.fields.forEach(function (name) {
+        var value = multi[name] ? state[name].join(",") : state[name];
+        if (value) params.set(name, value);
+        else params.delete(name);
+      });
+      var query = params.toString();
+      var url = here(query ? "?" + query : "", window.location.hash);
+      if (url !== here(window.location.search, window.location.hash)) {
+        window.history.replaceState(window.history.state, "", url);
+      }
+    }
+
+    var current = null;
+
+    function setup() {
+      current = null;
+      var form = document.querySelector(spec.form);
+      var list = document.querySelector(spec.list);
+      var count = document.querySelector(spec.count);
+      if (!form || !list || !count) return;
+      var items = Array.prototype.slice.call(list.children);
+
+      function show(state) {
+        var wanted = fold(state.words).split(/\s+/).filter(Boolean);
+        var shown = 0;
+        items.forEach(function (item) {
+          var keep = spec.keep(item, state, wanted);
+          item.hidden = !keep;
+          if (keep) shown += 1;
+        });
+        var all = items.length + " " + spec.noun[items.length === 1 ? 0 : 1];
+        count.textContent = shown === items.length
+          ? all
+          : shown + " of " + all + (shown === 1 ? " matches" : " match") +
+            (shown ? "" : ": loosen a filter to see more");
+      }
+      function fromForm() {
+        var state = readForm(form);
+        show(state);
+        writeUrl(state);
+      }
+      function apply() {
+        fillForm(form, readUrl());
+        show(readForm(form));
+      }
+
+      form.hidden = false;
+      form.addEventListener("input", fromForm);
+      form.addEventListener("change", fromForm);
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      form.addEventListener("reset", function () { setTimeout(fromForm, 0); });
+      current = { apply: apply };
+      apply();
+    }
+
+    window.addEventListener("popstate", function () {
+      if (current) current.apply();
+    });
+    onPage(setup);
+  }
+
   // Shared with the other page scripts, which load after this one (see site/plan.py assets).
-  window.tradeoffCards = { onPage: onPage, here: here, siteBase: siteBase };
+  window.tradeoffCards = {
+    onPage: onPage, here: here, siteBase: siteBase, fold: fold, filterList: filterList
+  };
 
   document.addEventListener("click", function (event) {
     var a = event.target instanceof Element ? event.target.closest("a[href]") : null;
