@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sys
+import threading
 from pathlib import Path
 
+import pytest
+
 from generator.cards import load_catalog
+from generator.site import search_index
 from generator.site.plan import build_plan
 from generator.site.search_index import (
     KEYWORD_WEIGHT,
     OPTION_WEIGHT,
     QUESTION_WEIGHT,
     TITLE_WEIGHT,
+    UNUSED,
+    IndexJob,
     search_documents,
 )
 
@@ -83,3 +91,49 @@ def test_a_build_without_the_index_writes_none(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "index.html").is_file()
     assert not (tmp_path / "site" / "pagefind").exists()
     assert "search index of" not in result.stderr
+
+
+def test_the_index_is_written_into_the_site_and_put_in_place_whole(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "pagefind" / "stale.pf_meta").write_text("from the previous build")
+    job = IndexJob(PLAN, site)
+    assert [p.name.startswith(".pagefind-") for p in site.iterdir() if p.name != "pagefind"] == [
+        True
+    ]
+    job.install()
+    assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+    names = [p.name for p in (site / "pagefind").iterdir()]
+    assert "pagefind.js" in names and "stale.pf_meta" not in names
+    assert not [n for n in names if n.startswith(UNUSED)]
+
+
+def test_a_failed_index_leaves_nothing_in_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "_executable", lambda: "false")
+    site = tmp_path / "site"
+    job = IndexJob(PLAN, site)
+    with pytest.raises(RuntimeError, match="pagefind failed"):
+        job.install()
+    assert list(site.iterdir()) == []
+    job = IndexJob(PLAN, site)
+    job.discard()  # the build failed elsewhere
+    assert list(site.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a priority per thread is Linux's")
+def test_indexing_runs_below_the_priority_of_the_pages() -> None:
+    seen: list[int] = []
+
+    def index() -> None:
+        thread = threading.get_native_id()
+        seen.append(os.getpriority(os.PRIO_PROCESS, thread))
+        search_index._yield_to_the_pages()
+        seen.append(os.getpriority(os.PRIO_PROCESS, thread))
+
+    worker = threading.Thread(target=index)
+    worker.start()
+    worker.join()
+    assert seen[1] == min(seen[0] + search_index.INDEXER_NICENESS, 19) > seen[0]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == seen[0]  # this thread's

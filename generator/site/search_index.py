@@ -13,13 +13,17 @@ other core while the engine writes pages (`IndexJob`).
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +34,9 @@ from .plan import Page, SitePlan
 from .search import SearchEntry, plain
 
 INDEX_DIR = "pagefind"
+# Pagefind's ready-made interfaces, not written: the site has its own (assets/.../search.js).
+INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
+UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 # Weights on Pagefind's scale (body text 1, at most 10).
 TITLE_WEIGHT, KEYWORD_WEIGHT, QUESTION_WEIGHT, OPTION_WEIGHT = 10, 8, 6, 5
 # Sections every card has in the same words, or that name other cards, dates or addresses:
@@ -51,10 +58,6 @@ def _words(markdown: str) -> str:
     return plain(str(inline(_CITATION.sub("", markdown))))
 
 
-def _section_words(fragment: str) -> str:
-    return _CITATION.sub("", plain(fragment))
-
-
 def _tag(name: str, text: str, weight: int | None = None, anchor: str = "") -> str:
     attrs = f' id="{html.escape(anchor)}"' if anchor else ""
     if weight is not None:
@@ -67,18 +70,21 @@ def _meta(name: str, value: str) -> str:
 
 
 def _sections(entries: tuple[SearchEntry, ...]) -> list[str]:
+    """A heading and a paragraph per section. An entry's title and text are escaped already, the
+    text as one paragraph of words (search.py), so they go in as they are."""
     parts = []
     for entry in entries:
         if not entry.anchor or entry.anchor in SKIPPED_SECTIONS:
             continue
-        heading = html.unescape(entry.title)
-        text = _section_words(entry.text)
-        if text.startswith(heading + " "):  # an option's cell repeats its name
-            text = text[len(heading) + 1 :]
-        weight = OPTION_WEIGHT if entry.anchor.startswith("option-") else None
-        parts.append(_tag("h2", heading, weight, entry.anchor))
-        if text:
-            parts.append(_tag("p", text))
+        words = entry.text.removeprefix("<p>").removesuffix("</p>")
+        if "[@" in words:
+            words = _CITATION.sub("", words)
+        if words.startswith(entry.title + " "):  # an option's cell repeats its name
+            words = words[len(entry.title) + 1 :]
+        weight = f' data-pagefind-weight="{OPTION_WEIGHT}"' if entry.anchor[:7] == "option-" else ""
+        parts.append(f'<h2 id="{html.escape(entry.anchor)}"{weight}>{entry.title}</h2>')
+        if words:
+            parts.append(f"<p>{words}</p>")
     return parts
 
 
@@ -147,12 +153,20 @@ def _executable() -> str:
     return str(found)
 
 
+def _scratch() -> str | None:
+    """Where the indexer's input goes: a memory-backed folder where the system has one (it is
+    written once, read once and deleted; on a disk, opening 1,000 small files costs more than
+    indexing them), else the system's temporary folder."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def index_into(documents: list[SearchDocument], out: Path) -> None:
     """Index `documents` and write the index's files into the folder `out`.
 
     The documents are written as files and indexed by one run of the Pagefind binary, which
     reads them on every core it has (its Python API answers one file per 0.1 s poll)."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-src-") as work:
+    with tempfile.TemporaryDirectory(prefix="pagefind-src-", dir=_scratch()) as work:
         root = Path(work)
         for document in documents:
             relative = document.url.lstrip("/")
@@ -166,32 +180,28 @@ def index_into(documents: list[SearchDocument], out: Path) -> None:
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"pagefind failed:\n{(result.stdout + result.stderr).strip()}")
+    for unused in out.glob("pagefind-*"):
+        if unused.name.startswith(UNUSED):
+            shutil.rmtree(unused) if unused.is_dir() else unused.unlink()
 
 
-def _unused(folder: str, names: list[str]) -> set[str]:
-    """Pagefind's ready-made interfaces: the site has its own (assets/tradeoff-cards/search)."""
-    return {
-        n
-        for n in names
-        if n.startswith(
-            ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
-        )
-    }
+def staging(site_dir: Path) -> Path:
+    """A new hidden folder in `site_dir` to write an index into: on the same disk as the site,
+    so that putting it in place is a rename, not a copy."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_dir))
 
 
 def install_index(staged: Path, site_dir: Path) -> Path:
-    """Put the index written into `staged` in place in `site_dir`, replacing the previous one
-    in one step, so that a page open during a live preview never reads half an old index and
-    half a new one."""
+    """Put the index written into `staged` (a folder made by `staging(site_dir)`) in place in
+    `site_dir`, replacing the previous one in one step, so that a page open during a live
+    preview never reads half an old index and half a new one."""
     target = site_dir / INDEX_DIR
-    site_dir.mkdir(parents=True, exist_ok=True)
-    incoming = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_dir))
-    shutil.copytree(staged, incoming, dirs_exist_ok=True, ignore=_unused)
     old = None
     if target.exists():
-        old = target.with_name(f"{incoming.name}-old")
+        old = target.with_name(f"{staged.name}-old")
         target.rename(old)
-    incoming.rename(target)
+    staged.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return target
@@ -199,20 +209,40 @@ def install_index(staged: Path, site_dir: Path) -> Path:
 
 def write_search_index(plan: SitePlan, site_dir: Path) -> Path:
     """Index every page of the plan and write the index into `site_dir`."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as staged:
-        index_into(search_documents(plan), Path(staged))
-        return install_index(Path(staged), site_dir)
+    staged = staging(site_dir)
+    try:
+        index_into(search_documents(plan), staged)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return install_index(staged, site_dir)
+
+
+def _yield_to_the_pages() -> None:
+    """Give this thread, and the indexer it starts, a lower priority than the build's: the pages
+    are what the build waits for, and the index fits in the time a core is idle. (Linux keeps
+    a priority per thread, and a process started from a thread inherits that thread's.)"""
+    if sys.platform == "linux":
+        thread = threading.get_native_id()
+        # not allowed here: indexing at the build's priority costs time, nothing else
+        with contextlib.suppress(OSError):
+            niceness = os.getpriority(os.PRIO_PROCESS, thread) + INDEXER_NICENESS
+            os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
 
 
 class IndexJob:
     """Indexing in a thread, started as soon as the plan is known and installed when the engine
-    has written the site: the indexer runs while the pages are written."""
+    has written the site: the indexer runs while the pages are written. It writes into a hidden
+    folder of `site_dir`, which is taken away if the build fails or stops."""
 
-    def __init__(self, plan: SitePlan):
+    def __init__(self, plan: SitePlan, site_dir: Path):
         self.error: BaseException | None = None
         self.seconds = 0.0  # how long indexing took, in its thread
         self.waited = 0.0  # how long the build waited for it after writing the pages
-        self._staged = tempfile.TemporaryDirectory(prefix="pagefind-")
+        self._site_dir = site_dir
+        self._staged = staging(site_dir)
+        # also when the process ends without installing it (a stopped build)
+        self._remove = weakref.finalize(self, shutil.rmtree, self._staged, ignore_errors=True)
         self._documents = search_documents(plan)
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
@@ -220,7 +250,8 @@ class IndexJob:
     def _run(self) -> None:
         started = time.perf_counter()
         try:
-            index_into(self._documents, Path(self._staged.name))
+            _yield_to_the_pages()
+            index_into(self._documents, self._staged)
         except BaseException as exc:  # re-raised in the build's thread by install()
             self.error = exc
         self.seconds = time.perf_counter() - started
@@ -229,14 +260,19 @@ class IndexJob:
         """What indexing cost, for the build's log."""
         return f"search index of {count(pages, 'page')} in {self.seconds:.2f} s, {self.waited:.2f} s after the pages"
 
-    def install(self, site_dir: Path) -> Path:
-        """Wait for the index and put it in place in `site_dir`."""
+    def install(self) -> Path:
+        """Wait for the index and put it in place in the site."""
         started = time.perf_counter()
         self._thread.join()
         self.waited = time.perf_counter() - started
-        try:
-            if self.error is not None:
-                raise self.error
-            return install_index(Path(self._staged.name), site_dir)
-        finally:
-            self._staged.cleanup()
+        if self.error is not None:
+            self.discard()
+            raise self.error
+        target = install_index(self._staged, self._site_dir)
+        self._remove.detach()
+        return target
+
+    def discard(self) -> None:
+        """Wait for the indexer and take away what it wrote (the build failed)."""
+        self._thread.join()
+        self._remove()

@@ -75,7 +75,10 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self.index_job = IndexJob(self.plan) if self.config.search_index else None  # runs alongside
+        site = Path(config.site_dir)
+        self.index_job = (
+            IndexJob(self.plan, site) if self.config.search_index else None
+        )  # alongside
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
@@ -126,13 +129,15 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.index_job is not None:
-            self.index_job.install(Path(config.site_dir))
+            self.index_job.install()
             log.info("tradeoff-cards: %s", self.index_job.summary(len(self.plan.pages)))
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
     def on_build_error(self, *, error: Exception) -> None:
         if hasattr(self, "guard"):  # not when another plugin failed before this one started
             self.guard.build_error = error
+        if (job := getattr(self, "index_job", None)) is not None:
+            job.discard()  # what the indexer wrote into the site goes with the failed build
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in dict.fromkeys(
