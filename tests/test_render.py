@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from html import unescape
 from pathlib import Path
 
@@ -295,3 +296,55 @@ def test_finder_lists_every_card_with_what_it_is_filtered_on(built_example: Path
     assert 'data-tags="caching latency"' in attributes and 'data-status="published"' in attributes
     assert 'data-payers="on-call others data-team"' in attributes
     assert '<form class="tc-finder" data-finder' in html
+
+
+def test_an_option_that_reaches_a_failure_mode_twice_is_listed_once(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    shutil.copytree(VALID, cards)
+    path = cards / "decisions" / "cache-or-recompute.yaml"
+    text = path.read_text(encoding="utf-8")
+    twice = text.replace(
+        "      - Caching values that are cheap to compute.\n",
+        "      - failure_mode: stale-cache-storm\n        note: A cold start empties every key.\n",
+        1,
+    )
+    assert twice != text
+    path.write_text(twice, encoding="utf-8")
+    plan = build_plan(load_catalog(cards), today=TODAY)
+    page = plan.pages["failure-modes/stale-cache-storm.md"].markdown
+    reached = page[page.index("{ #reached-from }") :]
+    assert reached.count("#option-cache") == 1
+    assert "TTLs that line up" in reached and "A cold start empties every key." in reached
+    listing = plan.pages["failure-modes/index.md"].markdown
+    assert "Reached from 1 option<" in listing
+    markdown = plan.files["failure-modes/stale-cache-storm/index.md"]  # the page as Markdown
+    assert markdown.count("option *Cache*") == 1
+    assert "  - A cold start empties every key." in markdown
+
+
+@pytest.mark.slow
+def test_previous_and_next_stay_within_a_section(built_example: Path) -> None:
+    footers = {}
+    for page in built_example.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        links = re.findall(
+            r'<a href="([^"]*)" class="md-footer__link md-footer__link--(prev|next)"', html
+        )
+        footers[page.parent.relative_to(built_example).as_posix()] = links
+    catalog = load_catalog(VALID)
+    home = footers["."]
+    assert home == [], home  # the home page leads into no section
+    stepped = 0
+    for where, links in footers.items():
+        for href, _ in links:
+            target = (built_example / where / href).resolve().relative_to(built_example.resolve())
+            if where.startswith("decisions/"):  # cards of its category, or the category's page
+                category = catalog.decisions[where.split("/")[1]].model.category
+                assert target.as_posix().startswith("decisions/") or target.as_posix() == (
+                    f"categories/{category}"
+                ), (where, href)
+                if target.as_posix().startswith("decisions/"):
+                    other = catalog.decisions[target.name].model.category
+                    assert other == category, (where, href)
+            stepped += 1
+    assert stepped > 0  # sections with several pages keep their links

@@ -60,6 +60,27 @@ class Reach:
     note: str | None
 
 
+@dataclass(frozen=True)
+class OptionReach:
+    """An option whose misuse leads to a failure mode, once, with every note its card gives."""
+
+    card: str
+    option_key: str
+    option_name: str
+    notes: tuple[str, ...]
+
+
+def by_option(reaches: list[Reach]) -> list[OptionReach]:
+    """`reaches` with each option once (an option may name a failure mode in several of its
+    misuse items), in the order first met."""
+    found: dict[tuple[str, str], OptionReach] = {}
+    for r in reaches:
+        key = (r.card, r.option_key)
+        seen = found.get(key) or OptionReach(r.card, r.option_key, r.option_name, ())
+        found[key] = OptionReach(*key, seen.option_name, seen.notes + ((r.note,) if r.note else ()))
+    return list(found.values())
+
+
 def _items(data: object, *keys: str) -> list[tuple[int, Any]]:
     """Enumerate the list at data[keys...], tolerating any shape an invalid card may have."""
     for key in keys:

@@ -15,6 +15,7 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from ..cards import Catalog, Entry, outline
+from ..cards.linking import by_option
 from ..cards.models import CostBearer, DecisionCard, FailureMode
 from ..cards.outline import BACKLINK_WORDS, FACETS, LABELS, Section
 from ..cards.parallel import map_halves
@@ -319,11 +320,13 @@ class MarkdownWriter:
             if section.key == "recovery":
                 body = [f"{n}. {t.line(step)}" for n, step in enumerate(mode.recovery, 1)]
             elif section.key == "reached_from":
-                for r in self.catalog.reached_from.get(entry.id, []):
+                for r in by_option(self.catalog.reached_from.get(entry.id, [])):
                     option = md.inline(r.option_name, no_links)
                     their_links = self.text_links(decision_uri(r.card), here)
-                    note = f": {md.one_line(r.note, their_links)}" if r.note else ""
+                    notes = [md.one_line(note, their_links) for note in r.notes]
+                    note = f": {notes[0]}" if len(notes) == 1 else ":" if notes else ""
                     body.append(f"- {self._card_link(r.card, here)}, option *{option}*{note}")
+                    body += [f"  - {n}" for n in notes] if len(notes) > 1 else []
                 body = body or [LABELS["no_reached_from"]]
             elif section.key == "changes":
                 body = [f"- **{c.date.isoformat()}:** {t.line(c.note)}" for c in mode.changes or []]

@@ -12,6 +12,7 @@ import jinja2
 import jinja2.nodes
 from markupsafe import Markup
 
+from ..cards.linking import by_option
 from ..cards.wording import count
 from . import citing, markup
 from .paths import LinkRewriter, link_rewriter
@@ -80,6 +81,7 @@ def _environment(
         "meta_string": markup.meta_string,
         "json_data": markup.json_data,
         "count": count,
+        "by_option": by_option,
     }
     env.filters.update(filters)
     return env

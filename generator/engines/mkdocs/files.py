@@ -125,3 +125,21 @@ def give_unread_pages_titles(nav: Any, plan: SitePlan, config: MkDocsConfig) -> 
             page.title = html_text(planned.title)
         elif page.markdown is None:
             page.read_source(config)
+
+
+def finish_navigation(nav: Any, plan: SitePlan, config: MkDocsConfig) -> Any:
+    """The navigation as pages show it: titles for pages not read, neighbours in the section."""
+    give_unread_pages_titles(nav, plan, config)
+    return neighbours_within_sections(nav)
+
+
+def neighbours_within_sections(nav: Any) -> Any:
+    """The footer's Previous and Next links stay within a page's section: from the last card of
+    one category, "Next" would otherwise lead to the first card of another (or from the home
+    page into the first section), a step no reader asked for."""
+    for page in nav.pages:
+        if page.previous_page is not None and page.previous_page.parent is not page.parent:
+            page.previous_page = None
+        if page.next_page is not None and page.next_page.parent is not page.parent:
+            page.next_page = None
+    return nav

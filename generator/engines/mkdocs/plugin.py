@@ -16,7 +16,7 @@ from ...site.records import with_note
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
 from . import prerendered
-from .files import add_plan_pages, give_unread_pages_titles, site_inputs, site_settings
+from .files import add_plan_pages, finish_navigation, site_inputs, site_settings
 from .generator_tag import name_generator
 from .loading import site_catalog, site_plan
 from .options import TradeoffCardsConfig
@@ -90,8 +90,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        give_unread_pages_titles(nav, self.plan, config)
-        return nav
+        return finish_navigation(nav, self.plan, config)
 
     def on_page_markdown(
         self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
