@@ -216,6 +216,13 @@ def test_the_sdist_and_wheel_install_in_fresh_virtualenvs_and_build_a_styled_sit
         "generator/library/LICENSE-CARDS.md",
     ):
         assert packaged in names
+    # and every file of the package's source tree (templates, scripts, theme overrides)
+    package = Path(__file__).resolve().parent.parent / "generator"
+    for source in package.rglob("*"):
+        if source.is_file() and "__pycache__" not in source.parts and source.suffix != ".pyc":
+            relative = source.relative_to(package.parent).as_posix()
+            if not relative.startswith("generator/library/"):  # made from cards/ at build time
+                assert relative in names, f"{relative} is not in the wheel"
     metadata = (
         zipfile.ZipFile(wheel).read(f"tradeoff_cards-{__version__}.dist-info/METADATA").decode()
     )

@@ -202,15 +202,20 @@ def test_real_collection_is_valid(run_cli: RunCli) -> None:
 
 
 @pytest.mark.slow
-def test_check_links_reads_site_url_from_the_project(built_example: Path, run_cli: RunCli) -> None:
+def test_check_links_reads_site_url_from_the_project(
+    built_example: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
     config = built_example.parent / "project" / "mkdocs.yml"
-    # the 404 page links root-relative under site_url's path (/tradeoff-cards/)
-    code, out, _ = run_cli("check-links", str(built_example), "--config", str(config))
-    assert code == 0, out
-    code, out, _ = run_cli(
-        "check-links", str(built_example), "--config", str(config), "--base-path", "/"
+    site = tmp_path / "site"
+    shutil.copytree(built_example, site)
+    # a page that links root-relative under site_url's path (/tradeoff-cards/)
+    (site / "rooted.html").write_text(
+        '<!doctype html><a href="/tradeoff-cards/browse/finder/">Find a card</a>', encoding="utf-8"
     )
-    assert code == 1 and "404.html" in out  # an explicit flag still wins
+    code, out, _ = run_cli("check-links", str(site), "--config", str(config))
+    assert code == 0, out
+    code, out, _ = run_cli("check-links", str(site), "--config", str(config), "--base-path", "/")
+    assert code == 1 and "rooted.html" in out  # an explicit flag still wins
     code, _, err = run_cli("check-links", str(built_example), "--config", str(config) + ".missing")
     assert code == 2 and "config file not found" in err
 

@@ -56,7 +56,11 @@ def test_every_page_kind_is_generated(pages: Pages) -> None:
         "failure-modes/index.md",
         "categories/performance/index.md",
         "categories/integration/index.md",
+        "decisions/index.md",
+        "categories/index.md",
+        "browse/index.md",
         "browse/finder.md",
+        "browse/changes.md",
         "browse/reversibility.md",
         "browse/who-pays.md",
         "browse/review-due.md",
@@ -348,3 +352,24 @@ def test_previous_and_next_stay_within_a_section(built_example: Path) -> None:
                     assert other == category, (where, href)
             stepped += 1
     assert stepped > 0  # sections with several pages keep their links
+
+
+def test_what_changed_lists_the_newest_changes_by_date(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    shutil.copytree(VALID, cards)
+    path = cards / "decisions" / "cache-or-recompute.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "changes:\n  - date: 2026-11-20\n    note: Newer fix with `code`.\n"
+        + "  - date: 2026-10-02\n    note: Older fix.\n",
+        encoding="utf-8",
+    )
+    plan = build_plan(load_catalog(cards), today=TODAY)
+    page = plan.pages["browse/changes.md"].markdown
+    newer, older = page.index("## 20 November 2026"), page.index("## 2 October 2026")
+    assert (
+        newer < page.index("Newer fix with <code>code</code>.") < older < page.index("Older fix.")
+    )
+    assert 'href="../../decisions/cache-or-recompute/#changes"' in page
+    home = plan.pages["index.md"].markdown
+    assert "Newer fix" not in home and "The cards last changed on 20 November 2026" in home

@@ -36,7 +36,24 @@ FIXED_PAGES: tuple[FixedPage, ...] = (
         "Failure modes",
         "Failure modes",
     ),
+    FixedPage("browse", "browse/index.md", "browse.md.j2", "Browse", "Overview", "Browse"),
     FixedPage("finder", "browse/finder.md", "finder.md.j2", "Find a card", "Find a card", "Browse"),
+    FixedPage(
+        "decisions",
+        "decisions/index.md",
+        "decisions.md.j2",
+        "All decisions",
+        "All decisions",
+        "Browse",
+    ),
+    FixedPage(
+        "categories",
+        "categories/index.md",
+        "categories.md.j2",
+        "Categories",
+        "Categories",
+        "Browse",
+    ),
     FixedPage(
         "reversibility",
         "browse/reversibility.md",
@@ -60,6 +77,9 @@ FIXED_PAGES: tuple[FixedPage, ...] = (
         "Review due",
         "Review due",
         "Browse",
+    ),
+    FixedPage(
+        "changes", "browse/changes.md", "changes.md.j2", "What changed", "What changed", "Browse"
     ),
     FixedPage("tags", "browse/tags.md", "tags.md.j2", "Tags", "Tags", "Browse"),
     FixedPage(

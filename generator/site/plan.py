@@ -130,6 +130,7 @@ def data_exports(
 
 
 ON_DEMAND = "assets/tradeoff-cards/search/"
+CHANGES_LISTED = 60  # on "What changed": each card keeps its whole history on its own page
 LOG_TITLE = "Decision log"  # scripts a page loads only when a reader asks
 
 
@@ -293,6 +294,7 @@ def build_plan(
         "who_pays": lambda c: {"bearers": who_pays(c)},
         "review_due": lambda c: {"due": due_for_review(c, today)},
         "tags": lambda c: {"tags": tag_index(c)},
+        "changes": lambda c: {"changes": recent_changes(c, CHANGES_LISTED)},
         "fields": lambda c: {"references": field_reference()},
     }
     for fixed in FIXED_PAGES:

@@ -116,6 +116,13 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "failure-modes.md.j2": ("the list of failure modes", {"title": "", "modes": "by title"}),
+    "browse.md.j2": ("Browse: every way into the cards", {"title": ""}),
+    "decisions.md.j2": ("All decisions, by category", {"title": ""}),
+    "categories.md.j2": ("Categories", {"title": ""}),
+    "changes.md.j2": (
+        "What changed",
+        {"title": "", "changes": "the newest entries of the change logs: (date, note, entry)"},
+    ),
     "finder.md.j2": ("Find a card", {"title": "", "finder": "each card's filter values"}),
     "reversibility.md.j2": ("Browse by reversibility", {"title": "", "by_undo": "by undo cost"}),
     "who-pays.md.j2": ("Browse by who pays", {"title": "", "bearers": "the roles, then Others"}),

@@ -270,6 +270,16 @@
     });
   });
 
+  // A "Search" link in a page (the home page's) opens the box in the header; without script it
+  // leads to "Browse", which tells where the box is.
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest("a[data-open-search]") : null;
+    var input = document.querySelector("[data-search] input[type=search]");
+    if (!link || !input) return;
+    event.preventDefault();
+    input.focus();
+  });
+
   // / and s open the search from anywhere but a field (before the theme's own shortcuts).
   window.addEventListener("keydown", function (event) {
     if (event.key !== "/" && event.key !== "s") return;
