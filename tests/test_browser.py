@@ -709,3 +709,34 @@ def test_finder_words_match_tags_and_keywords(page: Page) -> None:
         links = page.locator("[data-finder-list] > li:visible .tc-tile__title a")
         hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
         assert expected <= {href.rstrip("/").split("/")[-1] for href in hrefs}, word
+
+
+def test_no_focused_helper_control_is_covered(new_page: NewPage) -> None:
+    """WCAG 2.4.11: a checkbox of the decision helper that takes the keyboard's focus is not
+    hidden under anything sticky (the header, the helper's summary)."""
+    page = new_page({"width": 1300, "height": 900})
+    page.goto(f"/decisions/{CARD}/")
+    boxes = page.locator("[data-decision-helper] input[type=checkbox]")
+    expect(boxes.first).to_be_attached()
+    total = boxes.count()
+    assert total >= 4
+    boxes.first.focus()
+    covered, visited = [], 0
+    for _ in range(total):
+        visited += 1
+        where = page.evaluate(
+            """() => {
+                const e = document.activeElement, r = e.getBoundingClientRect();
+                const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                const top = document.elementFromPoint(x, y);
+                return {id: e.id || e.name, inside: top === e || e.contains(top)
+                        || (top && top.closest('label') && top.closest('li') === e.closest('li')),
+                        y: Math.round(y)};
+            }"""
+        )
+        if not where["inside"]:
+            covered.append(where)
+        page.keyboard.press("Tab")
+        if not page.evaluate("document.activeElement.matches('[data-decision-helper] input')"):
+            break
+    assert visited == total and not covered, covered
