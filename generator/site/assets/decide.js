@@ -334,10 +334,96 @@
     apply();
   }
 
+  // ------------------------------------------------------------------ the comparison's names
+
+  /* The option names stay in view while the comparison is read. A bar above the table, in a
+     frame around the table alone, sticks under the header: on a wide screen it shows once the
+     table's own header has scrolled away, each name over its column and following the table
+     when it scrolls sideways; on a phone it switches the table to one option at a time, so
+     nothing scrolls sideways, every option is one tap away and its name is always on screen. */
+  var PHONE = window.matchMedia("(max-width: 44.9375em)");
+
+  function compareBar() {
+    var table = document.querySelector("table.tc-compare");
+    var wrap = table && table.closest(".tc-compare-wrap");
+    if (!wrap || wrap.parentNode.classList.contains("tc-compare-frame")) return;
+    var options = optionsOf(table);
+    if (options.length < 2) return;
+    var frame = el("div", { className: "tc-compare-frame" });
+    wrap.parentNode.insertBefore(frame, wrap);
+    var row = el("div", { className: "tc-compare-bar__row" });
+    var buttons = options.map(function (option) {
+      var button = el("button", {
+        type: "button", className: "tc-compare-bar__option", "data-option": option.key, text: option.name
+      });
+      row.append(button);
+      return button;
+    });
+    var bar = el("div", { className: "tc-compare-bar", role: "group", "aria-label": "Options compared" },
+      [el("div", { className: "tc-compare-bar__track" }, [row])]);
+    frame.append(bar, wrap);
+    var heads = Array.prototype.slice.call(table.querySelectorAll("thead th[id^='option-']"));
+    var facets = Array.prototype.slice.call(table.querySelectorAll("tr.tc-facet > th"));
+    var shown = options[0].key;
+    var printing = false;
+
+    function layout() {
+      var one = PHONE.matches && !printing;
+      frame.classList.toggle("tc-compare-frame--one", one);
+      table.querySelectorAll("td[data-option-key]").forEach(function (cell) {
+        cell.hidden = one && cell.getAttribute("data-option-key") !== shown;
+      });
+      heads.forEach(function (th) { th.hidden = one && th.id.slice(7) !== shown; });
+      facets.forEach(function (th) { th.colSpan = one ? 1 : options.length; });
+      buttons.forEach(function (button, index) {
+        var on = one && button.getAttribute("data-option") === shown;
+        if (one) button.setAttribute("aria-pressed", String(on));
+        else button.removeAttribute("aria-pressed");  // there, a name takes you to its column
+        button.style.width = one ? "" : heads[index].getBoundingClientRect().width + "px";
+      });
+      row.style.transform = one ? "" : "translateX(" + (-wrap.scrollLeft) + "px)";
+    }
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-option]");
+      if (!button) return;
+      shown = button.getAttribute("data-option");
+      if (PHONE.matches) {
+        layout();
+        button.focus();
+      } else {  // the column, brought into view
+        var head = heads[buttons.indexOf(button)];
+        wrap.scrollLeft = head.offsetLeft - (wrap.clientWidth - head.offsetWidth) / 2;
+      }
+    });
+    wrap.addEventListener("scroll", function () {
+      if (!PHONE.matches) row.style.transform = "translateX(" + (-wrap.scrollLeft) + "px)";
+    }, { passive: true });
+    // On a wide screen the names show once the table's own header has gone up under the header
+    // of the page, and while the table is still in view.
+    var pending = false;
+    function follow() {
+      pending = false;
+      var header = bar.getBoundingClientRect().top;
+      var gone = table.tHead.getBoundingClientRect().bottom <= header;
+      var inView = table.getBoundingClientRect().bottom > header + bar.firstChild.offsetHeight;
+      frame.classList.toggle("tc-compare-frame--names", gone && inView);
+    }
+    window.addEventListener("scroll", function () {
+      if (!pending) { pending = true; window.requestAnimationFrame(follow); }
+    }, { passive: true });
+    follow();
+    PHONE.addEventListener("change", layout);
+    window.addEventListener("resize", layout);
+    window.addEventListener("beforeprint", function () { printing = true; layout(); });
+    window.addEventListener("afterprint", function () { printing = false; layout(); });
+    layout();
+  }
+
   // Back and forward within the page (same path, other ticks): Material leaves the page as it is.
   window.addEventListener("popstate", function () {
     if (current) current.apply();
   });
 
   onPage(setup);
+  onPage(compareBar);
 })();
