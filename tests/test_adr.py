@@ -67,15 +67,20 @@ def test_a_record_has_the_madr_sections_in_order_filled_from_the_card() -> None:
         "* Precompute",
     ]
     assert section["## Decision Outcome"] == (
-        'Chosen option: "Precompute", because inputs change daily and readers are many.\n\n'
+        'Chosen option: "Precompute".\n\nWhere it wins: Inputs change daily and readers are many.\n\n'
     )
     assert section["### Consequences"].splitlines() == [
-        "* Good, because reads are a single lookup.",
-        "* Good, because heavy work runs off-peak.",
-        "* Bad, because a batch job to schedule and watch.",
-        "* Bad, because storage for every result.",
-        "* Bad (hidden cost), because the job's runtime creeps past its window.",
-        "* Bad (hidden cost), because backfills after a logic change.",
+        "* Good: Reads are a single lookup.",
+        "* Good: Heavy work runs off-peak.",
+        "* Bad: A batch job to schedule and watch.",
+        "* Bad: Storage for every result.",
+        "* Bad, found later: The job's runtime creeps past its window.",
+        "* Bad, found later: Backfills after a logic change.",
+        # what the choice avoids: the up-front costs of the options not chosen
+        "* Avoided, a cost of Cache: Invalidation logic in every writer.",
+        "* Avoided, a cost of Cache: A second store to run.",
+        "* Avoided, a cost of Recompute: CPU on every request.",
+        "* Avoided, a cost of Recompute: Latency grows with data size.",
         "",
     ]
     assert "* A profile of the slow path." in section["### Confirmation"]
@@ -99,16 +104,44 @@ def test_a_title_and_signals_are_the_readers_text() -> None:
         adr.compose(parts, "memoize", DAY)
 
 
-def test_a_sentence_continues_after_because_but_names_keep_their_capital() -> None:
+def test_every_generated_sentence_reads_as_a_sentence_for_every_card_and_option() -> None:
+    """The record's own words never continue into a card's text ("Good, because ordering per
+    key within a partition" does not parse): each card text follows a label and a colon, whole,
+    whether it is a sentence or a phrase."""
     catalog = load_catalog(REPO / "cards")
-    card = catalog.decisions["rag-vs-fine-tuning"].model
-    text = adr.compose(adr.record_parts("rag-vs-fine-tuning", card), "rag", DAY)
-    assert card.options[0].wins_when.startswith("The answer depends")
-    assert '", because the answer depends on facts that change' in text
-    # "Flink" is written mid-sentence with its capital and never in lower case: a name
-    card = catalog.decisions["batch-vs-streaming"].model
-    text = adr.compose(adr.record_parts("batch-vs-streaming", card), "streaming", DAY)
-    assert "* Good, because Flink and Beam provide event-time windows" in text
+    labels = re.compile(
+        r"\* (?:Good|Bad|Bad, found later|Avoided, a cost of [^:]+|In our context|"
+        r"Considered against it): \S"
+    )
+    checked = 0
+    for card_id, entry in catalog.decisions.items():
+        parts = adr.record_parts(card_id, entry.model)
+        for option in entry.model.options:
+            text = adr.compose(parts, option.key, DAY, signals=["A"], against=["B"])
+            outcome = text.split("## Decision Outcome\n\n", 1)[1].split("\n\n")[:2]
+            assert re.fullmatch(r'Chosen option: ".+"\.', outcome[0]), outcome
+            assert outcome[1].startswith("Where it wins: "), outcome
+            consequences = text.split("### Consequences\n\n", 1)[1].split("\n\n", 1)[0]
+            for line in consequences.splitlines():
+                assert labels.match(line), (card_id, option.key, line)
+            checked += 1
+    assert checked >= 150
+
+
+def test_ticks_for_other_options_are_considered_against_the_choice(run_cli: RunCli) -> None:
+    code, text, err = run_cli(
+        *("record", "rag-vs-fine-tuning", "--chose", "rag", "--out", "-", "--date", "2026-11-21"),
+        *("--config", str(REPO / "mkdocs.yml"), "--status", "proposed"),
+        *("--signal", "Answers need a source."),
+        *("--against", "The style must match our brand voice."),
+    )
+    assert code == 0, err
+    assert text.startswith("---\nstatus: proposed\n")
+    drivers = text.split("## Decision Drivers\n\n", 1)[1].split("\n## ", 1)[0]
+    assert drivers.rstrip().splitlines()[-2:] == [
+        "* In our context: Answers need a source.",
+        "* Considered against it: The style must match our brand voice.",
+    ]
 
 
 def test_raw_html_in_a_card_stays_text_in_the_record(hostile: adr.RecordParts) -> None:
@@ -127,7 +160,7 @@ def test_raw_html_in_a_card_stays_text_in_the_record(hostile: adr.RecordParts) -
     assert "Is &lt;/template&gt;&lt;script&gt;window.__xss='decision'&lt;/script&gt; text?" in html
     assert "&lt;a href=&quot;javascript:window.__xss='href'&quot;&gt;link&lt;/a&gt;" in html
     # "# not a heading" and "- a signal ..." stay list items, not a heading or a nested list
-    assert html.count("<h1>") == 1 and "<li>Bad, because # not a heading</li>" in html
+    assert html.count("<h1>") == 1 and "<li>Bad: # not a heading</li>" in html
     assert "<li>In our context: - a signal that looks like a list item</li>" in html
 
 
@@ -213,7 +246,7 @@ def test_record_writes_a_numbered_record_for_a_real_card(run_cli: RunCli, tmp_pa
     assert "# RAG vs fine-tuning: Retrieval-augmented generation (RAG)\n" in text
     assert "date: 2026-11-21" in text
     assert "* In our context: Answers must carry a source a user or auditor can open" in text
-    assert 'Chosen option: "Retrieval-augmented generation (RAG)", because ' in text
+    assert 'Chosen option: "Retrieval-augmented generation (RAG)".\n\nWhere it wins: ' in text
     assert "(https://tradeoff-cards.github.io/tradeoff-cards/decisions/rag-vs-fine-tuning/)" in text
     # a second record goes after it; --out - prints the same text as the file
     assert run_cli(*args)[0] == 0 and (out / "0002-rag-vs-fine-tuning-rag.md").is_file()

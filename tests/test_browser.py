@@ -235,7 +235,7 @@ def test_search_finds_a_card_by_a_title_word(page: Page) -> None:
 def test_a_citation_leads_to_its_source_and_back_by_keyboard(page: Page) -> None:
     page.goto("/decisions/kubernetes-vs-paas/")
     # once the page's scripts have run (they build the helper and may scroll on load)
-    expect(page.locator(".tc-helper__options")).to_be_attached()
+    expect(page.locator("table.tc-compare input[data-option]").first).to_be_attached()
     page.wait_for_load_state("networkidle")
     cite = page.locator("#cite-1-1")
     expect(cite).to_have_attribute("aria-label", re.compile(r"^Source 1: Google Kubernetes"))
@@ -355,6 +355,11 @@ AXE_PAGES = {
     "home": "/",
     "finder": "/browse/finder/?tag=llm",
     "open search": "/",  # with results for a query shown (SEARCHED)
+    "browse": "/browse/",
+    "all decisions": "/decisions/",
+    "what changed": "/browse/changes/",
+    "who pays": "/browse/who-pays/",
+    "not found": "/404.html",
 }
 SEARCHED = {"open search": "retry"}
 
@@ -404,9 +409,10 @@ def test_axe_finds_no_serious_violations(new_page: NewPage, name: str, scheme: s
 
 
 def _ticks(page: Page, option: str, kind: str) -> Any:
-    """The helper's checkboxes for an option's conditions (kind "b") or signals ("s")."""
+    """The checkboxes for an option's conditions (kind "b") or signals ("s"), where they are
+    read: in the comparison."""
     return page.locator(
-        f"[data-decision-helper] input[type=checkbox][data-option='{option}'][value^='{option}:{kind}']"
+        f"table.tc-compare input[type=checkbox][data-option='{option}'][value^='{option}:{kind}']"
     )
 
 
@@ -416,15 +422,16 @@ def test_decision_helper_leans_to_what_is_ticked_and_keeps_it_in_the_address(pag
     key, other = option["key"], card["options"][0]["key"]
     page.goto(f"/decisions/{CARD}/")
     helper = page.locator("[data-decision-helper]")
+    table = page.locator("table.tc-compare")
     verdict = helper.locator(".tc-helper__verdict")
     expect(helper).to_have_attribute("data-leading-option", "")
-    expect(helper.locator(f"input[data-option='{key}']")).to_have_count(
+    expect(table.locator(f"input[data-option='{key}']")).to_have_count(
         len(option["best_when"]) + len(option["signals"])
     )
     signals = _ticks(page, key, "s")
     expect(signals).to_have_count(len(option["signals"]))
     # a label carries the item's text; ticking works from the keyboard
-    expect(helper.locator(f"label[for='tc-tick-{key}-s0']")).to_contain_text(
+    expect(table.locator(f"label[for='tc-tick-{key}-s0']")).to_contain_text(
         option["signals"][0].split("`")[0].strip()
     )
     for index in range(len(option["signals"])):
@@ -437,13 +444,13 @@ def test_decision_helper_leans_to_what_is_ticked_and_keeps_it_in_the_address(pag
 
     page.reload()
     expect(helper).to_have_attribute("data-leading-option", key)
-    expect(helper.locator("input:checked")).to_have_count(len(option["signals"]))
+    expect(table.locator("input:checked")).to_have_count(len(option["signals"]))
     for index in range(len(option["signals"])):
         expect(signals.nth(index)).to_be_checked()
 
     # as many ticks for another option: no clear lean, and the page says where to look
     for index in range(len(option["signals"])):
-        helper.locator(f"input[data-option='{other}']").nth(index).check()
+        table.locator(f"input[data-option='{other}']").nth(index).check()
     expect(helper).to_have_attribute("data-leading-option", "")
     expect(verdict).to_contain_text("No clear lean")
     expect(verdict.locator("a[href='#combining']")).to_have_count(1)
@@ -454,7 +461,7 @@ def test_decision_helper_leans_to_what_is_ticked_and_keeps_it_in_the_address(pag
     page.goto("/")
     page.go_back()
     expect(page).to_have_url(ticked)
-    expect(helper.locator("input:checked")).to_have_count(2 * len(option["signals"]))
+    expect(table.locator("input:checked")).to_have_count(2 * len(option["signals"]))
     expect(helper).to_have_attribute("data-leading-option", "")
 
 
@@ -469,7 +476,7 @@ def test_without_javascript_the_lists_are_plain_and_the_finder_lists_everything(
     expect(best).to_have_count(len(card["options"][0]["best_when"]))
     expect(best.first).to_be_visible()
     expect(page.locator("[data-decision-helper] .tc-helper__intro")).to_be_visible()
-    expect(page.locator("[data-decision-record]")).to_contain_text(f"tradeoffs record {CARD}")
+    expect(page.locator("[data-decision-record]")).to_contain_text("a decision record your team")
 
     page.goto("/browse/finder/?words=cache")
     expect(page.locator("form[data-finder]")).to_be_hidden()
@@ -606,7 +613,8 @@ def test_hostile_card_text_never_runs_and_the_record_matches_the_cli(
         page.locator("a[href$='/decisions/quotes-and-scripts/']").first.click()
         page.wait_for_url(re.compile(r"/decisions/quotes-and-scripts/"))
         helper = page.locator("[data-decision-helper]")
-        expect(helper.locator("input[type=checkbox]")).to_have_count(
+        table = page.locator("table.tc-compare")
+        expect(table.locator("input[type=checkbox]")).to_have_count(
             sum(len(o["best_when"]) + len(o["signals"]) for o in card["options"])
         )
         assert page.evaluate("window.__marker") == "not reloaded"  # instant navigation
@@ -621,10 +629,10 @@ def test_hostile_card_text_never_runs_and_the_record_matches_the_cli(
         )
         page.reload()
         expect(helper).to_have_attribute("data-leading-option", "safe")
-        expect(helper.locator("input:checked")).to_have_count(len(safe["signals"]))
+        expect(table.locator("input:checked")).to_have_count(len(safe["signals"]))
         # the text is shown as written, inside the labels
-        expect(helper.locator("label[for='tc-tick-safe-s0']")).to_have_text(safe["signals"][0])
-        expect(helper.locator("label[for='tc-tick-safe-b1']")).to_have_text(safe["best_when"][1])
+        expect(table.locator("label[for='tc-tick-safe-s0']")).to_have_text(safe["signals"][0])
+        expect(table.locator("label[for='tc-tick-safe-b1']")).to_have_text(safe["best_when"][1])
 
         record = page.locator("[data-decision-record]")
         record.locator("select[name=option]").select_option("safe")
@@ -709,34 +717,35 @@ def test_finder_words_match_tags_and_keywords(page: Page) -> None:
 
 
 def test_no_focused_helper_control_is_covered(new_page: NewPage) -> None:
-    """WCAG 2.4.11: a checkbox of the decision helper that takes the keyboard's focus is not
-    hidden under anything sticky (the header, the helper's summary)."""
+    """WCAG 2.4.11: a checkbox of the decision helper (in the comparison) that takes the
+    keyboard's focus is not hidden under anything sticky (the header, the bar of option names)."""
     page = new_page({"width": 1300, "height": 900})
     page.goto(f"/decisions/{CARD}/")
-    boxes = page.locator("[data-decision-helper] input[type=checkbox]")
+    boxes = page.locator("table.tc-compare input[type=checkbox][data-option]")
     expect(boxes.first).to_be_attached()
     total = boxes.count()
     assert total >= 4
     boxes.first.focus()
-    covered, visited = [], 0
-    for _ in range(total):
-        visited += 1
+    covered: list[dict] = []
+    visited: set[str] = set()
+    for _ in range(20 * total):  # the links between the checkboxes are tab stops too
         where = page.evaluate(
             """() => {
-                const e = document.activeElement, r = e.getBoundingClientRect();
-                const x = r.left + r.width / 2, y = r.top + r.height / 2;
-                const top = document.elementFromPoint(x, y);
-                return {id: e.id || e.name, inside: top === e || e.contains(top)
-                        || (top && top.closest('label') && top.closest('li') === e.closest('li')),
-                        y: Math.round(y)};
+                const e = document.activeElement;
+                if (!e.matches('table.tc-compare input[data-option]')) return null;
+                const r = e.getBoundingClientRect();
+                const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                return {id: e.id, inside: top === e, y: Math.round(r.top)};
             }"""
         )
-        if not where["inside"]:
-            covered.append(where)
-        page.keyboard.press("Tab")
-        if not page.evaluate("document.activeElement.matches('[data-decision-helper] input')"):
+        if where is not None:
+            visited.add(where["id"])
+            if not where["inside"]:
+                covered.append(where)
+        if len(visited) == total:
             break
-    assert visited == total and not covered, covered
+        page.keyboard.press("Tab")
+    assert len(visited) == total and not covered, covered
 
 
 def test_every_option_of_a_three_option_card_is_readable_on_a_phone(new_page: NewPage) -> None:
@@ -774,8 +783,26 @@ def test_the_option_names_stay_over_their_columns_on_a_wide_screen(new_page: New
     page.locator("tr.tc-cells--hidden-costs").scroll_into_view_if_needed()
     expect(bar).to_be_visible()
     for th in page.locator("thead th[id^='option-']").all():
-        key = th.get_attribute("id")[len("option-") :]
+        key = (th.get_attribute("id") or "")[len("option-") :]
         name, head = page.locator(f".tc-compare-bar__option[data-option='{key}']"), th
         a, b = name.bounding_box(), head.bounding_box()
         assert a is not None and b is not None and abs(a["x"] - b["x"]) <= 1
         assert 0 <= a["y"] < 900
+
+
+def test_the_way_to_decide_comes_before_the_details(new_page: NewPage) -> None:
+    page = new_page({"width": 1300, "height": 900})
+    page.goto("/decisions/log-vs-queue/")
+    litmus = page.locator(".tc-decide-first__litmus")
+    box = litmus.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 1800, box
+    card = yaml.safe_load((DECISIONS / "log-vs-queue.yaml").read_text(encoding="utf-8"))
+    text = " ".join(litmus.inner_text().split())
+    assert " ".join(card["how_to_decide"]["litmus_test"].split())[:40] in text
+    questions = page.locator(".tc-decide-first li")
+    assert questions.count() == len(card["how_to_decide"]["questions"])
+    page.locator(".tc-decide-first__more a").click()
+    page.wait_for_url(re.compile("#how-to-decide$"))
+    # the sections kept for reference come last, in the page and in print
+    order = page.eval_on_selector_all("h2[id]", "hs => hs.map(h => h.id)")
+    assert order[-3:] == ["follow-ups", "changes", "sources"], order

@@ -41,7 +41,7 @@ def test_scripts_keep_addresses_on_the_sites_host(
             card = f"{origin}{PREFIX}/decisions/{CARD}/"
             page.goto(card)
             # decide.js: a tick goes into this page's address, not another host's
-            page.locator("[data-decision-helper] input[type=checkbox]").first.check()
+            page.locator("table.tc-compare input[type=checkbox]").first.check()
             page.wait_for_url(re.compile(r"[?&]tick="))
             assert page.url.startswith(card + "?tick=")
 

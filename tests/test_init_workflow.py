@@ -414,7 +414,7 @@ def test_the_written_workflow_runs_from_a_wheel_for_a_pull_request_and_the_weekl
     assert action in ran and "actions/upload-pages-artifact@v3" in ran  # the site, uploaded
     assert not (tmp_path / "work" / "summary-build.md").exists()  # no card changes to write
     # no other host is reachable here: the check must try each external URL (the build's
-    # footer link and the card's MADR link) and fail on nothing but the connection
+    # footer link) and fail on nothing but the connection
     checked = "Check the links to other sites"
     ran = _run_job(workflow, "external-links", weekly, checkout, venv, offline=checked)
-    assert re.search(r"\(2 external URLs: 2 fetched", ran[checked]), ran[checked]
+    assert re.search(r"\(1 external URL: 1 fetched", ran[checked]), ran[checked]

@@ -150,6 +150,7 @@ def test_a_diagram_node_is_a_working_link(served: tuple[str, Path]) -> None:
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(f"{url}/decisions/rag-vs-fine-tuning/", wait_until="networkidle")
+            page.locator("details.tc-neighbourhood > summary").click()  # shown on request
             node = page.locator("svg.tc-diagram a.tc-node").first
             target = node.get_attribute("xlink:href") or ""
             assert target.startswith("../")

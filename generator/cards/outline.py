@@ -83,7 +83,6 @@ DECISION: tuple[Section, ...] = (
         field="ai_impact",
     ),
     _s("mistakes", "Common mistakes", "mistakes", field="mistakes"),
-    _s("follow_ups", "Follow-up questions", "follow-ups", field="follow_ups"),
     _s(
         "related",
         "Related decisions",
@@ -93,6 +92,8 @@ DECISION: tuple[Section, ...] = (
         _s("supersedes", "Supersedes", "supersedes", field="supersedes"),
         _s("referenced_by", "Referenced by", "referenced-by", field="referenced_by"),
     ),
+    # for reference, last: the follow-up questions, what changed, the sources
+    _s("follow_ups", "Follow-up questions", "follow-ups", field="follow_ups"),
     _s("changes", "What changed", "changes", field="changes"),
     _s("sources", "Sources", "sources", field="sources"),
 )
@@ -149,6 +150,10 @@ LABELS = {
 def section(outline: tuple[Section, ...], key: str) -> Section:
     """The section of `outline` with this key."""
     return next(s for s in outline if s.key == key)
+
+
+# The questions to ask, shown again near the top of a card under their own heading's words.
+LABELS["questions"] = section(DECISION, "how_to_decide").part("questions").title
 
 
 def relation_title(kind: str) -> str:

@@ -14,7 +14,7 @@ from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
 from ..cards.validation import did_you_mean
 from ..engines.project import RECORDS_DIR, Project
-from ..site.adr import compose, record_parts, slug, write_record
+from ..site.adr import STATUS, STATUSES, compose, record_parts, slug, write_record
 from .usage import UsageError
 
 DEFAULT_OUT = Path("docs") / RECORDS_DIR
@@ -56,6 +56,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a condition or signal seen to hold, listed among the decision drivers; one signal "
         "per --signal, repeat it for more. The words after it, up to the next option, are one "
         "signal (joined with spaces), so `--signal Only one model today` is one signal",
+    )
+    record.add_argument(
+        "--against",
+        dest="against",
+        action=OneSignalPerFlag,
+        nargs="+",
+        default=[],
+        metavar="TEXT",
+        help="a condition or signal seen to hold that points to another option, listed among the "
+        "drivers as considered against the choice; one per --against, as --signal",
+    )
+    record.add_argument(
+        "--status",
+        choices=STATUSES,
+        default=STATUS,
+        help=f"the record's status (default: {STATUS}, as an option is chosen)",
     )
     record.add_argument(
         "--date", type=_date, help="the decision's date, YYYY-MM-DD (default: today)"
@@ -119,7 +135,15 @@ def run(args: argparse.Namespace) -> int:
         project.site_url if project else "",
         project.directory_urls if project else True,
     )
-    text = compose(parts, args.chose, args.date or dt.date.today(), args.title, args.signals)
+    text = compose(
+        parts,
+        args.chose,
+        args.date or dt.date.today(),
+        args.title,
+        args.signals,
+        args.against,
+        args.status,
+    )
     if args.out == "-":
         sys.stdout.write(text)
         return 0

@@ -29,8 +29,10 @@ from .listings import UNDO_COST_TEXT
 from .paths import decision_uri, page_url
 from .plain_markdown import destination
 
-STATUS = "accepted"
+STATUS = "accepted"  # an option was chosen; a draft the reader has not chosen from is "proposed"
+STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 SIGNAL_PREFIX = "In our context: "
+AGAINST_PREFIX = "Considered against it: "
 RECORD_FILE = re.compile(r"^([0-9]{4,})-.*\.md$")
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -41,9 +43,6 @@ _THEMATIC_BREAK = re.compile(r"([-*_])(?: *\1){2,} *$")
 _ORDERED_ITEM = re.compile(r"^([0-9]{1,9})([.)])(?= |$)")
 _CLOSING_HASHES = re.compile(r" (#+)$")  # would be dropped from the end of a heading
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
-_FIRST_WORD = re.compile(r"[A-Z][a-z]*\b")
-_NAME_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][a-z]*\b")
-_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
 # An inline link or image whose text holds no brackets (inner ones are replaced first) and whose
 # address has at most one level of parentheses; anything subtler is disarmed by _LEFT_OPEN.
@@ -171,35 +170,6 @@ def _sources_cited(card: DecisionCard, option: Option, sources: Numbered) -> str
     return "\nSources cited for this option and the decision drivers:\n\n" + lines
 
 
-def _card_texts(value: object) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _card_texts(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _card_texts(item)
-
-
-def _names(card: DecisionCard) -> set[str]:
-    """Words the card writes capitalised in the middle of a sentence and never in lower case:
-    names ("Flink", "Cedar"), not words that happen to start a sentence."""
-    text = "\n".join(_card_texts(card.model_dump(mode="json", warnings=False)))
-    lower = set(_LOWER_WORD.findall(text))
-    return {word for word in _NAME_MID_SENTENCE.findall(text) if word.lower() not in lower}
-
-
-def _after_because(text: str, names: set[str]) -> str:
-    """A sentence of the card continuing "because ...": its first word in lower case, unless it
-    is a name (or "I")."""
-    line = md_text(text)
-    first = _FIRST_WORD.match(line)
-    if first and first.group(0) not in names and first.group(0) != "I":
-        return line[0].lower() + line[1:]
-    return line
-
-
 def tick_id(option_key: str, kind: str, index: int) -> str:
     """The id of one condition (kind "b", for best_when) or signal ("s") of an option, as the
     card page's decision helper names it in its checkboxes and in the page URL."""
@@ -220,6 +190,7 @@ class RecordParts:
     sources: dict[str, str]  # for each option key: the sources its record cites, as links
     status: str = STATUS
     signal_prefix: str = SIGNAL_PREFIX
+    against_prefix: str = AGAINST_PREFIX
 
 
 def card_link(card_id: str, site_url: str, directory_urls: bool = True) -> str:
@@ -253,21 +224,27 @@ def record_parts(
             for o in card.options
         )
     )
-    names = _names(card)
 
-    def because(label: str, items: list[str]) -> str:
-        return "".join(f"* {label}, because {_after_because(item, names)}\n" for item in items)
+    def labelled(label: str, items: list[str]) -> str:
+        # "Label: text": a card's text stays whole, whether it is a sentence or a phrase
+        return "".join(f"* {label}: {md_text(item)}\n" for item in items)
 
     outcomes = {}
     for option in card.options:
+        avoided = "".join(
+            labelled(f"Avoided, a cost of {md_text(other.name)}", other.costs)
+            for other in card.options
+            if other.key != option.key
+        )
         outcomes[option.key] = linked(
             "\n## Decision Outcome\n\n"
-            f'Chosen option: "{md_text(option.name)}", because '
-            f"{_after_because(option.wins_when, names)}\n\n"
+            f'Chosen option: "{md_text(option.name)}".\n\n'
+            f"Where it wins: {md_text(option.wins_when)}\n\n"
             "### Consequences\n\n"
-            + because("Good", option.strengths)
-            + because("Bad", option.costs)
-            + because("Bad (hidden cost)", option.hidden_costs)
+            + labelled("Good", option.strengths)
+            + labelled("Bad", option.costs)
+            + labelled("Bad, found later", option.hidden_costs)
+            + avoided
             + "\n### Confirmation\n\n"
             "Gather this evidence and check that it supports the choice:\n\n"
             + _bullets(card.how_to_decide.evidence_needed)
@@ -307,19 +284,25 @@ def compose(
     day: dt.date,
     title: str | None = None,
     signals: Iterable[str] = (),
+    against: Iterable[str] = (),
+    status: str | None = None,
 ) -> str:
     """The decision record for option `chosen`: `title` (the card's title and the option's name
-    when empty) and `signals` (what was seen to hold) are the reader's own text. The front
-    matter names the card and the option, which the site links the record with."""
+    when empty), `signals` (what was seen to hold, for the choice) and `against` (what was seen
+    to hold but points to another option) are the reader's own text. The front matter names the
+    card and the option, which the site links the record with; `status` is the card's
+    (accepted) unless given."""
     if chosen not in parts.outcomes:
         raise KeyError(chosen)
     heading = md_text(title or "") or parts.titles[chosen]
     seen = [line for line in (md_text(s) for s in signals) if line]
+    other = [line for line in (md_text(s) for s in against) if line]
     return (
-        f"---\nstatus: {parts.status}\ndate: {day.isoformat()}\ncard: {parts.card_id}\n"
-        f"option: {chosen}\n---\n\n# {heading}\n\n"
+        f"---\nstatus: {status or parts.status}\ndate: {day.isoformat()}\n"
+        f"card: {parts.card_id}\noption: {chosen}\n---\n\n# {heading}\n\n"
         + parts.context
         + "".join(f"* {parts.signal_prefix}{line}\n" for line in seen)
+        + "".join(f"* {parts.against_prefix}{line}\n" for line in other)
         + parts.considered
         + parts.outcomes[chosen]
         + parts.more

@@ -22,9 +22,10 @@ SEARCH_FILTERS = "assets/tradeoff-cards/search/filters.json"
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SECTION = re.compile(r"^## (?P<title>.+?)(?: \{ #(?P<anchor>[A-Za-z0-9_-]+) \})?[ \t]*$", re.M)
 _SUBHEADING = re.compile(r"^#{3,6} (.+?)(?: \{ #[A-Za-z0-9_-]+ \})?[ \t]*$", re.M)
-# Not text to search: code blocks, drawings, scripts, the record's data and what only print shows.
+# Not text to search: code blocks, drawings, scripts, the record's data, what only print shows and
+# what a page repeats from a section below (the decision's litmus test and questions, <aside>).
 _NOT_TEXT = re.compile(
-    r"<(pre|svg|script|style|figure|template)\b.*?</\1>"
+    r"<(pre|svg|script|style|figure|template|aside)\b.*?</\1>"
     r'|<span class="tc-print-only[^"]*">.*?</span>',
     re.S | re.I,
 )

@@ -1,8 +1,8 @@
 /* The decision helper and "Record this decision" on a card page.
 
    The helper is built from the page itself: each item of the comparison's "Best when" and
-   "Signals that point here" rows is cloned (DOM nodes, never HTML text) into a checklist, one
-   group per option. Ticks live in the URL (?tick=<option>:b<n>,<option>:s<n>), so a link, a reload
+   "Signals that point here" rows gets a checkbox where it is read, its text (DOM nodes, never
+   HTML text) as the label; the helper's block, after the comparison, shows the lean. Ticks live in the URL (?tick=<option>:b<n>,<option>:s<n>), so a link, a reload
    and back/forward give the same ticks.
 
    The lean: ticks are counted per option; an option leads when it has at least two thirds of all
@@ -111,12 +111,13 @@
     return line.replace(/ (#+)$/, " \\$1");
   }
 
-  function compose(parts, chosen, day, title, signals) {
+  function compose(parts, chosen, day, title, signals, against, status) {
     var heading = mdText(title || "") || parts.titles[chosen];
-    return "---\nstatus: " + parts.status + "\ndate: " + day + "\ncard: " + parts.card_id +
-      "\noption: " + chosen + "\n---\n\n# " + heading + "\n\n" +
+    return "---\nstatus: " + (status || parts.status) + "\ndate: " + day + "\ncard: " +
+      parts.card_id + "\noption: " + chosen + "\n---\n\n# " + heading + "\n\n" +
       parts.context +
       signals.map(function (s) { return "* " + parts.signal_prefix + s + "\n"; }).join("") +
+      against.map(function (s) { return "* " + parts.against_prefix + s + "\n"; }).join("") +
       parts.considered + parts.outcomes[chosen] + parts.more + parts.sources[chosen];
   }
 
@@ -140,47 +141,41 @@
     return cell ? Array.prototype.slice.call(cell.querySelectorAll(":scope > ul > li")) : [];
   }
 
-  function checklist(table, option, kind, row, label) {
-    var items = itemsOf(table, row, option.key);
-    var headingId = "tc-decide-" + option.key + "-" + kind;
-    var list = el("ul", { className: "tc-helper__list", "aria-labelledby": headingId });
-    items.forEach(function (item, index) {
+  // Each condition and signal of an option gets its checkbox where it is read, in the
+  // comparison: its text (moved, not copied, so a citation keeps its only id) becomes the label.
+  function ticks(table, option, kind, row) {
+    return itemsOf(table, row, option.key).map(function (item, index) {
       var id = option.key + ":" + kind + index;
       var inputId = "tc-tick-" + option.key + "-" + kind + index;
-      var box = el("input", { type: "checkbox", id: inputId, "data-option": option.key, value: id });
-      var text = el("label", { for: inputId });
-      Array.prototype.forEach.call(item.childNodes, function (child) {
-        // a citation stays at its claim: its number links there, and its id is the page's only one
-        if (child.nodeType === 1 && child.matches("sup.tc-cite")) return;
-        text.append(child.cloneNode(true));
+      var box = el("input", {
+        type: "checkbox", id: inputId, className: "tc-tick__box", "data-option": option.key, value: id
       });
-      list.append(el("li", {}, [box, text]));
+      var text = el("label", { for: inputId, className: "tc-tick__text" });
+      while (item.firstChild) text.append(item.firstChild);
+      item.classList.add("tc-tick");
+      item.append(box, text);
+      return box;
     });
-    return [el("p", { className: "tc-helper__kind", id: headingId, text: label }), list];
   }
 
   function build(root, table, options) {
-    var groups = el("div", { className: "tc-helper__options" });
     options.forEach(function (option) {
-      var count = el("span", { className: "tc-helper__count", "data-count": option.key });
-      var legend = el("legend", {}, [el("span", { className: "tc-helper__name", text: option.name }), " ", count]);
-      var group = el("fieldset", { className: "tc-helper__option", "data-option-group": option.key }, [legend]);
-      checklist(table, option, "b", "tc-cells--best-when", "Best when").forEach(function (n) { group.append(n); });
-      checklist(table, option, "s", "tc-cells--signals", "Signals that point here").forEach(function (n) { group.append(n); });
-      groups.append(group);
+      ticks(table, option, "b", "tc-cells--best-when");
+      ticks(table, option, "s", "tc-cells--signals");
     });
+    table.classList.add("tc-compare--ticks");
     var verdict = el("p", { className: "tc-helper__verdict", role: "status", "aria-live": "polite" });
     var spread = el("ul", { className: "tc-helper__spread", "aria-label": "Ticks per option" });
     var clear = el("button", { type: "button", className: "md-button tc-helper__clear", text: "Clear the ticks" });
     var summary = el("div", { className: "tc-helper__summary" }, [verdict, spread, clear]);
     var intro = root.querySelector(".tc-helper__intro");
     if (intro) {
-      intro.textContent = "Tick the conditions and signals that hold in your context. The summary " +
-        "shows how your ticks spread across the options and which one they lean to: an option " +
-        "leads when it has at least two thirds of them. The ticks are kept in the page address, " +
-        "so a link to this page brings them along.";
+      intro.textContent = "Tick, in the comparison above, the conditions (\u201cBest when\u201d) and " +
+        "the signals that hold in your context. Here you see how your ticks spread across the " +
+        "options and which one they lean to: an option leads when it has at least two thirds of " +
+        "them. The ticks are kept in the page address, so a link to this page brings them along.";
     }
-    root.append(groups, summary);
+    root.append(summary);
     return { verdict: verdict, spread: spread, clear: clear };
   }
 
@@ -244,8 +239,13 @@
     ]);
     block.append(form, details);
 
+    // The ticks that point to the option chosen are its drivers; the others were considered
+    // against it. Until the reader picks the option (it follows the lean), the record is a
+    // proposal.
     function text() {
-      return compose(parts, select.value, date.value || today(), title.value, state.signals());
+      var chosen = select.value;
+      return compose(parts, chosen, date.value || today(), title.value, state.signals(chosen, true),
+        state.signals(chosen, false), state.chosenByReader ? "" : "proposed");
     }
     function refresh() {
       title.placeholder = parts.titles[select.value];
@@ -279,11 +279,11 @@
     current = null;
     var root = document.querySelector("[data-decision-helper]");
     var table = document.querySelector("table.tc-compare");
-    if (!root || !table || root.querySelector(".tc-helper__options")) return;
+    if (!root || !table || table.querySelector("input[data-option]")) return;
     var options = optionsOf(table);
     if (!options.length) return;
     var view = build(root, table, options);
-    var boxes = Array.prototype.slice.call(root.querySelectorAll("input[type=checkbox][data-option]"));
+    var boxes = Array.prototype.slice.call(table.querySelectorAll("input[type=checkbox][data-option]"));
 
     var template = document.querySelector("[data-decision-record] template[data-record-parts]");
     var parts = null;
@@ -294,9 +294,11 @@
     }
     var state = {
       chosenByReader: false,
-      signals: function () {
-        return boxes.filter(function (b) { return b.checked && parts.ticks[b.value]; })
-          .map(function (b) { return parts.ticks[b.value]; });
+      signals: function (chosen, forIt) {
+        return boxes.filter(function (b) {
+          return b.checked && parts.ticks[b.value] &&
+            (b.getAttribute("data-option") === chosen) === forIt;
+        }).map(function (b) { return parts.ticks[b.value]; });
       },
     };
     var record = parts ? recordForm(template.parentNode, parts, options, state) : null;
@@ -305,13 +307,7 @@
       var counts = options.map(function (option) {
         var mine = boxes.filter(function (b) { return b.getAttribute("data-option") === option.key; });
         var ticked = mine.filter(function (b) { return b.checked; }).length;
-        var badge = root.querySelector("[data-count='" + CSS.escape(option.key) + "']");
-        if (badge) badge.textContent = "(" + ticked + " of " + mine.length + ")";
         return { key: option.key, name: option.name, count: ticked };
-      });
-      // what is ticked, marked for print (cards.css prints only that)
-      root.querySelectorAll(".tc-helper__list > li, .tc-helper__list, .tc-helper__option").forEach(function (node) {
-        node.classList.toggle("tc-ticked", !!node.querySelector("input:checked"));
       });
       var result = lean(counts);
       showLean(root, view, result, counts);
@@ -323,7 +319,7 @@
       boxes.forEach(function (b) { b.checked = wanted.indexOf(b.value) >= 0; });
       update(false);
     }
-    root.addEventListener("change", function (event) {
+    table.addEventListener("change", function (event) {
       if (event.target.matches("input[type=checkbox][data-option]")) update(true);
     });
     view.clear.addEventListener("click", function () {
