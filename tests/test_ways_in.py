@@ -162,3 +162,27 @@ def test_the_field_reference_breaks_no_key_in_the_middle(host: str, browser: Bro
     )
     assert len(lines) > 20 and set(lines) == {1}
     page.close()
+
+
+def test_by_who_pays_folds_each_role_and_a_link_to_a_role_opens_it(
+    host: str, browser: Browser
+) -> None:
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.goto(host + "/tradeoff-cards/browse/who-pays/")
+    folded = page.locator("details.tc-payers__cards")
+    assert folded.count() >= 3
+    assert page.evaluate(
+        "[...document.querySelectorAll('details.tc-payers__cards')].every(d => !d.open)"
+    )
+    # a card page's cost bearer links to its role, which opens
+    page.goto(host + "/tradeoff-cards/decisions/cache-or-recompute/")
+    page.locator("a[href$='who-pays/#role-on-call']").first.click()
+    page.wait_for_url(re.compile("#role-on-call$"))
+    opened = page.evaluate(
+        "[...document.querySelectorAll('details.tc-payers__cards')].map(d => d.open)"
+    )
+    assert opened.count(True) == 1
+    role = page.locator("#role-on-call + dd details.tc-payers__cards")
+    assert role.evaluate("d => d.open")
+    assert role.locator("a[href$='decisions/cache-or-recompute/']").is_visible()
+    page.close()

@@ -192,6 +192,17 @@
 
   onPage(markInternalLinks);
 
+  // A link to a group of a folded list ("By who pays", #role-…) opens the group.
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    var holder = target && target.matches("dt") ? target.nextElementSibling : target;
+    var folded = holder && (holder.matches("details") ? holder : holder.querySelector("details"));
+    if (folded) folded.open = true;
+  }
+  window.addEventListener("hashchange", openTarget);
+  onPage(openTarget);
+
   function searchBox() {
     var box = document.createElement("div");
     box.className = "tc-search";
