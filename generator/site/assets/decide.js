@@ -378,6 +378,9 @@
         button.style.width = one ? "" : heads[index].getBoundingClientRect().width + "px";
       });
       row.style.transform = one ? "" : "translateX(" + (-wrap.scrollLeft) + "px)";
+      // a control the keyboard reaches is scrolled into view below the bar of names, not under it
+      document.documentElement.style.scrollPaddingTop = one
+        ? Math.ceil(bar.getBoundingClientRect().height + 56) + "px" : "";
     }
     bar.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-option]");
