@@ -808,3 +808,14 @@ def test_the_way_to_decide_comes_before_the_details(new_page: NewPage) -> None:
     # the sections kept for reference come last, in the page and in print
     order = page.eval_on_selector_all("h2[id]", "hs => hs.map(h => h.id)")
     assert order[-3:] == ["follow-ups", "changes", "sources"], order
+
+
+def test_one_tick_is_counted_as_one_tick(page: Page) -> None:
+    card = _card(CARD)
+    key = card["options"][0]["key"]
+    page.goto(f"/decisions/{CARD}/")
+    _ticks(page, key, "b").first.check()
+    verdict = page.locator("[data-decision-helper] .tc-helper__verdict")
+    expect(verdict).to_contain_text("your 1 tick points to it.")
+    expect(verdict).not_to_contain_text("1 of your 1")
+    expect(page.locator(".tc-helper__lead .tc-helper__bar-count")).to_have_text("1 tick")
