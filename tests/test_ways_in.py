@@ -186,3 +186,18 @@ def test_by_who_pays_folds_each_role_and_a_link_to_a_role_opens_it(
     assert role.evaluate("d => d.open")
     assert role.locator("a[href$='decisions/cache-or-recompute/']").is_visible()
     page.close()
+
+
+def test_the_not_found_page_links_to_pages_as_the_site_addresses_them(tmp_path: Path) -> None:
+    from .conftest import VALID, make_project, mkdocs_build
+
+    project = make_project(tmp_path / "project", VALID)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "404.html").read_text(encoding="utf-8")
+    finder = re.search(r'<a href="\./([^"]+)">Find a card</a>', page)
+    assert finder is not None and finder[1] == "browse/finder.html"
+    assert (site / finder[1]).is_file()
