@@ -34,8 +34,8 @@ from .plan import Page, SitePlan
 from .search import SearchEntry, plain
 
 INDEX_DIR = "pagefind"
-# Pagefind's ready-made interfaces, not written: the site has its own (assets/.../search.js).
 INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
+# Pagefind's ready-made interfaces, not kept: the site has its own (assets/.../search.js).
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 # Weights on Pagefind's scale (body text 1, at most 10).
 TITLE_WEIGHT, KEYWORD_WEIGHT, QUESTION_WEIGHT, OPTION_WEIGHT = 10, 8, 6, 5
