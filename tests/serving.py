@@ -8,7 +8,9 @@ import http.server
 import os
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +55,28 @@ def serving(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@dataclass
+class Watched:
+    """What pages of a site served at `base` must not do: request another host, or log an error
+    (console or uncaught). Each is noted with `at`, the page being visited, set by the test."""
+
+    base: str
+    at: str = ""
+    outside: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def watch(self, page: Any) -> None:
+        """Note what `page` does from now on."""
+        page.on("request", self._request)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append((self.at, str(error))))
+
+    def _request(self, request: Any) -> None:
+        if not request.url.startswith(self.base):
+            self.outside.append((self.at, request.url))
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append((self.at, message.text))

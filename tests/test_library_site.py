@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from .conftest import REPO
-from .serving import CHROMIUM, in_ci, serving
+from .serving import CHROMIUM, Watched, in_ci, serving
 from .test_adoption import build_distributions, install_fresh
 
 pytestmark = pytest.mark.slow
@@ -210,8 +210,7 @@ def served(team_site: TeamSite) -> Iterator[str]:
 def test_the_new_pages_stay_offline_and_pass_axe(served: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    outside: list[tuple[str, str]] = []
-    errors: list[tuple[str, str]] = []
+    seen = Watched(served)
     blocking: dict[str, list[str]] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -222,24 +221,9 @@ def test_the_new_pages_stay_offline_and_pass_axe(served: str) -> None:
             for scheme in ("light", "dark"):
                 context = browser.new_context(color_scheme=scheme, service_workers="block")
                 page = context.new_page()
-                current = {"name": ""}
-
-                def on_request(request: Any, current: dict[str, str] = current) -> None:
-                    if not request.url.startswith(served):
-                        outside.append((current["name"], request.url))
-
-                def on_console(message: Any, current: dict[str, str] = current) -> None:
-                    if message.type == "error":
-                        errors.append((current["name"], message.text))
-
-                def on_error(error: Any, current: dict[str, str] = current) -> None:
-                    errors.append((current["name"], str(error)))
-
-                page.on("request", on_request)
-                page.on("console", on_console)
-                page.on("pageerror", on_error)
+                seen.watch(page)
                 for name, path in PAGES.items():
-                    current["name"] = name
+                    seen.at = name
                     response = page.goto(f"{served}/{path}", wait_until="networkidle")
                     assert response is not None and response.ok, path
                     page.add_script_tag(path=str(AXE))
@@ -251,7 +235,7 @@ def test_the_new_pages_stay_offline_and_pass_axe(served: str) -> None:
                     if found:
                         blocking[f"{name} ({scheme})"] = found
                 # the log's filters work in place and keep the address
-                current["name"] = "log filters"
+                seen.at = "log filters"
                 page.goto(f"{served}/adr/?due=yes", wait_until="networkidle")
                 assert page.locator("input[name=due]").is_checked()
                 assert page.locator("[data-record-count]").inner_text() == "1 of 2 records matches"
@@ -262,6 +246,6 @@ def test_the_new_pages_stay_offline_and_pass_axe(served: str) -> None:
                 context.close()
         finally:
             browser.close()
-    assert outside == []
-    assert errors == []
+    assert seen.outside == []
+    assert seen.errors == []
     assert blocking == {}

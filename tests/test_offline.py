@@ -11,11 +11,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from .serving import CHROMIUM, require_chromium, serving
+from .serving import CHROMIUM, Watched, require_chromium, serving
 
 pytestmark = pytest.mark.browser
 
@@ -86,8 +85,7 @@ def test_no_request_leaves_the_site_and_no_console_error(served: tuple[str, Path
     url, site = served
     pages = _pages(site)
     assert len(pages) >= 9  # home, card, category, failure mode(s) and the browse pages
-    outside: list[tuple[str, str]] = []
-    errors: list[tuple[str, str]] = []
+    seen = Watched(url)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -97,35 +95,20 @@ def test_no_request_leaves_the_site_and_no_console_error(served: tuple[str, Path
             for scheme in ("light", "dark"):
                 context = browser.new_context(color_scheme=scheme, service_workers="block")
                 page = context.new_page()
-                current = {"path": ""}
-
-                def on_request(request: Any, current: dict[str, str] = current) -> None:
-                    if not request.url.startswith(url):
-                        outside.append((current["path"], request.url))
-
-                def on_console(message: Any, current: dict[str, str] = current) -> None:
-                    if message.type == "error":
-                        errors.append((current["path"], message.text))
-
-                def on_error(error: Any, current: dict[str, str] = current) -> None:
-                    errors.append((current["path"], str(error)))
-
-                page.on("request", on_request)
-                page.on("console", on_console)
-                page.on("pageerror", on_error)
+                seen.watch(page)
                 for path in pages:
-                    current["path"] = path
+                    seen.at = path
                     response = page.goto(f"{url}/{path}", wait_until="networkidle")
                     assert response is not None and response.ok, path
                 # an open search, with results and a filter: its index is the site's own
-                current["path"] = "search"
+                seen.at = "search"
                 page.locator("h1").first.click()  # the page, not the browser's chrome, has focus
                 page.keyboard.press("/")
                 box = page.locator("header input[type=search]")
                 expect(box).to_be_focused()
                 page.keyboard.type("kafka", delay=20)
                 status = page.locator("[data-search-status]")
-                expect(status, f"errors so far: {errors}").to_have_attribute(
+                expect(status, f"errors so far: {seen.errors}").to_have_attribute(
                     "data-query", "kafka", timeout=60_000
                 )
                 expect(page.locator("[data-search-results] > li > a").first).to_be_visible()
@@ -134,8 +117,8 @@ def test_no_request_leaves_the_site_and_no_console_error(served: tuple[str, Path
                 context.close()
         finally:
             browser.close()
-    assert outside == []
-    assert errors == []
+    assert seen.outside == []
+    assert seen.errors == []
 
 
 def test_a_diagram_node_is_a_working_link(served: tuple[str, Path]) -> None:
@@ -167,33 +150,21 @@ def test_under_zensical_no_request_leaves_the_site(
 ) -> None:
     # the project's site has repo_url: Zensical's theme would ask its host for statistics
     out = _built(tmp_path_factory, "zensical")
-    outside: list[tuple[str, str]] = []
-    errors: list[tuple[str, str]] = []
     with serving(out) as url, sync_playwright() as p:
+        seen = Watched(url)
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:
             page = browser.new_context(service_workers="block").new_page()
-            current = {"path": ""}
-            page.on(
-                "request",
-                lambda r: (
-                    None if r.url.startswith(url) else outside.append((current["path"], r.url))
-                ),
-            )
-            page.on(
-                "console",
-                lambda m: errors.append((current["path"], m.text)) if m.type == "error" else None,
-            )
-            page.on("pageerror", lambda e: errors.append((current["path"], str(e))))
+            seen.watch(page)
             for path in _pages(out):
-                current["path"] = path
+                seen.at = path
                 response = page.goto(f"{url}/{path}", wait_until="networkidle")
                 assert response is not None and response.ok, path
             assert page.locator("a.md-source").count() >= 1  # the repository link is shown
         finally:
             browser.close()
-    assert outside == []
-    assert errors == []
+    assert seen.outside == []
+    assert seen.errors == []
