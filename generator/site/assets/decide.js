@@ -2,8 +2,9 @@
 
    The helper is built from the page itself: each item of the comparison's "Best when" and
    "Signals that point here" rows gets a checkbox where it is read, its text (DOM nodes, never
-   HTML text) as the label; the helper's block, after the comparison, shows the lean. Ticks live in the URL (?tick=<option>:b<n>,<option>:s<n>), so a link, a reload
-   and back/forward give the same ticks.
+   HTML text) as the label; the helper's block, after the comparison, shows the lean. Ticks live
+   in the URL (?tick=<option>:b<n>,<option>:s<n>), so a link, a reload and back/forward give the
+   same ticks.
 
    The lean: ticks are counted per option; an option leads when it has at least two thirds of all
    ticks (with one or two options' worth of ticks spread evenly, none does). The helper's root
@@ -407,16 +408,29 @@
       var inView = table.getBoundingClientRect().bottom > header + bar.firstChild.offsetHeight;
       frame.classList.toggle("tc-compare-frame--names", gone && inView);
     }
-    window.addEventListener("scroll", function () {
-      if (!pending) { pending = true; window.requestAnimationFrame(follow); }
-    }, { passive: true });
+    shownBar = {
+      frame: frame,
+      scrolled: function () {
+        if (!pending) { pending = true; window.requestAnimationFrame(follow); }
+      },
+      layout: layout,
+      print: function (on) { printing = on; layout(); },
+    };
     follow();
-    PHONE.addEventListener("change", layout);
-    window.addEventListener("resize", layout);
-    window.addEventListener("beforeprint", function () { printing = true; layout(); });
-    window.addEventListener("afterprint", function () { printing = false; layout(); });
     layout();
   }
+
+  // The window's events reach the bar of the page on screen (Material's instant navigation
+  // swaps pages without reloading this script): registered once, not once per page.
+  var shownBar = null;
+  function toBar(act) {
+    return function () { if (shownBar && document.contains(shownBar.frame)) act(shownBar); };
+  }
+  window.addEventListener("scroll", toBar(function (b) { b.scrolled(); }), { passive: true });
+  PHONE.addEventListener("change", toBar(function (b) { b.layout(); }));
+  window.addEventListener("resize", toBar(function (b) { b.layout(); }));
+  window.addEventListener("beforeprint", toBar(function (b) { b.print(true); }));
+  window.addEventListener("afterprint", toBar(function (b) { b.print(false); }));
 
   // Back and forward within the page (same path, other ticks): Material leaves the page as it is.
   window.addEventListener("popstate", function () {
