@@ -255,6 +255,62 @@ def test_a_citation_leads_to_its_source_and_back_by_keyboard(page: Page) -> None
     assert len(ids) == len(set(ids))
 
 
+def _found(page: Page, query: str) -> list[str]:
+    """The results' addresses once every tier has answered `query`."""
+    page.wait_for_function(
+        "(q) => document.querySelector('[data-search-status]').dataset.query === q", arg=query
+    )
+    return page.eval_on_selector_all(
+        "[data-search-results] > li > a", "links => links.map(a => a.getAttribute('href'))"
+    )
+
+
+def _word_only_in_text() -> tuple[str, str]:
+    """A word of one card's sections that no page is named by (title, keywords, question,
+    summary, tags, option names), nor any word that shares its first five letters (stemming)."""
+    from generator.cards import load_catalog
+    from generator.site.plan import build_plan
+    from generator.site.search_index import quick_documents, search_documents
+
+    plan = build_plan(load_catalog(REPO / "cards"))
+    named = {w[:5] for d in quick_documents(plan) for w in re.findall(r"[a-z]+", d.html.lower())}
+    pages: dict[str, set[str]] = {}  # by the first five letters of the words
+    words: dict[str, str] = {}
+    for document in search_documents(plan):
+        text = re.sub(r"<[^>]+>", " ", document.html).lower()
+        for word in set(re.findall(r"\b[a-z]+\b", text)):
+            pages.setdefault(word[:5], set()).add(document.url)
+            if len(word) >= 9:
+                words.setdefault(word[:5], word)
+    stem, urls = min(
+        (s, u)
+        for s, u in pages.items()
+        if s in words and len(u) == 1 and s not in named and next(iter(u)).startswith("/decisions/")
+    )
+    return words[stem], next(iter(urls))
+
+
+def test_search_shows_pages_found_by_name_first_and_then_those_found_in_the_text(
+    page: Page,
+) -> None:
+    page.goto("/")
+    search = page.locator("header input[type=search]")
+    search.click()
+    search.fill(SEARCH_WORD)
+    results = page.locator("[data-search-results] > li > a")
+    expect(results.first).to_be_visible()
+    first = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    final = _found(page, SEARCH_WORD)
+    # the first results stay where they are; the full text only adds after them
+    assert final[: len(first)] == first and first[0].endswith(f"/decisions/{SEARCH_CARD}/")
+    assert not [href for href in final if "tc-quick" in href]
+    # a word only a card's text holds still finds the card, from the full text
+    word, url = _word_only_in_text()
+    search.fill(word)
+    assert _found(page, word)[0].endswith(url)
+    expect(page.locator("[data-search-status]")).to_have_text("Best matches first")
+
+
 def test_search_filters_and_hands_over_to_the_finder(page: Page) -> None:
     page.goto("/")
     search = page.locator("header input[type=search]")

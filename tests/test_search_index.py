@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,12 +16,16 @@ from generator.cards import load_catalog
 from generator.site import search_index
 from generator.site.plan import build_plan
 from generator.site.search_index import (
+    ENTRY,
+    FULL_LANGUAGE,
     KEYWORD_WEIGHT,
     OPTION_WEIGHT,
     QUESTION_WEIGHT,
+    QUICK_LANGUAGE,
     TITLE_WEIGHT,
     UNUSED,
     IndexJob,
+    quick_documents,
     search_documents,
 )
 
@@ -28,6 +33,7 @@ from .conftest import VALID
 
 PLAN = build_plan(load_catalog(VALID))
 DOCUMENTS = {d.url: d.html for d in search_documents(PLAN)}
+QUICK = {d.url: d.html for d in quick_documents(PLAN)}
 
 
 def _weighted(html: str, weight: int) -> list[str]:
@@ -48,6 +54,23 @@ def test_the_fields_readers_search_by_weigh_more_than_body_text() -> None:
     assert _weighted(html, OPTION_WEIGHT) == [o.name for o in card.options]
     mode = DOCUMENTS["/failure-modes/stale-cache-storm/"]
     assert _weighted(mode, KEYWORD_WEIGHT) == ["thundering herd, cache stampede, dogpile"]
+
+
+def test_the_quick_tier_holds_what_a_card_is_named_by_and_no_section_text() -> None:
+    assert QUICK.keys() == DOCUMENTS.keys()
+    card = PLAN.catalog.decisions["cache-or-recompute"].model
+    url = "/decisions/cache-or-recompute/"
+    quick, full = QUICK[url], DOCUMENTS[url]
+    assert f'<html lang="{QUICK_LANGUAGE}">' in quick and f'<html lang="{FULL_LANGUAGE}">' in full
+    for weight in (TITLE_WEIGHT, KEYWORD_WEIGHT, QUESTION_WEIGHT, OPTION_WEIGHT):
+        assert _weighted(quick, weight) == _weighted(full, weight)
+    # the options are headings with the full tier's anchors, and nothing under them
+    assert re.findall(r'<h2 id="([^"]+)"', quick) == [f"option-{o.key}" for o in card.options]
+    assert not re.search(r"</h2><p>", quick)
+    assert card.options[0].strengths[0][:30] not in quick and "<p>" + card.summary[:20] in quick
+    assert len(quick) < len(full) / 3
+    # what a result shows is the same in both tiers
+    assert re.findall(r"data-pagefind-meta.*", quick) == re.findall(r"data-pagefind-meta.*", full)
 
 
 def test_sections_keep_their_anchors_and_leave_out_dates_and_boilerplate() -> None:
@@ -106,6 +129,14 @@ def test_the_index_is_written_into_the_site_and_put_in_place_whole(tmp_path: Pat
     names = [p.name for p in (site / "pagefind").iterdir()]
     assert "pagefind.js" in names and "stale.pf_meta" not in names
     assert not [n for n in names if n.startswith(UNUSED)]
+    # both tiers, each a language of the index, read with one search engine file
+    entry = json.loads((site / "pagefind" / ENTRY).read_text(encoding="utf-8"))
+    languages = entry["languages"]
+    assert set(languages) == {FULL_LANGUAGE, QUICK_LANGUAGE}
+    assert languages[FULL_LANGUAGE]["page_count"] == languages[QUICK_LANGUAGE]["page_count"]
+    assert languages[QUICK_LANGUAGE]["wasm"] == languages[FULL_LANGUAGE]["wasm"]
+    assert f"wasm.{languages[FULL_LANGUAGE]['wasm']}.pagefind" in names
+    assert f"wasm.{QUICK_LANGUAGE}.pagefind" not in names
 
 
 def test_a_failed_index_leaves_nothing_in_the_site(

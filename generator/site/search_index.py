@@ -9,12 +9,26 @@ undo cost, status, kind) travels as metadata, so no excerpt is cut from a badge,
 Pagefind splits the index into fragments that the browser fetches only for the words typed; the
 binary comes from the `pagefind[bin]` package and runs as a separate process, so it indexes on the
 other core while the engine writes pages (`IndexJob`).
+
+The index holds each page twice, in two tiers that share one bundle and one search engine file:
+
+- the quick tier: only what a reader names a card by (title, keywords, question, option names,
+  summary, tags). It is small at any size, so the first results show after a few small files;
+- the full tier: every section's text, read right after, whose ranking then replaces the quick
+  one (assets/.../search.js).
+
+At 10,000 cards each word of the full tier is on thousands of pages, and the chunk of one word
+weighs hundreds of kilobytes; the quick tier's are a tenth of that. Pagefind keeps one index per
+page language, so the quick tier is indexed as the private-use language `en-x-quick` (English
+stemming, the same engine file) from documents under `QUICK_PREFIX`, which the script takes off
+the addresses it shows.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import json
 import os
 import re
 import shutil
@@ -34,6 +48,9 @@ from .plan import Page, SitePlan
 from .search import SearchEntry, plain
 
 INDEX_DIR = "pagefind"
+FULL_LANGUAGE, QUICK_LANGUAGE = "en", "en-x-quick"
+QUICK_PREFIX = "tc-quick/"  # where the quick tier's documents sit; results show the page's address
+ENTRY = "pagefind-entry.json"
 INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
 # Pagefind's ready-made interfaces, not kept: the site has its own (assets/.../search.js).
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
@@ -51,6 +68,7 @@ class SearchDocument:
 
     url: str  # from the site root, starting with "/"
     html: str
+    quick: bool = False  # a document of the quick tier (see the module docstring)
 
 
 def _words(markdown: str) -> str:
@@ -99,47 +117,93 @@ def _entry_parts(
     return high, body
 
 
-def _document(plan: SitePlan, page: Page) -> str:
-    """The HTML the indexer reads for one page (see the module docstring)."""
+def _named(plan: SitePlan, page: Page) -> tuple[list[str], bool]:
+    """What a page is named by, as the indexer reads it: its title; for a card its keywords,
+    question, summary and tags; for a failure mode its keywords, summary and tags. And whether
+    the page is a card or a failure mode."""
     catalog = plan.catalog
     parts = [_tag("h1", page.title, TITLE_WEIGHT)]
-    hidden = [_meta("kind", page.kind)]
     decision = catalog.decisions.get(page.id or "") if page.kind == "decision" else None
     mode = catalog.failure_modes.get(page.id or "") if page.kind == "failure-mode" else None
     if decision is not None:
         card = decision.model
-        facts = {
-            "category": catalog.category(card.category).title,
-            "undo": card.reversibility.undo_cost,
-            "status": card.status,
-        }
-        # Metadata rather than Pagefind filters, whose files differ from one run to the next:
-        # the page filters the results it shows by these (assets/.../search.js).
-        hidden += [_meta(k, v) for k, v in facts.items()]
         high, body = _entry_parts(card.keywords, card.tags, card.summary)
         parts += [*high, _tag("p", _words(card.decision), QUESTION_WEIGHT), *body]
-        parts += _sections(page.search)
     elif mode is not None:
         high, body = _entry_parts(mode.model.keywords, mode.model.tags, mode.model.summary)
-        parts += [*high, *body, *_sections(page.search)]
+        parts += [*high, *body]
+    return parts, decision is not None or mode is not None
+
+
+def _document(plan: SitePlan, page: Page) -> str:
+    """The HTML the full tier reads for one page (see the module docstring)."""
+    parts, entry = _named(plan, page)
+    if entry:
+        parts += _sections(page.search)
     elif page.kind == "category":
-        described = [c.description for c in catalog.categories if c.id == page.id]
+        described = [c.description for c in plan.catalog.categories if c.id == page.id]
         parts += [_tag("p", _words(text)) for text in described]
-    body_html = "".join(parts)
+    return _html(page.title, parts, _facts(plan, page), FULL_LANGUAGE)
+
+
+def _html(title: str, parts: list[str], hidden: list[str], language: str) -> str:
     return (
-        f'<!doctype html><html lang="en"><head><title>{html.escape(page.title)}</title></head>'
-        f"<body><main data-pagefind-body>{body_html}<div data-pagefind-ignore>"
+        f'<!doctype html><html lang="{language}"><head><title>{html.escape(title)}</title></head>'
+        f"<body><main data-pagefind-body>{''.join(parts)}<div data-pagefind-ignore>"
         f"{''.join(hidden)}</div></main></body></html>"
     )
 
 
+def _facts(plan: SitePlan, page: Page) -> list[str]:
+    """What a result shows besides its title, as metadata (never indexed text). Metadata rather
+    than Pagefind filters, whose files differ from one run to the next: the page filters the
+    results it shows by these (assets/.../search.js)."""
+    hidden = [_meta("kind", page.kind)]
+    decision = plan.catalog.decisions.get(page.id or "") if page.kind == "decision" else None
+    if decision is not None:
+        card = decision.model
+        facts = {
+            "category": plan.catalog.category(card.category).title,
+            "undo": card.reversibility.undo_cost,
+            "status": card.status,
+        }
+        hidden += [_meta(k, v) for k, v in facts.items()]
+    return hidden
+
+
+def _quick_document(plan: SitePlan, page: Page) -> str:
+    """The page in the quick tier: what it is named by, weighted as in the full tier, and a
+    card's option names as headings with the full tier's anchors (sub-results)."""
+    parts, _ = _named(plan, page)
+    parts += [
+        f'<h2 id="{html.escape(e.anchor)}" data-pagefind-weight="{OPTION_WEIGHT}">{e.title}</h2>'
+        for e in page.search
+        if page.kind == "decision" and e.anchor[:7] == "option-"
+    ]
+    return _html(page.title, parts, _facts(plan, page), QUICK_LANGUAGE)
+
+
 def search_documents(plan: SitePlan) -> list[SearchDocument]:
-    """Every generated page as the indexer reads it, in path order."""
+    """Every generated page as the full tier reads it, in path order."""
     directory_urls = plan.settings.directory_urls
     return [
         SearchDocument("/" + page_url(path, directory_urls), _document(plan, page))
         for path, page in plan.pages.items()
     ]
+
+
+def quick_documents(plan: SitePlan) -> list[SearchDocument]:
+    """Every generated page as the quick tier reads it, in path order."""
+    directory_urls = plan.settings.directory_urls
+    return [
+        SearchDocument("/" + page_url(path, directory_urls), _quick_document(plan, page), True)
+        for path, page in plan.pages.items()
+    ]
+
+
+def index_documents(plan: SitePlan) -> list[SearchDocument]:
+    """What the index is made of: both tiers."""
+    return search_documents(plan) + quick_documents(plan)
 
 
 def _executable() -> str:
@@ -170,19 +234,38 @@ def index_into(documents: list[SearchDocument], out: Path) -> None:
         root = Path(work)
         for document in documents:
             relative = document.url.lstrip("/")
+            if document.quick:
+                relative = QUICK_PREFIX + relative
             path = root / (
                 relative + "index.html" if relative.endswith("/") or not relative else relative
             )
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document.html, encoding="utf-8")
-        command = [_executable(), "--site", str(root), "--output-path", str(out)]
-        command += ["--force-language", "en", "--silent"]
+        # Each document names its language (its tier); none is forced.
+        command = [_executable(), "--site", str(root), "--output-path", str(out), "--silent"]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"pagefind failed:\n{(result.stdout + result.stderr).strip()}")
     for unused in out.glob("pagefind-*"):
         if unused.name.startswith(UNUSED):
             shutil.rmtree(unused) if unused.is_dir() else unused.unlink()
+    _share_the_engine(out)
+
+
+def _share_the_engine(out: Path) -> None:
+    """Point the quick tier at the full tier's search engine file. Pagefind writes one per
+    language, and these two are the same English engine: readers fetch it once."""
+    entry_path = out / ENTRY
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    languages = entry.get("languages", {})
+    full, quick = languages.get(FULL_LANGUAGE), languages.get(QUICK_LANGUAGE)
+    if full is None or quick is None or quick.get("wasm") == full.get("wasm"):
+        return
+    engine, own = out / f"wasm.{full['wasm']}.pagefind", out / f"wasm.{quick['wasm']}.pagefind"
+    if engine.is_file() and own.is_file() and engine.read_bytes() == own.read_bytes():
+        quick["wasm"] = full["wasm"]
+        entry_path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        own.unlink()
 
 
 def staging(site_dir: Path) -> Path:
@@ -211,7 +294,7 @@ def write_search_index(plan: SitePlan, site_dir: Path) -> Path:
     """Index every page of the plan and write the index into `site_dir`."""
     staged = staging(site_dir)
     try:
-        index_into(search_documents(plan), staged)
+        index_into(index_documents(plan), staged)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -243,7 +326,7 @@ class IndexJob:
         self._staged = staging(site_dir)
         # also when the process ends without installing it (a stopped build)
         self._remove = weakref.finalize(self, shutil.rmtree, self._staged, ignore_errors=True)
-        self._documents = search_documents(plan)
+        self._documents = index_documents(plan)
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
 

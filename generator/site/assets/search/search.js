@@ -1,11 +1,13 @@
 /* The site search, loaded only when a reader opens the search box (page.js loads it).
 
    The index is Pagefind's, written beside the site at pagefind/: this script imports its
-   pagefind.js, which fetches the index chunks for the words typed and nothing else. Results are
-   grouped by page (the page, then its matching sections), each card with its category and undo
-   cost. Every piece of text shown is set with textContent; Pagefind's excerpts mark the matched
-   words with <mark>, so an excerpt is split on those marks and rebuilt as text and <mark>
-   elements, never parsed as HTML. */
+   pagefind.js, which fetches the index chunks for the words typed and nothing else. The index
+   has two tiers (generator/site/search_index.py): a quick one holding what a reader names a card
+   by, searched first so that results show after a few small files, and the full text, whose
+   results then take their place. Results are grouped by page (the page, then its matching
+   sections), each card with its category and undo cost. Every piece of text shown is set with
+   textContent; Pagefind's excerpts mark the matched words with <mark>, so an excerpt is split on
+   those marks and rebuilt as text and <mark> elements, never parsed as HTML. */
 (function () {
   "use strict";
 
@@ -18,8 +20,14 @@
   // On equal matches a card comes before a failure mode, and both before any other page.
   var KIND_FACTOR = { decision: 1, "failure-mode": 0.97 };
   var SHOWN = 10;
-  var pagefind = null;
-  var loading = null;
+  var FROM_TEXT = 5;  // pages the full text adds after those found by name
+  // Each tier is a language of the index (search_index.py: FULL_LANGUAGE, QUICK_LANGUAGE), and
+  // the quick tier's pages sit under a folder of their own (QUICK_PREFIX).
+  var LANGUAGES = { quick: "en-x-quick", full: "en" };
+  var QUICK_PREFIX = "tc-quick/";
+  var engine = null;  // Pagefind's module
+  var tiers = {};  // tier -> a Pagefind instance, once initialised
+  var loading = {};
   var sequence = 0;
 
   function el(tag, className, text) {
@@ -29,26 +37,48 @@
     return node;
   }
 
-  function load() {
-    if (!loading) {
-      loading = import(base + "pagefind/pagefind.js").then(function (module) {
-        pagefind = module;
-        return pagefind.options({
-          basePath: base + "pagefind/",
-          baseUrl: new URL(base).pathname,
-          excerptLength: 22,
-          // Searching takes milliseconds on the page itself; a worker would be one more script
-          // to fetch before the first result.
-          noWorker: true
-        });
-      }).then(function () { return pagefind.init(); }).catch(function (error) {
-        // A failed download is not the end of the search: the next query tries again.
-        loading = null;
-        pagefind = null;
-        throw error;
+  // Pagefind picks an instance's index by the page's language when the instance is created;
+  // the page names the tier's language for that moment (nothing is drawn in between).
+  function instance(tier) {
+    var root = document.documentElement;
+    var language = root.getAttribute("lang");
+    root.setAttribute("lang", LANGUAGES[tier]);
+    try {
+      return engine.createInstance({
+        basePath: base + "pagefind/",
+        baseUrl: new URL(base).pathname,
+        excerptLength: 22,
+        // Searching takes milliseconds on the page itself; a worker would be one more script
+        // to fetch before the first result.
+        noWorker: true
       });
+    } finally {
+      if (language === null) root.removeAttribute("lang");
+      else root.setAttribute("lang", language);
     }
-    return loading;
+  }
+
+  function load(tier) {
+    if (!loading[tier]) {
+      loading[tier] = (engine ? Promise.resolve(engine) : import(base + "pagefind/pagefind.js"))
+        .then(function (module) {
+          engine = module;
+          var made = instance(tier);
+          return made.init().then(function () { tiers[tier] = made; return made; });
+        }).catch(function (error) {
+          // A failed download is not the end of the search: the next query tries again.
+          loading[tier] = null;
+          throw error;
+        });
+    }
+    return loading[tier];
+  }
+
+  // A result's address as the site has it: the quick tier's pages sit under QUICK_PREFIX.
+  function address(url) {
+    var at = url.indexOf(QUICK_PREFIX);
+    var root = new URL(base).pathname;
+    return at === root.length && url.slice(0, at) === root ? root + url.slice(at + QUICK_PREFIX.length) : url;
   }
 
   function terms(query) {
@@ -78,7 +108,7 @@
   // Every result of each word, summed: a page with most of the words ranks first, and a query
   // with one word no page holds still finds the pages with the others. A word found on many
   // pages ("making", "worse") counts for less than one found on few ("retries").
-  function search(words) {
+  function search(pagefind, words) {
     var whole = pagefind.search(words.join(" "));
     if (words.length < 2) return whole.then(function (r) { return r.results; });
     return Promise.all([whole].concat(words.map(function (w) { return pagefind.search(w); })))
@@ -103,7 +133,7 @@
     var meta = data.meta || {};
     var item = el("li", "tc-search__item");
     var link = el("a", "tc-search__link");
-    link.href = data.url;
+    link.href = address(data.url);
     link.appendChild(el("span", "tc-search__title", meta.title || data.url));
     var facts = [];
     if (meta.kind === "decision") {
@@ -117,6 +147,9 @@
     var sections = (data.sub_results || []).filter(function (sub) {
       return sub.url !== data.url && sub.url.indexOf("#") > 0;
     }).slice(0, 3);
+    // The quick tier's sections are option names, without text of their own to show: the
+    // page's excerpt (its question or summary) says more.
+    if (sections.every(function (sub) { return !sub.excerpt; })) sections = [];
     if (!sections.length) link.appendChild(excerpt(data.excerpt || ""));
     item.appendChild(link);
     if (sections.length) {
@@ -124,7 +157,7 @@
       sections.forEach(function (sub) {
         var entry = el("li");
         var a = el("a", "tc-search__link tc-search__link--section");
-        a.href = sub.url;
+        a.href = address(sub.url);
         a.appendChild(el("span", "tc-search__section", sub.title));
         a.appendChild(excerpt(sub.excerpt || ""));
         entry.appendChild(a);
@@ -190,22 +223,22 @@
   }
 
   // The data of the best results, re-ranked: on equal matches a card before a failure mode
-  // before any other page. With filters, results are read in rank order until enough pass.
-  function best(results, filters, current) {
+  // before any other page. Results that `keep` turns down are left out, and read on in rank
+  // order until enough are kept.
+  function best(results, keep, selective, current) {
     var wanted = SHOWN;
-    var filtering = Object.keys(filters).length > 0;
     var kept = [];
     function batch(from) {
-      var slice = results.slice(from, from + (filtering ? 20 : wanted));
+      var slice = results.slice(from, from + (selective ? 20 : wanted));
       // A query typed over is not worth its excerpts: nothing more is fetched for it.
       if (!slice.length || !current()) return Promise.resolve(kept);
       return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
         datas.forEach(function (data, i) {
-          if (!passes(data, filters)) return;
+          if (!keep(data)) return;
           var factor = KIND_FACTOR[(data.meta || {}).kind] || 0.6;
           kept.push({ data: data, score: slice[i].score * factor, order: from + i });
         });
-        if (!filtering || kept.length >= wanted || from + slice.length >= Math.min(results.length, 100)) {
+        if (kept.length >= wanted || from + slice.length >= Math.min(results.length, 100)) {
           return kept;
         }
         return batch(from + slice.length);
@@ -213,6 +246,19 @@
     }
     return batch(0).then(function (all) {
       return all.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    });
+  }
+
+  // Whether a page of the quick tier holds one of the words typed. Where no word of an index
+  // starts with a word typed, Pagefind matches the longest word the typed one starts with
+  // ("ad" for "adequately"): among names, that is a wrong hit, which the full text would
+  // otherwise have to rank below. A matched word must share the first three letters of a word
+  // typed ("devs" finds "developers": Pagefind stems the words and extends the last one).
+  function named(data, words) {
+    var text = (data.content || "").split(/\s+/);
+    return (data.locations || []).some(function (at) {
+      var found = (text[at] || "").toLowerCase().replace(/^[^\p{L}\p{N}]+/u, "");
+      return words.some(function (word) { return found.indexOf(word.slice(0, 3)) === 0; });
     });
   }
 
@@ -236,15 +282,38 @@
     var filters = filtersOf(box);
     // Superseded once another search starts or the reader has typed on.
     function current() { return mine === sequence && input.value.trim() === query; }
-    return load().then(function () {
-      return current() ? search(words) : [];
-    }).then(function (results) {
-      return best(results, filters, current);
+    var filtering = Object.keys(filters).length > 0;
+    function tier(name) {
+      var quick = name === "quick";
+      function keep(data) { return passes(data, filters) && (!quick || named(data, words)); }
+      return load(name).then(function (pagefind) {
+        return current() ? search(pagefind, words) : [];
+      }).then(function (results) {
+        return best(results, keep, filtering, current);
+      });
+    }
+    // Pages found by name come first, in the quick tier's order, and stay where they are; the
+    // full text then adds the pages it finds besides, after them.
+    return tier("quick").then(function (ranked) {
+      if (!current()) return null;
+      list.replaceChildren.apply(list, ranked.slice(0, SHOWN).map(function (r) {
+        return resultItem(r.data, words);
+      }));
+      if (ranked.length) status.textContent = "Found by name; searching the text…";
+      return tier("full");
     }).then(function (ranked) {
-      if (!current()) return;
-      var items = ranked.slice(0, SHOWN).map(function (r) { return resultItem(r.data, words); });
-      list.replaceChildren.apply(list, items);
-      status.textContent = ranked.length ? "Best matches first" : "No page matches";
+      if (!ranked || !current()) return;
+      var shown = Array.prototype.map.call(list.querySelectorAll(":scope > li > a"), function (a) {
+        return a.getAttribute("href");
+      });
+      ranked.filter(function (r) {
+        return shown.indexOf(address(r.data.url)) < 0;
+      }).slice(0, shown.length ? FROM_TEXT : SHOWN).forEach(function (r) {
+        list.appendChild(resultItem(r.data, words));
+      });
+      status.textContent = list.childElementCount
+        ? (shown.length ? "Found by name first, then in the text" : "Best matches first")
+        : "No page matches";
       status.setAttribute("data-query", query);
     }).catch(function (error) {
       if (mine !== sequence) return;
@@ -265,12 +334,12 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () { run(box); }, 150);
-      // While the reader types, the index chunks of the words already typed out download: by
-      // the time the query runs they are here. Not those of a word still being typed: each
+      // While the reader types, the quick tier's chunks of the words already typed out
+      // download: by the time the query runs they are here. Not those of a word still being typed: each
       // prefix can name another chunk (at 10,000 cards, 400 KB more for one query).
       var words = terms(input.value.replace(/[^\s]*$/, ""));
       if (words.length) {
-        load().then(function () { return pagefind.preload(words.join(" ")); })
+        load("quick").then(function (pagefind) { return pagefind.preload(words.join(" ")); })
           .catch(function () { /* the query itself says whether the search works */ });
       }
     });
@@ -297,7 +366,7 @@
       }
     });
     // The index's entry files and the search engine load while the reader types.
-    load().catch(function () { /* run() says the search is unavailable */ });
+    load("quick").catch(function () { /* run() says the search is unavailable */ });
     fillFilters(box).catch(function () { /* the results work without the filters */ });
     if (input.value.trim()) run(box);
   }
