@@ -147,9 +147,6 @@
     var sections = (data.sub_results || []).filter(function (sub) {
       return sub.url !== data.url && sub.url.indexOf("#") > 0;
     }).slice(0, 3);
-    // The quick tier's sections are option names, without text of their own to show: the
-    // page's excerpt (its question or summary) says more.
-    if (sections.every(function (sub) { return !sub.excerpt; })) sections = [];
     if (!sections.length) link.appendChild(excerpt(data.excerpt || ""));
     item.appendChild(link);
     if (sections.length) {
@@ -158,8 +155,14 @@
         var entry = el("li");
         var a = el("a", "tc-search__link tc-search__link--section");
         a.href = address(sub.url);
-        a.appendChild(el("span", "tc-search__section", sub.title));
-        a.appendChild(excerpt(sub.excerpt || ""));
+        var text = excerpt(sub.excerpt || "");
+        // In the quick tier an option's section is its name alone: shown once, marked.
+        if (text.textContent.replace(/[.\s]+$/, "") === sub.title) {
+          text.className = "tc-search__excerpt tc-search__section";
+        } else {
+          a.appendChild(el("span", "tc-search__section", sub.title));
+        }
+        a.appendChild(text);
         entry.appendChild(a);
         list.appendChild(entry);
       });
