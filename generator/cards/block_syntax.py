@@ -9,8 +9,9 @@ written, which is rarely what the writer meant: it is worth a warning, not an er
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from .citations import texts
+from .citations import NOT_TEXT, texts
 from .loader import Document, PathKey
 from .problems import Problem
 
@@ -23,6 +24,9 @@ _BLOCKS = (
     (re.compile(r" {0,3}\|? *:?-{3,}:? *\|"), "a table ('|')"),
     (re.compile(r" {0,3}>(?:\s|$)"), "a block quote ('>')"),
 )
+# Where a line could start one of them: most texts have no such line, and are looked at no further.
+_STARTS = frozenset("!?#`~|>:-*+0123456789")
+_MAY_START = re.compile(r"\n {0,3}[!?#`~|>:\-*+0-9]")
 # A list item can only start a line after the first (YAML reads a text starting '- ' as a list).
 _LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])\s+\S")
 ACCEPTS = (
@@ -38,6 +42,8 @@ def field_name(path: PathKey) -> str:
 
 def block_syntax_warnings(doc: Document, file: str) -> list[Problem]:
     """A warning for each kind of block syntax in a card text, at the first line that starts one."""
+    if not _any_may_start_block(doc.data):
+        return []
     warnings = []
     for path, text in texts(doc.data):
         if not _may_start_block(text):
@@ -62,7 +68,21 @@ def block_syntax_warnings(doc: Document, file: str) -> list[Problem]:
 
 
 def _may_start_block(text: str) -> bool:
-    return bool(re.search(r"(?:^|\n) {0,3}[!?#`~|>:\-*+0-9]", text))
+    if text.lstrip(" ")[:1] in _STARTS:
+        return True
+    return "\n" in text and _MAY_START.search(text) is not None
+
+
+def _any_may_start_block(data: Any, key: str | None = None) -> bool:
+    """Whether some card text of `data` may start a block: the texts of `texts()`, without
+    their paths, stopping at the first (most entries have none, and are looked at no further)."""
+    if isinstance(data, str):
+        return key not in NOT_TEXT and _may_start_block(data)
+    if isinstance(data, dict):
+        return any(_any_may_start_block(value, name) for name, value in data.items())
+    if isinstance(data, list):
+        return any(_any_may_start_block(value, key) for value in data)
+    return False
 
 
 def _block(line: str, *, first: bool) -> str | None:

@@ -13,7 +13,6 @@ from ..cards.library import Library
 from ..cards.problems import FORMATS, Problem
 from ..cards.wording import count
 from ..engines import ENGINES
-from ..site.templating import TemplateProblem
 from . import diff, links, record, records
 from .usage import UsageError
 
@@ -131,6 +130,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from ..engines.export import export_docs, markdown_folder
+    from ..site.templating import TemplateProblem
 
     out = Path(args.out)
     config_out = Path(args.mkdocs_config_out) if args.mkdocs_config_out else None

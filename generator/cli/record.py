@@ -14,7 +14,7 @@ from ..cards import InvalidCollection, load_catalog
 from ..cards.problems import FORMATS
 from ..cards.validation import did_you_mean
 from ..engines.project import RECORDS_DIR, Project
-from ..site.adr import STATUS, STATUSES, compose, record_parts, slug, write_record
+from ..site.records import STATUS, STATUSES
 from .usage import UsageError
 
 DEFAULT_OUT = Path("docs") / RECORDS_DIR
@@ -104,6 +104,8 @@ class OneSignalPerFlag(argparse.Action):
 
 def run(args: argparse.Namespace) -> int:
     """Compose the record and write (or print) it."""
+    from ..site.adr import compose, record_parts, slug, write_record
+
     config = Path(args.config)
     project = Project(config) if config.is_file() else None
     cards_dir = Path(args.cards) if args.cards else project.cards_dir if project else Path("cards")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..cards import Catalog, ParseCache, load_catalog
 from ..cards.library import Library, LibrarySettingError, library_setting
-from ..site.plan import SiteSettings
 from ..site.records import read_records
+
+if TYPE_CHECKING:
+    from ..site.plan import SiteSettings
 
 PLUGIN_NAME = "tradeoff-cards"
 RECORDS_DIR = "adr"  # inside docs_dir: the adr-tools and log4brains folder, away from card URLs
@@ -121,6 +123,8 @@ class Project:
 
     def settings(self) -> SiteSettings:
         """What the site plan needs from this configuration."""
+        from ..site.plan import SiteSettings  # the plan's modules load only where a site is planned
+
         return SiteSettings(
             self.template_dir,
             self.directory_urls,

@@ -28,9 +28,8 @@ from .citing import Numbered, numbered, site_of
 from .listings import UNDO_COST_TEXT
 from .paths import decision_uri, page_url
 from .plain_markdown import destination
+from .records import STATUS
 
-STATUS = "accepted"  # an option was chosen; a draft the reader has not chosen from is "proposed"
-STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 SIGNAL_PREFIX = "In our context: "
 AGAINST_PREFIX = "Considered against it: "
 RECORD_FILE = re.compile(r"^([0-9]{4,})-.*\.md$")

@@ -24,6 +24,8 @@ from ..cards.wording import count
 from .listings import add_months
 from .paths import decision_uri, relative_url
 
+STATUS = "accepted"  # an option was chosen; a draft the reader has not chosen from is "proposed"
+STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 RECORD_NUMBER = re.compile(r"^([0-9]{1,9})-")
 MAX_BYTES = 1024 * 1024
 INDEX_NAMES = ("index.md", "README.md")  # an engine's index page for the folder, not a record
