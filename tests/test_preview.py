@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+from generator.engines.mkdocs.plugin import TradeoffCardsPlugin
 
 from .conftest import VALID, indexed_pages, make_project, mkdocs_build
 
@@ -23,8 +28,9 @@ class Preview:
         self.project, self.site = project, site
         self.started = False
 
-    def build(self) -> set[str]:
-        """Rebuild; returns the pages whose HTML file was written."""
+    def build(self, *, wait_for_index: bool = True) -> set[str]:
+        """Rebuild; returns the pages whose HTML file was written. A rebuild's index may follow
+        its pages (see the test of that below): by default it is waited for."""
         before = (
             {p: p.stat().st_mtime_ns for p in self.site.rglob("*.html")}
             if self.site.exists()
@@ -35,6 +41,9 @@ class Preview:
             config.plugins.on_startup(command="serve", dirty=True)
             self.started = True
         build(config, dirty=True)
+        self.plugin = cast(TradeoffCardsPlugin, config.plugins["tradeoff-cards"])
+        if wait_for_index and self.plugin.index_job is not None:
+            self.plugin.index_job.wait()
         return {
             p.relative_to(self.site).as_posix()
             for p in self.site.rglob("*.html")
@@ -157,3 +166,49 @@ def test_the_search_index_follows_an_added_and_a_removed_card(preview: Preview) 
     pages = indexed_pages(preview.site)
     assert "/decisions/queue-or-webhook/" not in pages
     assert "/decisions/queue-or-direct-call/" in pages
+
+
+def test_a_rebuild_refreshes_the_pages_without_waiting_for_the_index(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A saved card's page is served again at once; the index follows from its thread, the
+    previous one serving meanwhile. A removed card waits for the index: never found, then gone."""
+    from generator.site import search_index
+
+    release = threading.Event()
+    index_into = search_index.index_into
+
+    def held(documents: Any, out: Path) -> None:
+        assert release.wait(30)
+        index_into(documents, out)
+
+    monkeypatch.setattr(search_index, "index_into", held)
+    cards = preview.project / "cards" / "decisions"
+    card = cards / "queue-or-direct-call.yaml"
+    added = cards / "queue-or-webhook.yaml"
+    added.write_text(
+        card.read_text().replace("title: Queue or direct call", "title: Queue or webhook")
+    )
+    _edit(card, "Absorbs spikes.", "Absorbs spikes like a sponge.")
+    preview.build(wait_for_index=False)  # returns while the indexer is held
+    page = preview.site / "decisions" / "queue-or-direct-call" / "index.html"
+    assert "like a sponge" in page.read_text()
+    url = "/decisions/queue-or-direct-call/"
+    before = indexed_pages(preview.site)
+    assert "like a sponge" not in before[url]["content"]
+    assert "/decisions/queue-or-webhook/" not in before
+    release.set()
+    assert preview.plugin.index_job is not None
+    preview.plugin.index_job.wait()
+    after = indexed_pages(preview.site)
+    assert "like a sponge" in after[url]["content"]
+    assert "/decisions/queue-or-webhook/" in after
+    assert not [p for p in preview.site.iterdir() if p.name.startswith(".pagefind-")]
+
+    release.clear()
+    threading.Timer(1.0, release.set).start()
+    added.unlink()
+    started = time.perf_counter()
+    preview.build(wait_for_index=False)  # a page went: the rebuild waits for the index
+    assert time.perf_counter() - started >= 1.0
+    assert "/decisions/queue-or-webhook/" not in indexed_pages(preview.site)

@@ -38,8 +38,10 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from ..cards.wording import count
 from .markup import inline
@@ -316,17 +318,28 @@ def _yield_to_the_pages() -> None:
 class IndexJob:
     """Indexing in a thread, started as soon as the plan is known and installed when the engine
     has written the site: the indexer runs while the pages are written. It writes into a hidden
-    folder of `site_dir`, which is taken away if the build fails or stops."""
+    folder of `site_dir`, which is taken away if the build fails or stops.
+
+    A preview's rebuild need not wait for it (`finish(wait=False)`): the pages refresh first and
+    the index follows from the indexer's thread, the previous one serving meanwhile. Of several
+    jobs for one site, only the newest puts its index in place."""
+
+    _newest: ClassVar[dict[Path, IndexJob]] = {}
 
     def __init__(self, plan: SitePlan, site_dir: Path):
         self.error: BaseException | None = None
         self.seconds = 0.0  # how long indexing took, in its thread
         self.waited = 0.0  # how long the build waited for it after writing the pages
         self._site_dir = site_dir
+        self._pages = len(plan.pages)
         self._staged = staging(site_dir)
         # also when the process ends without installing it (a stopped build)
         self._remove = weakref.finalize(self, shutil.rmtree, self._staged, ignore_errors=True)
-        self._documents = index_documents(plan)
+        self._documents: list[SearchDocument] | None = index_documents(plan)
+        self._lock = threading.Lock()
+        self._done = False
+        self._report: Callable[[str], None] | None = None  # set by finish(wait=False)
+        IndexJob._newest[site_dir.resolve()] = self
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
 
@@ -334,14 +347,55 @@ class IndexJob:
         started = time.perf_counter()
         try:
             _yield_to_the_pages()
+            assert self._documents is not None
             index_into(self._documents, self._staged)
         except BaseException as exc:  # re-raised in the build's thread by install()
             self.error = exc
+        self._documents = None  # written: not held while the build goes on
         self.seconds = time.perf_counter() - started
+        with self._lock:
+            self._done = True
+            report = self._report
+        if report is not None:
+            self._install_later(report)
 
-    def summary(self, pages: int) -> str:
+    def summary(self, pages: int | None = None) -> str:
         """What indexing cost, for the build's log."""
+        pages = self._pages if pages is None else pages
         return f"search index of {count(pages, 'page')} in {self.seconds:.2f} s, {self.waited:.2f} s after the pages"
+
+    def finish(self, report: Callable[[str], None], *, wait: bool = True) -> None:
+        """Put the index in place and report what it cost: now, waiting for the indexer, or,
+        without `wait`, from the indexer's thread once it is done (see the class docstring)."""
+        if wait:
+            self.install()
+            report(self.summary())
+            return
+        with self._lock:
+            self._report = report
+            done = self._done
+        if done:
+            self._install_later(report)
+
+    def _install_later(self, report: Callable[[str], None]) -> None:
+        if IndexJob._newest.get(self._site_dir.resolve()) is not self:
+            self._remove()  # a newer rebuild's index is on its way
+        elif self.error is not None:
+            self._remove()
+            report(f"the search index was not updated: {self.error}")
+        else:
+            try:
+                install_index(self._staged, self._site_dir)
+            except OSError as exc:  # the preview's site folder was cleaned meanwhile
+                self._remove()
+                report(f"the search index was not updated: {exc}")
+                return
+            self._remove.detach()
+            report(f"{self.summary()} (after the pages refreshed)")
+
+    def wait(self) -> None:
+        """Wait until the indexer's thread is done, with what it does at the end."""
+        self._thread.join()
 
     def install(self) -> Path:
         """Wait for the index and put it in place in the site."""

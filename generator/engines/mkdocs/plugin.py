@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         settings = site_settings(config, template_dir, self.config.records_dir)
         previous, previous_inputs = self.built or (None, None)
         self.plan = site_plan(catalog, settings, previous, self.serving)
+        self.index_lags = previous is not None and previous.pages.keys() <= self.plan.pages.keys()
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
         self.changed = (
@@ -75,10 +77,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        site = Path(config.site_dir)
-        self.index_job = (
-            IndexJob(self.plan, site) if self.config.search_index else None
-        )  # alongside
+        indexed = self.config.search_index  # the index is written alongside the pages
+        self.index_job = IndexJob(self.plan, Path(config.site_dir)) if indexed else None
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
@@ -127,9 +127,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return compact_html(output) if self.config.compact_html else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.index_job is not None:
-            self.index_job.install()
-            log.info("tradeoff-cards: %s", self.index_job.summary(len(self.plan.pages)))
+        if self.index_job is not None:  # a preview's pages refresh first unless a page went
+            self.index_job.finish(partial(log.info, "tradeoff-cards: %s"), wait=not self.index_lags)
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
 
     def on_build_error(self, *, error: Exception) -> None:
