@@ -32,7 +32,10 @@ def add_plan_pages(
             raise PluginError(
                 f"tradeoff-cards: {docs}/{path} would be replaced by a generated page; rename or remove it"
             )
-        markdown, blocks[path] = split_html_blocks(page.markdown)
+        if changed is None or path in changed:
+            markdown, blocks[path] = split_html_blocks(page.markdown)
+        else:  # a dirty build does not read it: its title comes from the plan
+            markdown = page.markdown
         outside = path in plan.not_in_nav
         inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.UNDEFINED
         file = File.generated(config, path, content=markdown, inclusion=inclusion)

@@ -75,9 +75,19 @@ def write_markdown_files(config: MkDocsConfig, plan: SitePlan) -> None:
     `plan.files`: written at once, they are not held through the build."""
     site = Path(config.site_dir)
     for path in [p for p in plan.files if p.endswith(".md")]:
-        target = site / path
+        target, text = site / path, plan.files.pop(path)
+        if _holds(target, text):  # a preview's rebuild: most are as the last build wrote them
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(plan.files.pop(path), encoding="utf-8")
+        target.write_bytes(text.encode("utf-8"))
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file at `path` holds `text` already (reading is cheaper than writing)."""
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def turn_off_theme_search(config: MkDocsConfig) -> None:
