@@ -212,3 +212,24 @@ def test_a_rebuild_refreshes_the_pages_without_waiting_for_the_index(
     preview.build(wait_for_index=False)  # a page went: the rebuild waits for the index
     assert time.perf_counter() - started >= 1.0
     assert "/decisions/queue-or-webhook/" not in indexed_pages(preview.site)
+
+
+def test_a_plain_serve_rebuild_renders_every_page(tmp_path: Path) -> None:
+    """`mkdocs serve` without --dirty empties the site and renders every page on each rebuild,
+    with the plugin kept between them: the pages the plan saw unchanged are rendered too."""
+    project = make_project(tmp_path / "project", VALID)
+    site = tmp_path / "served"
+
+    def rebuild() -> None:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+        if not site.exists():
+            config.plugins.on_startup(command="serve", dirty=False)
+        build(config, dirty=False)
+
+    rebuild()
+    card = project / "cards" / "decisions" / "queue-or-direct-call.yaml"
+    _edit(card, "Absorbs spikes.", "Absorbs spikes like a sponge.")
+    rebuild()
+    page = site / "decisions" / "queue-or-direct-call" / "index.html"
+    assert "like a sponge" in page.read_text()
+    _assert_same_as_clean_build(project, site, tmp_path)

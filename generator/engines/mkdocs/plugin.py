@@ -41,8 +41,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin that has on_startup between the rebuilds of `mkdocs serve`.
-        # (`dirty` needs nothing here: a dirty build asks each file its `is_modified`.)
-        self.serving = command == "serve"
+        # (A dirty build asks each file its `is_modified`; a build that is not renders them all.)
+        self.serving, self.dirty = command == "serve", dirty
         self.parse_cache: ParseCache = {}
         self.built: tuple[SitePlan, Any] | None = None  # the last finished build's plan and inputs
         self.guard = RebuildGuard()
@@ -83,7 +83,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
         add_asset_files(files, config, self.plan)
-        self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
+        changed = self.changed if self.dirty else None
+        self.blocks = add_plan_pages(files, config, self.plan, changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
             indexes = "navigation.indexes" in (config.theme.get("features") or [])
             config.nav = self.plan.navigation(handwritten, section_indexes=indexes)
