@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,31 @@ def test_indexing_runs_below_the_priority_of_the_pages() -> None:
     worker.join()
     assert seen[1] == min(seen[0] + search_index.INDEXER_NICENESS, 19) > seen[0]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == seen[0]  # this thread's
+
+
+def test_a_newer_index_of_a_site_stops_an_older_one_still_indexing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saves in quick succession under a preview: each rebuild's index replaces the last, so an
+    older indexer still running is stopped rather than left to compete for the cores."""
+    slow = tmp_path / "slow-indexer"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    real = search_index._executable
+    monkeypatch.setattr(search_index, "_executable", lambda: str(slow))
+    site = tmp_path / "site"
+    said: list[str] = []
+    older = IndexJob(PLAN, site)
+    older.finish(said.append, wait=False)
+    deadline = time.monotonic() + 30
+    while older._process is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert older._process is not None
+    monkeypatch.setattr(search_index, "_executable", real)
+    started = time.monotonic()
+    newer = IndexJob(PLAN, site)
+    older.wait()
+    assert time.monotonic() - started < 20  # not the 60 s of the older indexer
+    newer.finish(said.append)
+    assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+    assert len(said) == 1 and said[0].startswith("search index of")

@@ -227,11 +227,16 @@ def _scratch() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
-def index_into(documents: list[SearchDocument], out: Path) -> None:
+def index_into(
+    documents: list[SearchDocument],
+    out: Path,
+    started: Callable[[subprocess.Popen[str]], None] | None = None,
+) -> None:
     """Index `documents` and write the index's files into the folder `out`.
 
     The documents are written as files and indexed by one run of the Pagefind binary, which
-    reads them on every core it has (its Python API answers one file per 0.1 s poll)."""
+    reads them on every core it has (its Python API answers one file per 0.1 s poll).
+    `started` is given the indexer's process as soon as it runs (to stop it early)."""
     with tempfile.TemporaryDirectory(prefix="pagefind-src-", dir=_scratch()) as work:
         root = Path(work)
         for document in documents:
@@ -245,9 +250,14 @@ def index_into(documents: list[SearchDocument], out: Path) -> None:
             path.write_text(document.html, encoding="utf-8")
         # Each document names its language (its tier); none is forced.
         command = [_executable(), "--site", str(root), "--output-path", str(out), "--silent"]
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"pagefind failed:\n{(result.stdout + result.stderr).strip()}")
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as process:
+            if started is not None:
+                started(process)
+            said, _ = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"pagefind failed:\n{said.strip()}")
     for unused in out.glob("pagefind-*"):
         if unused.name.startswith(UNUSED):
             shutil.rmtree(unused) if unused.is_dir() else unused.unlink()
@@ -339,7 +349,11 @@ class IndexJob:
         self._lock = threading.Lock()
         self._done = False
         self._report: Callable[[str], None] | None = None  # set by finish(wait=False)
+        self._process: subprocess.Popen[str] | None = None
+        older = IndexJob._newest.get(site_dir.resolve())
         IndexJob._newest[site_dir.resolve()] = self
+        if older is not None:
+            older._stop()  # its index would be replaced by this one's: not worth the cores
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
 
@@ -348,7 +362,7 @@ class IndexJob:
         try:
             _yield_to_the_pages()
             assert self._documents is not None
-            index_into(self._documents, self._staged)
+            index_into(self._documents, self._staged, self._started)
         except BaseException as exc:  # re-raised in the build's thread by install()
             self.error = exc
         self._documents = None  # written: not held while the build goes on
@@ -392,6 +406,21 @@ class IndexJob:
                 return
             self._remove.detach()
             report(f"{self.summary()} (after the pages refreshed)")
+
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._process = process
+            stopped = IndexJob._newest.get(self._site_dir.resolve()) is not self
+        if stopped:
+            process.kill()
+
+    def _stop(self) -> None:
+        """Stop the indexer if it still runs (a newer job for the site has started); what it
+        wrote is then taken away by `_install_later`."""
+        with self._lock:
+            process = None if self._done else self._process
+        if process is not None and process.poll() is None:
+            process.kill()
 
     def wait(self) -> None:
         """Wait until the indexer's thread is done, with what it does at the end."""
