@@ -266,18 +266,21 @@ def index_into(
 
 def _share_the_engine(out: Path) -> None:
     """Point the quick tier at the full tier's search engine file. Pagefind writes one per
-    language, and these two are the same English engine: readers fetch it once."""
+    language, and these two are the same English engine: readers fetch it once. The entry is
+    written again with its keys sorted: Pagefind lists the languages in no fixed order, and
+    two builds of the same cards write the same bytes."""
     entry_path = out / ENTRY
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     languages = entry.get("languages", {})
     full, quick = languages.get(FULL_LANGUAGE), languages.get(QUICK_LANGUAGE)
-    if full is None or quick is None or quick.get("wasm") == full.get("wasm"):
-        return
-    engine, own = out / f"wasm.{full['wasm']}.pagefind", out / f"wasm.{quick['wasm']}.pagefind"
-    if engine.is_file() and own.is_file() and engine.read_bytes() == own.read_bytes():
-        quick["wasm"] = full["wasm"]
-        entry_path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-        own.unlink()
+    if full is not None and quick is not None and quick.get("wasm") != full.get("wasm"):
+        engine = out / f"wasm.{full['wasm']}.pagefind"
+        own = out / f"wasm.{quick['wasm']}.pagefind"
+        if engine.is_file() and own.is_file() and engine.read_bytes() == own.read_bytes():
+            quick["wasm"] = full["wasm"]
+            own.unlink()
+    text = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    entry_path.write_text(text, encoding="utf-8")
 
 
 def staging(site_dir: Path) -> Path:
