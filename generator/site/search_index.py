@@ -14,8 +14,8 @@ The index holds each page twice, in two tiers that share one bundle and one sear
 
 - the quick tier: only what a reader names a card by (title, keywords, question, option names,
   summary, tags). It is small at any size, so the first results show after a few small files;
-- the full tier: every section's text, read right after, whose ranking then replaces the quick
-  one (assets/.../search.js).
+- the full tier: every section's text, read right after, which adds the pages it finds besides
+  after those the quick tier found (assets/.../search.js).
 
 At 10,000 cards each word of the full tier is on thousands of pages, and the chunk of one word
 weighs hundreds of kilobytes; the quick tier's are a tenth of that. Pagefind keeps one index per
@@ -344,6 +344,7 @@ class IndexJob:
         self.seconds = 0.0  # how long indexing took, in its thread
         self.waited = 0.0  # how long the build waited for it after writing the pages
         self._site_dir = site_dir
+        self._key = site_dir.resolve()  # the site, for the newest job of each
         self._pages = len(plan.pages)
         self._staged = staging(site_dir)
         # also when the process ends without installing it (a stopped build)
@@ -353,8 +354,8 @@ class IndexJob:
         self._done = False
         self._report: Callable[[str], None] | None = None  # set by finish(wait=False)
         self._process: subprocess.Popen[str] | None = None
-        older = IndexJob._newest.get(site_dir.resolve())
-        IndexJob._newest[site_dir.resolve()] = self
+        older = IndexJob._newest.get(self._key)
+        IndexJob._newest[self._key] = self
         if older is not None:
             older._stop()  # its index would be replaced by this one's: not worth the cores
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
@@ -376,10 +377,9 @@ class IndexJob:
         if report is not None:
             self._install_later(report)
 
-    def summary(self, pages: int | None = None) -> str:
+    def summary(self) -> str:
         """What indexing cost, for the build's log."""
-        pages = self._pages if pages is None else pages
-        return f"search index of {count(pages, 'page')} in {self.seconds:.2f} s, {self.waited:.2f} s after the pages"
+        return f"search index of {count(self._pages, 'page')} in {self.seconds:.2f} s, {self.waited:.2f} s after the pages"
 
     def finish(self, report: Callable[[str], None], *, wait: bool = True) -> None:
         """Put the index in place and report what it cost: now, waiting for the indexer, or,
@@ -395,7 +395,7 @@ class IndexJob:
             self._install_later(report)
 
     def _install_later(self, report: Callable[[str], None]) -> None:
-        if IndexJob._newest.get(self._site_dir.resolve()) is not self:
+        if IndexJob._newest.get(self._key) is not self:
             self._remove()  # a newer rebuild's index is on its way
         elif self.error is not None:
             self._remove()
@@ -413,7 +413,7 @@ class IndexJob:
     def _started(self, process: subprocess.Popen[str]) -> None:
         with self._lock:
             self._process = process
-            stopped = IndexJob._newest.get(self._site_dir.resolve()) is not self
+            stopped = IndexJob._newest.get(self._key) is not self
         if stopped:
             process.kill()
 

@@ -67,10 +67,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.index_lags = previous is not None and previous.pages.keys() <= self.plan.pages.keys()
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
-        self.changed = (
-            changed_pages(self.plan, previous)
-            if self.inputs == previous_inputs and not self.guard.showing_problems
-            else None  # every page, which also takes a failed rebuild's notice off each
+        same_inputs = self.inputs == previous_inputs and not self.guard.showing_problems
+        self.changed = (  # None: every page, which also takes a failed rebuild's notice off each
+            changed_pages(self.plan, previous) if self.dirty and same_inputs else None
         )
         self.rebuilt: set[str] = set()
         self.index_job: IndexJob | None = None
@@ -83,8 +82,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
         add_asset_files(files, config, self.plan)
-        changed = self.changed if self.dirty else None
-        self.blocks = add_plan_pages(files, config, self.plan, changed, self.project_dir)
+        self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
             indexes = "navigation.indexes" in (config.theme.get("features") or [])
             config.nav = self.plan.navigation(handwritten, section_indexes=indexes)

@@ -3,8 +3,8 @@
    The index is Pagefind's, written beside the site at pagefind/: this script imports its
    pagefind.js, which fetches the index chunks for the words typed and nothing else. The index
    has two tiers (generator/site/search_index.py): a quick one holding what a reader names a card
-   by, searched first so that results show after a few small files, and the full text, whose
-   results then take their place. Results are grouped by page (the page, then its matching
+   by, searched first so that results show after a few small files, and the full text, which
+   adds the pages it finds besides after them. Results are grouped by page (the page, then its matching
    sections), each card with its category and undo cost. Every piece of text shown is set with
    textContent; Pagefind's excerpts mark the matched words with <mark>, so an excerpt is split on
    those marks and rebuilt as text and <mark> elements, never parsed as HTML. */
@@ -26,7 +26,6 @@
   var LANGUAGES = { quick: "en-x-quick", full: "en" };
   var QUICK_PREFIX = "tc-quick/";
   var engine = null;  // Pagefind's module
-  var tiers = {};  // tier -> a Pagefind instance, once initialised
   var loading = {};
   var sequence = 0;
 
@@ -64,7 +63,7 @@
         .then(function (module) {
           engine = module;
           var made = instance(tier);
-          return made.init().then(function () { tiers[tier] = made; return made; });
+          return made.init().then(function () { return made; });
         }).catch(function (error) {
           // A failed download is not the end of the search: the next query tries again.
           loading[tier] = null;
@@ -338,8 +337,8 @@
       clearTimeout(timer);
       timer = setTimeout(function () { run(box); }, 150);
       // While the reader types, the quick tier's chunks of the words already typed out
-      // download: by the time the query runs they are here. Not those of a word still being typed: each
-      // prefix can name another chunk (at 10,000 cards, 400 KB more for one query).
+      // download: by the time the query runs they are here. Not those of a word still being
+      // typed: each prefix can name another chunk (at 10,000 cards, 400 KB more for one query).
       var words = terms(input.value.replace(/[^\s]*$/, ""));
       if (words.length) {
         load("quick").then(function (pagefind) { return pagefind.preload(words.join(" ")); })
