@@ -186,9 +186,9 @@ def test_a_newer_index_of_a_site_stops_an_older_one_still_indexing(
     older = IndexJob(PLAN, site)
     older.finish(said.append, wait=False)
     deadline = time.monotonic() + 30
-    while older._process is None and time.monotonic() < deadline:
+    while not older._processes and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert older._process is not None
+    assert older._processes
     monkeypatch.setattr(search_index, "_executable", real)
     started = time.monotonic()
     newer = IndexJob(PLAN, site)
@@ -197,3 +197,25 @@ def test_a_newer_index_of_a_site_stops_an_older_one_still_indexing(
     newer.finish(said.append)
     assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
     assert len(said) == 1 and said[0].startswith("search index of")
+
+
+def test_an_index_left_on_its_way_stops_its_indexer_when_discarded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview that ends while a rebuild's index is on its way runs the job's finalizer (at
+    exit): the indexer is stopped, so it cannot write its folder again, and the folder goes."""
+    slow = tmp_path / "slow-indexer"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(search_index, "_executable", lambda: str(slow))
+    site = tmp_path / "site"
+    job = IndexJob(PLAN, site)
+    job.finish(lambda said: None, wait=False)
+    deadline = time.monotonic() + 30
+    while not job._processes and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (indexer,) = job._processes
+    job._remove()  # what the interpreter runs at exit
+    assert indexer.poll() is not None
+    assert list(site.iterdir()) == []
+    job.wait()

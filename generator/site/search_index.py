@@ -316,6 +316,22 @@ def write_search_index(plan: SitePlan, site_dir: Path) -> Path:
     return install_index(staged, site_dir)
 
 
+def _kill(processes: list[subprocess.Popen[str]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+
+
+def _discard(staged: Path, processes: list[subprocess.Popen[str]]) -> None:
+    """Stop the indexer if it still runs (a build or preview that ends while a rebuild's index
+    is on its way: left running, it would write the folder again), and take its folder away."""
+    _kill(processes)
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
 def _yield_to_the_pages() -> None:
     """Give this thread, and the indexer it starts, a lower priority than the build's: the pages
     are what the build waits for, and the index fits in the time a core is idle. (Linux keeps
@@ -347,13 +363,13 @@ class IndexJob:
         self._key = site_dir.resolve()  # the site, for the newest job of each
         self._pages = len(plan.pages)
         self._staged = staging(site_dir)
-        # also when the process ends without installing it (a stopped build)
-        self._remove = weakref.finalize(self, shutil.rmtree, self._staged, ignore_errors=True)
+        self._processes: list[subprocess.Popen[str]] = []  # the indexer, once started
+        # also when the process ends without installing it (a stopped build or preview)
+        self._remove = weakref.finalize(self, _discard, self._staged, self._processes)
         self._documents: list[SearchDocument] | None = index_documents(plan)
         self._lock = threading.Lock()
         self._done = False
         self._report: Callable[[str], None] | None = None  # set by finish(wait=False)
-        self._process: subprocess.Popen[str] | None = None
         older = IndexJob._newest.get(self._key)
         IndexJob._newest[self._key] = self
         if older is not None:
@@ -412,7 +428,7 @@ class IndexJob:
 
     def _started(self, process: subprocess.Popen[str]) -> None:
         with self._lock:
-            self._process = process
+            self._processes.append(process)
             stopped = IndexJob._newest.get(self._key) is not self
         if stopped:
             process.kill()
@@ -421,9 +437,8 @@ class IndexJob:
         """Stop the indexer if it still runs (a newer job for the site has started); what it
         wrote is then taken away by `_install_later`."""
         with self._lock:
-            process = None if self._done else self._process
-        if process is not None and process.poll() is None:
-            process.kill()
+            processes = [] if self._done else list(self._processes)
+        _kill(processes)
 
     def wait(self) -> None:
         """Wait until the indexer's thread is done, with what it does at the end."""
