@@ -177,12 +177,12 @@ def index_alone(project: Path) -> float:
 
     from generator.engines.export import plan_for
     from generator.engines.project import Project
-    from generator.site.search_index import index_documents, index_into
+    from generator.site.search_index import index_documents, index_into, part_count
 
     plan = plan_for(Project(project / "mkdocs.yml"))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
-        index_into(index_documents(plan), Path(out))
+        index_into(index_documents(plan), Path(out), parts=part_count(len(plan.pages)))
     return time.perf_counter() - started
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
+from .search_words import words_only_in_text
 from .serving import CHROMIUM, in_ci, serving
 
 pytestmark = pytest.mark.browser
@@ -266,28 +267,9 @@ def _found(page: Page, query: str) -> list[str]:
 
 
 def _word_only_in_text() -> tuple[str, str]:
-    """A word of one card's sections that no page is named by (title, keywords, question,
-    summary, tags, option names), nor any word that shares its first five letters (stemming)."""
-    from generator.cards import load_catalog
-    from generator.site.plan import build_plan
-    from generator.site.search_index import quick_documents, search_documents
-
-    plan = build_plan(load_catalog(REPO / "cards"))
-    named = {w[:5] for d in quick_documents(plan) for w in re.findall(r"[a-z]+", d.html.lower())}
-    pages: dict[str, set[str]] = {}  # by the first five letters of the words
-    words: dict[str, str] = {}
-    for document in search_documents(plan):
-        text = re.sub(r"<[^>]+>", " ", document.html).lower()
-        for word in set(re.findall(r"\b[a-z]+\b", text)):
-            pages.setdefault(word[:5], set()).add(document.url)
-            if len(word) >= 9:
-                words.setdefault(word[:5], word)
-    stem, urls = min(
-        (s, u)
-        for s, u in pages.items()
-        if s in words and len(u) == 1 and s not in named and next(iter(u)).startswith("/decisions/")
-    )
-    return words[stem], next(iter(urls))
+    """A word of one card's sections that no page is named by (see search_words.py)."""
+    _, word, url = min((w[:5], w, u) for u, w in words_only_in_text().items())
+    return word, url
 
 
 def test_search_shows_pages_found_by_name_first_and_then_those_found_in_the_text(

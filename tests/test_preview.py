@@ -178,9 +178,9 @@ def test_a_rebuild_refreshes_the_pages_without_waiting_for_the_index(
     release = threading.Event()
     index_into = search_index.index_into
 
-    def held(documents: Any, out: Path, *rest: Any) -> None:
+    def held(documents: Any, out: Path, *rest: Any, **options: Any) -> None:
         assert release.wait(30)
-        index_into(documents, out, *rest)
+        index_into(documents, out, *rest, **options)
 
     monkeypatch.setattr(search_index, "index_into", held)
     cards = preview.project / "cards" / "decisions"

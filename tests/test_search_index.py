@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from generator.site.search_index import (
     FULL_LANGUAGE,
     KEYWORD_WEIGHT,
     OPTION_WEIGHT,
+    PARTS,
     QUESTION_WEIGHT,
     QUICK_LANGUAGE,
     TITLE_WEIGHT,
@@ -138,6 +140,45 @@ def test_the_index_is_written_into_the_site_and_put_in_place_whole(tmp_path: Pat
     assert languages[QUICK_LANGUAGE]["wasm"] == languages[FULL_LANGUAGE]["wasm"]
     assert f"wasm.{languages[FULL_LANGUAGE]['wasm']}.pagefind" in names
     assert f"wasm.{QUICK_LANGUAGE}.pagefind" not in names
+    # a small site's full tier is one part: no other folder to merge
+    assert json.loads((site / "pagefind" / PARTS).read_text(encoding="utf-8")) == {"parts": []}
+
+
+def test_the_full_tier_is_indexed_in_parts_each_run_holding_a_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large collections: one indexer run per part, so that no run holds the whole full text.
+    The pages go to the parts in turn; every page is in exactly one part, and in the quick tier
+    once; the other parts keep only what a merged index reads."""
+    pages = len(PLAN.pages)
+    assert pages >= 9
+    monkeypatch.setattr(search_index, "PART_PAGES", -(-pages // 3))
+    assert search_index.part_count(pages) == 3
+    runs: list[int] = []
+    real = search_index._run_indexer
+
+    def counted(source: Path, out: Path, started: Any) -> None:
+        runs.append(len(list(source.rglob("*.html"))))
+        real(source, out, started)
+
+    monkeypatch.setattr(search_index, "_run_indexer", counted)
+    site = tmp_path / "site"
+    index = search_index.write_search_index(PLAN, site)
+    assert runs[0] == pages + -(-pages // 3)  # the quick tier and the first part
+    assert runs[1:] == [pages // 3 + (pages % 3 > 1), pages // 3]
+    listed = json.loads((index / PARTS).read_text(encoding="utf-8"))
+    assert listed == {"parts": ["part-1/", "part-2/"]}
+    counts = []
+    for folder in [index, index / "part-1", index / "part-2"]:
+        entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
+        counts.append(entry["languages"][FULL_LANGUAGE]["page_count"])
+    assert sum(counts) == pages and max(counts) - min(counts) <= 1
+    quick = json.loads((index / ENTRY).read_text(encoding="utf-8"))["languages"][QUICK_LANGUAGE]
+    assert quick["page_count"] == pages
+    for part in ["part-1", "part-2"]:
+        kept = sorted(p.name for p in (index / part).iterdir())
+        assert kept[:3] == ["fragment", "index", ENTRY] and len(kept) == 4
+        assert kept[3].startswith("pagefind.en_") and kept[3].endswith(".pf_meta")
 
 
 def test_a_failed_index_leaves_nothing_in_the_site(

@@ -22,6 +22,13 @@ weighs hundreds of kilobytes; the quick tier's are a tenth of that. Pagefind kee
 page language, so the quick tier is indexed as the private-use language `en-x-quick` (English
 stemming, the same engine file) from documents under `QUICK_PREFIX`, which the script takes off
 the addresses it shows.
+
+The indexer holds what it indexes in memory (about 0.4 MiB per page of the full tier), so the full
+tier is indexed in parts of at most `PART_PAGES` pages, one Pagefind run after another: the first
+part with the quick tier in the index's own folder, each other part in a folder of its own
+(`part-1/`, ...) that the script merges into the full tier (Pagefind's `mergeIndex`, which reuses
+the first part's engine). `PARTS` lists those folders. Pages go to the parts in turn, so each part
+holds a like share of cards, failure modes and listings, and their scores compare.
 """
 
 from __future__ import annotations
@@ -38,10 +45,10 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..cards.wording import count
 from .markup import inline
@@ -53,6 +60,10 @@ INDEX_DIR = "pagefind"
 FULL_LANGUAGE, QUICK_LANGUAGE = "en", "en-x-quick"
 QUICK_PREFIX = "tc-quick/"  # where the quick tier's documents sit; results show the page's address
 ENTRY = "pagefind-entry.json"
+PARTS = "tc-parts.json"  # {"parts": ["part-1/", ...]}: the full tier's other folders, in order
+PART_PAGES = 500  # full-tier pages per indexer run (see the module docstring)
+# What a part's folder keeps: the script reads the rest from the index's own folder.
+PART_KEEPS = (ENTRY, "index", "fragment")
 INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
 # Pagefind's ready-made interfaces, not kept: the site has its own (assets/.../search.js).
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
@@ -185,27 +196,31 @@ def _quick_document(plan: SitePlan, page: Page) -> str:
     return _html(page.title, parts, _facts(plan, page), QUICK_LANGUAGE)
 
 
-def search_documents(plan: SitePlan) -> list[SearchDocument]:
-    """Every generated page as the full tier reads it, in path order."""
+def search_documents(plan: SitePlan) -> Iterator[SearchDocument]:
+    """Every generated page as the full tier reads it, in path order, made one at a time."""
     directory_urls = plan.settings.directory_urls
-    return [
-        SearchDocument("/" + page_url(path, directory_urls), _document(plan, page))
-        for path, page in plan.pages.items()
-    ]
+    for path, page in plan.pages.items():
+        yield SearchDocument("/" + page_url(path, directory_urls), _document(plan, page))
 
 
-def quick_documents(plan: SitePlan) -> list[SearchDocument]:
-    """Every generated page as the quick tier reads it, in path order."""
+def quick_documents(plan: SitePlan) -> Iterator[SearchDocument]:
+    """Every generated page as the quick tier reads it, in path order, made one at a time."""
     directory_urls = plan.settings.directory_urls
-    return [
-        SearchDocument("/" + page_url(path, directory_urls), _quick_document(plan, page), True)
-        for path, page in plan.pages.items()
-    ]
+    for path, page in plan.pages.items():
+        url = "/" + page_url(path, directory_urls)
+        yield SearchDocument(url, _quick_document(plan, page), True)
 
 
-def index_documents(plan: SitePlan) -> list[SearchDocument]:
-    """What the index is made of: both tiers."""
-    return search_documents(plan) + quick_documents(plan)
+def index_documents(plan: SitePlan) -> Iterator[SearchDocument]:
+    """What the index is made of: both tiers, made one at a time (written as they come, they
+    are never all held at once)."""
+    yield from search_documents(plan)
+    yield from quick_documents(plan)
+
+
+def part_count(pages: int) -> int:
+    """How many parts the full tier of `pages` pages is indexed in."""
+    return max(1, -(-pages // PART_PAGES))
 
 
 def _executable() -> str:
@@ -227,48 +242,81 @@ def _scratch() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
+def _write(root: Path, document: SearchDocument) -> None:
+    relative = document.url.lstrip("/")
+    if document.quick:
+        relative = QUICK_PREFIX + relative
+    path = root / (relative + "index.html" if relative.endswith("/") or not relative else relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document.html, encoding="utf-8")
+
+
+def _run_indexer(
+    source: Path, out: Path, started: Callable[[subprocess.Popen[str]], None] | None
+) -> None:
+    # Each document names its language (its tier); none is forced.
+    command = [_executable(), "--site", str(source), "--output-path", str(out), "--silent"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as process:
+        if started is not None:
+            started(process)
+        said, _ = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"pagefind failed:\n{said.strip()}")
+
+
 def index_into(
-    documents: list[SearchDocument],
+    documents: Iterable[SearchDocument],
     out: Path,
     started: Callable[[subprocess.Popen[str]], None] | None = None,
+    *,
+    parts: int = 1,
 ) -> None:
-    """Index `documents` and write the index's files into the folder `out`.
+    """Index `documents` and write the index's files into the folder `out`, the full tier in
+    `parts` parts (see the module docstring).
 
-    The documents are written as files and indexed by one run of the Pagefind binary, which
-    reads them on every core it has (its Python API answers one file per 0.1 s poll).
-    `started` is given the indexer's process as soon as it runs (to stop it early)."""
+    The documents are written as files and each part is indexed by one run of the Pagefind
+    binary, which reads them on every core it has (its Python API answers one file per 0.1 s
+    poll). `started` is given each indexer's process as soon as it runs (to stop it early)."""
     with tempfile.TemporaryDirectory(prefix="pagefind-src-", dir=_scratch()) as work:
-        root = Path(work)
+        sources = [Path(work) / f"part-{number}" for number in range(parts)]
+        full = 0
         for document in documents:
-            relative = document.url.lstrip("/")
             if document.quick:
-                relative = QUICK_PREFIX + relative
-            path = root / (
-                relative + "index.html" if relative.endswith("/") or not relative else relative
-            )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(document.html, encoding="utf-8")
-        # Each document names its language (its tier); none is forced.
-        command = [_executable(), "--site", str(root), "--output-path", str(out), "--silent"]
-        with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        ) as process:
-            if started is not None:
-                started(process)
-            said, _ = process.communicate()
-        if process.returncode != 0:
-            raise RuntimeError(f"pagefind failed:\n{said.strip()}")
+                _write(sources[0], document)
+            else:
+                _write(sources[full % parts], document)
+                full += 1
+        for number, source in enumerate(sources):
+            _run_indexer(source, out / f"part-{number}" if number else out, started)
+            shutil.rmtree(source)  # a memory-backed folder: freed as soon as it is read
     for unused in out.glob("pagefind-*"):
         if unused.name.startswith(UNUSED):
             shutil.rmtree(unused) if unused.is_dir() else unused.unlink()
+    for number in range(1, parts):
+        for unused in (out / f"part-{number}").iterdir():
+            if unused.name in PART_KEEPS or unused.suffix == ".pf_meta":
+                continue
+            shutil.rmtree(unused) if unused.is_dir() else unused.unlink()
+        _sorted_entry(out / f"part-{number}" / ENTRY)
+    listed = {"parts": [f"part-{number}/" for number in range(1, parts)]}
+    (out / PARTS).write_text(json.dumps(listed, separators=(",", ":")), encoding="utf-8")
     _share_the_engine(out)
+
+
+def _sorted_entry(path: Path, entry: dict[str, Any] | None = None) -> None:
+    """Write an entry file with its keys sorted: Pagefind lists the languages in no fixed
+    order, and two builds of the same cards write the same bytes."""
+    if entry is None:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    text = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
 
 
 def _share_the_engine(out: Path) -> None:
     """Point the quick tier at the full tier's search engine file. Pagefind writes one per
-    language, and these two are the same English engine: readers fetch it once. The entry is
-    written again with its keys sorted: Pagefind lists the languages in no fixed order, and
-    two builds of the same cards write the same bytes."""
+    language, and these two are the same English engine: readers fetch it once."""
     entry_path = out / ENTRY
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     languages = entry.get("languages", {})
@@ -279,8 +327,7 @@ def _share_the_engine(out: Path) -> None:
         if engine.is_file() and own.is_file() and engine.read_bytes() == own.read_bytes():
             quick["wasm"] = full["wasm"]
             own.unlink()
-    text = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    entry_path.write_text(text, encoding="utf-8")
+    _sorted_entry(entry_path, entry)
 
 
 def staging(site_dir: Path) -> Path:
@@ -305,11 +352,12 @@ def install_index(staged: Path, site_dir: Path) -> Path:
     return target
 
 
-def write_search_index(plan: SitePlan, site_dir: Path) -> Path:
-    """Index every page of the plan and write the index into `site_dir`."""
+def write_search_index(plan: SitePlan, site_dir: Path, parts: int | None = None) -> Path:
+    """Index every page of the plan and write the index into `site_dir`, the full tier in
+    `parts` parts (by default as many as `PART_PAGES` asks for)."""
     staged = staging(site_dir)
     try:
-        index_into(index_documents(plan), staged)
+        index_into(index_documents(plan), staged, parts=parts or part_count(len(plan.pages)))
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -366,7 +414,7 @@ class IndexJob:
         self._processes: list[subprocess.Popen[str]] = []  # the indexer, once started
         # also when the process ends without installing it (a stopped build or preview)
         self._remove = weakref.finalize(self, _discard, self._staged, self._processes)
-        self._documents: list[SearchDocument] | None = index_documents(plan)
+        self._plan: SitePlan | None = plan  # read by the thread, which makes the documents
         self._lock = threading.Lock()
         self._done = False
         self._report: Callable[[str], None] | None = None  # set by finish(wait=False)
@@ -381,11 +429,12 @@ class IndexJob:
         started = time.perf_counter()
         try:
             _yield_to_the_pages()
-            assert self._documents is not None
-            index_into(self._documents, self._staged, self._started)
+            assert self._plan is not None
+            documents = index_documents(self._plan)
+            index_into(documents, self._staged, self._started, parts=part_count(self._pages))
         except BaseException as exc:  # re-raised in the build's thread by install()
             self.error = exc
-        self._documents = None  # written: not held while the build goes on
+        self._plan = None  # not held past the build by a preview's job
         self.seconds = time.perf_counter() - started
         with self._lock:
             self._done = True

@@ -21,6 +21,7 @@
   var KIND_FACTOR = { decision: 1, "failure-mode": 0.97 };
   var SHOWN = 10;
   var FROM_TEXT = 5;  // pages the full text adds after those found by name
+  var EXCERPT_WORDS = 22;
   // Each tier is a language of the index (search_index.py: FULL_LANGUAGE, QUICK_LANGUAGE), and
   // the quick tier's pages sit under a folder of their own (QUICK_PREFIX).
   var LANGUAGES = { quick: "en-x-quick", full: "en" };
@@ -46,7 +47,7 @@
       return engine.createInstance({
         basePath: base + "pagefind/",
         baseUrl: new URL(base).pathname,
-        excerptLength: 22,
+        excerptLength: EXCERPT_WORDS,
         // Searching takes milliseconds on the page itself; a worker would be one more script
         // to fetch before the first result.
         noWorker: true
@@ -57,13 +58,32 @@
     }
   }
 
+  // The full tier's other parts (search_index.py: PARTS), each merged into its instance once
+  // it is ready: the indexer takes a large collection's full text in parts, to hold less at once.
+  function merged(made, ready) {
+    var listed = fetch(base + "pagefind/tc-parts.json").then(function (response) {
+      if (!response.ok) throw new Error("search index parts: HTTP " + response.status);
+      return response.json();
+    });
+    return Promise.all([listed, ready]).then(function (both) {
+      return Promise.all(both[0].parts.map(function (part) {
+        return made.mergeIndex(base + "pagefind/" + part, {
+          language: LANGUAGES.full,
+          baseUrl: new URL(base).pathname,
+          excerptLength: EXCERPT_WORDS
+        });
+      }));
+    }).then(function () { return made; });
+  }
+
   function load(tier) {
     if (!loading[tier]) {
       loading[tier] = (engine ? Promise.resolve(engine) : import(base + "pagefind/pagefind.js"))
         .then(function (module) {
           engine = module;
           var made = instance(tier);
-          return made.init().then(function () { return made; });
+          var ready = made.init();
+          return tier === "full" ? merged(made, ready) : ready.then(function () { return made; });
         }).catch(function (error) {
           // A failed download is not the end of the search: the next query tries again.
           loading[tier] = null;
