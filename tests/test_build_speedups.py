@@ -120,3 +120,42 @@ def test_no_fork_under_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(threading, "active_count", lambda: 3)
     assert not can_fork(10_000)
+
+
+@pytest.mark.slow
+def test_data_files_written_by_the_plugin_are_the_plans_and_a_sites_own_file_wins(
+    tmp_path: Path,
+) -> None:
+    """The plugin writes the data files into the site itself rather than holding them through
+    the build: the bytes are the plan's, and a file of the site's own at a data file's path is
+    the one published."""
+    from generator.engines.export import plan_for
+    from generator.engines.project import Project
+
+    from .conftest import make_project, mkdocs_build
+
+    project = make_project(tmp_path / "project", VALID)
+    (project / "docs" / "llms.txt").write_text("# Our own llms.txt\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    plan = plan_for(Project(project / "mkdocs.yml"))
+    site = tmp_path / "site"
+    assert (site / "llms.txt").read_text(encoding="utf-8") == "# Our own llms.txt\n"
+    written = [p for p in plan.files if not p.endswith(".md") and p != "llms.txt"]
+    assert "api/cards.json" in written and "llms-full.txt" in written
+    for path in written:
+        assert (site / path).read_bytes() == plan.files[path].encode("utf-8"), path
+
+
+def test_a_file_is_written_whole_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.engines.mkdocs import theme
+
+    monkeypatch.setattr(theme, "WRITTEN_AT_ONCE", 7)
+    text = "Cache — or recompute? «Ça dépend» 🙂\n" * 5
+    theme._write(tmp_path / "api" / "cards.json", text)
+    assert (tmp_path / "api" / "cards.json").read_bytes() == text.encode("utf-8")
+    assert theme._holds(tmp_path / "api" / "cards.json", text)
+    assert not theme._holds(tmp_path / "api" / "cards.json", text[:-1] + "?")
+    assert not theme._holds(tmp_path / "api" / "cards.json", "ascii, other length")

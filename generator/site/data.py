@@ -123,13 +123,20 @@ def failure_mode_object(catalog: Catalog, mode_id: str, url: str) -> str:
 
 def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
     """The text of `api/cards.json`, from the JSON text of each entry's object by page path."""
-    decisions = ",".join(objects[decision_uri(i)] for i in sorted(catalog.decisions))
-    modes = ",".join(objects[failure_mode_uri(i)] for i in sorted(catalog.failure_modes))
     roles = _json([_sorted_keys(role.model_dump()) for role in catalog.roles])
-    return (
-        f'{{"schema_version":{SCHEMA_VERSION},"decisions":[{decisions}],'
-        f'"failure_modes":[{modes}],"roles":{roles}}}\n'
-    )
+    # One join of every piece: the whole text (tens of megabytes at thousands of cards) is
+    # copied once, not once per list and again into the file's text.
+    pieces = [f'{{"schema_version":{SCHEMA_VERSION},"decisions":[']
+    for number, card_id in enumerate(sorted(catalog.decisions)):
+        pieces += (
+            [",", objects[decision_uri(card_id)]] if number else [objects[decision_uri(card_id)]]
+        )
+    pieces.append('],"failure_modes":[')
+    for number, mode_id in enumerate(sorted(catalog.failure_modes)):
+        uri = failure_mode_uri(mode_id)
+        pieces += [",", objects[uri]] if number else [objects[uri]]
+    pieces.append(f'],"roles":{roles}}}\n')
+    return "".join(pieces)
 
 
 def data_files(

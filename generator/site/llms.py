@@ -129,7 +129,8 @@ def llms_full_txt(writer: MarkdownWriter, site_name: str, description: str) -> s
         lines += ["", *writer.entry_lines(decision_uri(entry.id), here, level=2)]
     for mode in ordered_failure_modes(catalog):
         lines += ["", *writer.entry_lines(failure_mode_uri(mode.id), here, level=2)]
-    return "\n".join(lines) + "\n"
+    lines.append("")  # the final newline, in the one join: the text is copied once
+    return "\n".join(lines)
 
 
 def markdown_files(

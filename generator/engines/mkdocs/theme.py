@@ -58,12 +58,19 @@ def add_asset_files(files: Files, config: MkDocsConfig, plan: SitePlan) -> None:
     """Serve the plan's files (all but Markdown: see `write_markdown_files`) and the theme
     scripts, unless the site has a file of its own at the same path.
 
-    Each file is taken out of `plan.files` as it is handed over, as UTF-8 bytes: on a large
-    collection the data files are hundreds of megabytes, and one copy of them is enough."""
+    Each file is taken out of `plan.files` and written into the site folder at once, and MkDocs
+    is given the written file (it leaves a file in place): on a large collection the data files
+    are hundreds of megabytes, not worth holding through the build."""
+    site = Path(config.site_dir)
     for path in [p for p in plan.files if not p.endswith(".md")]:
-        content = plan.files.pop(path).encode("utf-8")
-        if files.get_file_from_path(path) is None:
-            files.append(File.generated(config, path, content=content))
+        text = plan.files.pop(path)
+        if files.get_file_from_path(path) is not None:
+            continue
+        target = site / path
+        if not _holds(target, text):  # a preview's rebuild: most are as the last build wrote them
+            _write(target, text)
+        del text
+        files.append(File.generated(config, path, abs_src_path=str(target)))
     for path, source in THEME_SCRIPTS.items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=source.read_bytes()))
@@ -76,15 +83,25 @@ def write_markdown_files(config: MkDocsConfig, plan: SitePlan) -> None:
     site = Path(config.site_dir)
     for path in [p for p in plan.files if p.endswith(".md")]:
         target, text = site / path, plan.files.pop(path)
-        if _holds(target, text):  # a preview's rebuild: most are as the last build wrote them
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        if not _holds(target, text):  # a preview's rebuild: most are as the last build wrote them
+            _write(target, text)
+
+
+WRITTEN_AT_ONCE = 1 << 20  # characters encoded at a time: a copy of the whole file is not made
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        for start in range(0, len(text), WRITTEN_AT_ONCE):
+            out.write(text[start : start + WRITTEN_AT_ONCE].encode("utf-8"))
 
 
 def _holds(path: Path, text: str) -> bool:
     """Whether the file at `path` holds `text` already (reading is cheaper than writing)."""
     try:
+        if text.isascii() and path.stat().st_size != len(text):
+            return False  # as many bytes as characters: a different length differs
         return path.read_bytes() == text.encode("utf-8")
     except OSError:
         return False
