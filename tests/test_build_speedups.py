@@ -145,6 +145,7 @@ def test_data_files_written_by_the_plugin_are_the_plans_and_a_sites_own_file_win
     assert "api/cards.json" in written and "llms-full.txt" in written
     for path in written:
         assert (site / path).read_bytes() == plan.files[path].encode("utf-8"), path
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
 
 
 def test_a_file_is_written_whole_a_piece_at_a_time(

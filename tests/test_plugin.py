@@ -52,6 +52,23 @@ def test_template_override_in_theme_is_used(tmp_path: Path) -> None:
     assert "What you see" in html
 
 
+def test_a_failed_build_leaves_none_of_the_data_files_it_had_made(tmp_path: Path) -> None:
+    """The data files are written as the plan makes them, into a hidden folder of the site that
+    goes with a build failing before they are put in place."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    project = make_project(tmp_path / "project", VALID)
+    (project / "theme" / "failure-mode.md.j2").write_text("{% if %}\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    with pytest.raises(Abort):  # MkDocs logs the plugin's error: a template failed
+        build(config)  # in this process: what goes, goes before it ends
+    assert list(site.iterdir()) == []
+
+
 def test_edit_links_point_at_sources(built_example: Path) -> None:
     card = (built_example / "decisions" / "queue-or-direct-call" / "index.html").read_text()
     assert (

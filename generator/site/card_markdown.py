@@ -35,6 +35,8 @@ from .paths import (
 
 # A heading of `depth` levels below the entry's title, with its lines; no lines for none.
 _Section = Callable[..., list[str]]
+# Takes each finished file, by its path in the site, in place of a dict of them all.
+Sink = Callable[[str, str], None]
 
 
 def no_links(url: str) -> None:
@@ -359,8 +361,10 @@ class MarkdownWriter:
         self,
         also: tuple[str, int] | None = None,
         reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
+        sink: Sink | None = None,
     ) -> dict[str, str]:
-        """The Markdown version of each card and failure mode, by its path in the site.
+        """The Markdown version of each card and failure mode, by its path in the site; with
+        `sink`, each is handed to it as it is made and none is returned.
 
         With `also` (a file and a heading level), each entry is written for that file as well,
         and `entry_lines` returns it from then on. `reuse` holds lines written before, by
@@ -381,10 +385,15 @@ class MarkdownWriter:
             self.written[(uri, self.card_file(uri), 1)] = own
             if also is not None and extra is not None:
                 self.written[(uri, *also)] = extra
-        return {
-            self.card_file(uri): "\n".join(self.written[(uri, self.card_file(uri), 1)]) + "\n"
-            for uri in uris
-        }
+        files: dict[str, str] = {}
+        for uri in uris:
+            path = self.card_file(uri)
+            text = "\n".join([*self.written[(uri, path, 1)], ""])  # the final newline: one join
+            if sink is None:
+                files[path] = text
+            else:
+                sink(path, text)
+        return files
 
     def _write(self, uri: str, also: tuple[str, int] | None) -> tuple[list[str], list[str] | None]:
         own = self.entry_lines(uri, self.card_file(uri), level=1)

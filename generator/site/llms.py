@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from . import plain_markdown as md
-from .card_markdown import MarkdownWriter, link_to, no_links
+from .card_markdown import MarkdownWriter, Sink, link_to, no_links
 from .paths import (
     API_CARDS,
     API_DIR,
@@ -142,16 +142,19 @@ def markdown_files(
     directory_urls: bool = True,
     reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
     log: str | None = None,
+    sink: Sink | None = None,
 ) -> tuple[dict[str, str], dict[tuple[str, str, int], list[str]]]:
     """`llms.txt`, `llms-full.txt` and each card's Markdown version by their path in the site,
     and the lines written for each entry (see `MarkdownWriter.card_files`, also for `reuse`);
-    `log` is the decision log's source path, which llms.txt lists."""
+    `log` is the decision log's source path, which llms.txt lists. With `sink`, each file is
+    handed to it as soon as it is made and none is returned."""
     writer = MarkdownWriter(catalog, site_url=site_url, directory_urls=directory_urls)
     # First, and with llms-full.txt's version of each entry: written on both cores together.
-    card_files = writer.card_files(also=(LLMS_FULL_TXT, 2), reuse=reuse)
-    files = {
-        LLMS_TXT: llms_txt(writer, site_name, description, log),
-        LLMS_FULL_TXT: llms_full_txt(writer, site_name, description),
-        **card_files,
-    }
-    return files, writer.written
+    card_files = writer.card_files(also=(LLMS_FULL_TXT, 2), reuse=reuse, sink=sink)
+    files = {LLMS_TXT: llms_txt(writer, site_name, description, log)}
+    if sink is not None:
+        sink(LLMS_TXT, files.pop(LLMS_TXT))
+    files[LLMS_FULL_TXT] = llms_full_txt(writer, site_name, description)
+    if sink is not None:
+        sink(LLMS_FULL_TXT, files.pop(LLMS_FULL_TXT))
+    return {**files, **card_files}, writer.written

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..cards import Catalog
 from ..cards.parallel import map_halves
-from .card_markdown import MarkdownWriter
+from .card_markdown import MarkdownWriter, Sink
 from .data import data_files, decision_object, failure_mode_object
 from .fields import field_reference
 from .listings import (
@@ -107,16 +107,30 @@ class SitePlan:
 
 
 def data_exports(
-    catalog: Catalog, settings: SiteSettings, reuse: DataParts | None = None
+    catalog: Catalog,
+    settings: SiteSettings,
+    reuse: DataParts | None = None,
+    *,
+    keep_parts: bool = True,
+    sink: Sink | None = None,
 ) -> tuple[dict[str, str], DataParts]:
     """The cards for programs, by path in the site: the JSON API (`api/`), `llms.txt`,
     `llms-full.txt` and the Markdown version of each card and failure mode; and what they hold
-    of each entry. The entries in `reuse` are taken from it instead of being written again."""
+    of each entry. The entries in `reuse` are taken from it instead of being written again.
+    Without `keep_parts`, each entry's JSON is let go (from `reuse` too) once `api/cards.json`
+    holds it, and no JSON is returned. With `sink`, each file is handed to it as soon as it is
+    made and not returned (see `build_plan`)."""
     reuse = reuse or DataParts()
     site_url, directory_urls = settings.site_url, settings.directory_urls
     files, objects = data_files(
         catalog, site_url=site_url, directory_urls=directory_urls, reuse=reuse.objects
     )
+    if not keep_parts:
+        objects = {}
+        reuse.objects.clear()
+    if sink is not None:
+        for path in list(files):
+            sink(path, files.pop(path))
     markdown, lines = markdown_files(
         catalog,
         site_name=settings.site_name,
@@ -125,6 +139,7 @@ def data_exports(
         directory_urls=directory_urls,
         reuse=reuse.markdown,
         log=log_uri(settings.records_dir) if settings.records else None,
+        sink=sink,
     )
     return {**files, **markdown}, DataParts(objects, lines)
 
@@ -231,11 +246,16 @@ def build_plan(
     today: dt.date | None = None,
     previous: SitePlan | None = None,
     keep_parts: bool = True,
+    sink: Sink | None = None,
 ) -> SitePlan:
     """The plan of the whole site. With `previous` (the plan of the last build of the same site),
     pages that show nothing that changed are taken from it instead of being rendered again.
     Without `keep_parts`, what the data files hold of each entry is not kept beside the files
-    (a second copy of them all) for a next plan to reuse: a one-off build has no next plan."""
+    (a second copy of them all) for a next plan to reuse: a one-off build has no next plan.
+    With `sink`, the data files (the JSON API, llms.txt, llms-full.txt, each entry's Markdown)
+    are handed to it, by path in the site, as soon as each is made, and are not in the plan's
+    `files`: an engine that writes them at once never holds them all (tens of megabytes at a
+    thousand cards)."""
     settings = settings or SiteSettings()
     today = today or build_date()
     outside = pages_outside_navigation(catalog)
@@ -332,7 +352,7 @@ def build_plan(
     kept = planner.reuse.data_parts(entries, planner.rendered)
     if kept is not None:
         reuse.add(kept)
-    exported, parts = data_exports(catalog, settings, reuse)
+    exported, parts = data_exports(catalog, settings, reuse, keep_parts=keep_parts, sink=sink)
     files[SEARCH_FILTERS] = search_filters(catalog)
     return SitePlan(
         catalog,

@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from ...cards import Catalog, InvalidCollection, ParseCache, load_catalog
 from ...cards.library import footer_notice, library_setting
 from ...cards.wording import count
+from ...site.card_markdown import Sink
 from ...site.plan import SitePlan, SiteSettings, build_plan
 from ...site.templating import TemplateProblem
 from .files import relative
@@ -51,12 +52,21 @@ def site_catalog(
 
 
 def site_plan(
-    catalog: Catalog, settings: SiteSettings, previous: SitePlan | None, serving: bool
+    catalog: Catalog,
+    settings: SiteSettings,
+    previous: SitePlan | None,
+    serving: bool,
+    sink: Sink | None = None,
 ) -> SitePlan:
-    """The plan of the site; a preview builds on from the previous plan, a build from nothing."""
+    """The plan of the site; a preview builds on from the previous plan, a build from nothing.
+    With `sink`, the data files go to it as they are made (see `build_plan`)."""
     try:
         plan = build_plan(
-            catalog, settings, previous=previous if serving else None, keep_parts=serving
+            catalog,
+            settings,
+            previous=previous if serving else None,
+            keep_parts=serving,
+            sink=sink,
         )
     except TemplateProblem as exc:
         raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None

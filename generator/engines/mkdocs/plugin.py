@@ -25,6 +25,7 @@ from .page_size import compact_html
 from .preview import RebuildGuard
 from .raw_html import fill_html_blocks
 from .theme import (
+    Spool,
     add_asset_files,
     prepare_theme,
     register_assets,
@@ -63,7 +64,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         )
         settings = site_settings(config, template_dir, self.config.records_dir)
         previous, previous_inputs = self.built or (None, None)
-        self.plan = site_plan(catalog, settings, previous, self.serving)
+        self.spool = None if self.serving else Spool(Path(config.site_dir))  # a preview reuses
+        self.plan = site_plan(catalog, settings, previous, self.serving, self.spool)
         self.index_lags = previous is not None and previous.pages.keys() <= self.plan.pages.keys()
         register_assets(config, self.plan)
         self.inputs = site_inputs(config, template_dir)
@@ -81,7 +83,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
-        add_asset_files(files, config, self.plan)
+        add_asset_files(files, config, self.plan, self.spool)
         self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
         if self.config.generate_nav and not config.nav:
             indexes = "navigation.indexes" in (config.theme.get("features") or [])
@@ -133,8 +135,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if hasattr(self, "guard"):  # not when another plugin failed before this one started
             self.guard.build_error = error
-        if (job := getattr(self, "index_job", None)) is not None:
-            job.discard()  # what the indexer wrote into the site goes with the failed build
+        for written in [getattr(self, "index_job", None), getattr(self, "spool", None)]:
+            if written is not None:  # what it wrote into the site goes with the failed build
+                written.discard()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in dict.fromkeys(

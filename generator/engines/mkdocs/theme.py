@@ -9,6 +9,10 @@ not fetch statistics. `external_requests: true` leaves both as the theme has the
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -54,9 +58,11 @@ def register_assets(config: MkDocsConfig, plan: SitePlan) -> None:
             config.extra_javascript.append(path)
 
 
-def add_asset_files(files: Files, config: MkDocsConfig, plan: SitePlan) -> None:
-    """Serve the plan's files (all but Markdown: see `write_markdown_files`) and the theme
-    scripts, unless the site has a file of its own at the same path.
+def add_asset_files(
+    files: Files, config: MkDocsConfig, plan: SitePlan, spool: Spool | None = None
+) -> None:
+    """Serve the plan's files (all but Markdown: see `write_markdown_files`), those a build's
+    `spool` holds, and the theme scripts, unless the site has a file of its own at the same path.
 
     Each file is taken out of `plan.files` and written into the site folder at once, and MkDocs
     is given the written file (it leaves a file in place): on a large collection the data files
@@ -71,6 +77,8 @@ def add_asset_files(files: Files, config: MkDocsConfig, plan: SitePlan) -> None:
             _write(target, text)
         del text
         files.append(File.generated(config, path, abs_src_path=str(target)))
+    if spool is not None:
+        spool.place(files, config)
     for path, source in THEME_SCRIPTS.items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=source.read_bytes()))
@@ -85,6 +93,38 @@ def write_markdown_files(config: MkDocsConfig, plan: SitePlan) -> None:
         target, text = site / path, plan.files.pop(path)
         if not _holds(target, text):  # a preview's rebuild: most are as the last build wrote them
             _write(target, text)
+
+
+class Spool:
+    """Where a build's data files go as the plan makes them (`build_plan(sink=...)`), so that the
+    plan never holds them all: a hidden folder of the site folder, which MkDocs' cleaning leaves
+    alone. `place` moves them into the site once MkDocs has emptied it and collects files."""
+
+    def __init__(self, site_dir: Path) -> None:
+        site_dir.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix=".tradeoff-cards-files-", dir=site_dir))
+        self.paths: list[str] = []
+        # also when the build fails or stops before `place`
+        self.discard = weakref.finalize(self, shutil.rmtree, self.dir, ignore_errors=True)
+
+    def __call__(self, path: str, text: str) -> None:
+        _write(self.dir / path, text)
+        self.paths.append(path)
+
+    def place(self, files: Files, config: MkDocsConfig) -> None:
+        """Move the files into the site; MkDocs is given the data files (not the Markdown: it
+        would make pages of them), unless the site has a file of its own at the same path."""
+        site = Path(config.site_dir)
+        for path in self.paths:
+            markdown = path.endswith(".md")
+            if not markdown and files.get_file_from_path(path) is not None:
+                continue
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.dir / path, target)
+            if not markdown:
+                files.append(File.generated(config, path, abs_src_path=str(target)))
+        self.discard()
 
 
 WRITTEN_AT_ONCE = 1 << 20  # characters encoded at a time: a copy of the whole file is not made
