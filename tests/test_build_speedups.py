@@ -160,3 +160,27 @@ def test_a_file_is_written_whole_a_piece_at_a_time(
     assert theme._holds(tmp_path / "api" / "cards.json", text)
     assert not theme._holds(tmp_path / "api" / "cards.json", text[:-1] + "?")
     assert not theme._holds(tmp_path / "api" / "cards.json", "ascii, other length")
+
+
+def test_shortcuts_for_page_wide_patterns_find_what_the_patterns_find() -> None:
+    """Two scans of whole pages that replaced patterns tried at every position of a page: the
+    ids present (prerendered._ids) and the citation marks with the blanks before them
+    (citing._each_mark). On random text built from the characters that matter, each gives what
+    its pattern gave."""
+    import random
+
+    from generator.engines.mkdocs.prerendered import _ids
+    from generator.site import citing
+
+    ids = re.compile(r'\bid="([^"]+)"')
+    marks = re.compile(f"[ \\t]*{citing.MARK_OPEN}([^{citing.MARK_CLOSE}]*){citing.MARK_CLOSE}")
+    chosen = random.Random(7)
+    pieces = [" ", "\t", "x", "_", "-", "é", 'id="', '"', "a1", citing.MARK_OPEN, citing.MARK_CLOSE]
+    for _ in range(5000):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randint(0, 24)))
+        assert _ids(text) == set(ids.findall(text)), text
+
+        def shown(match: re.Match[str]) -> str:
+            return f"<{match.group(1)}>"
+
+        assert citing._each_mark(text, shown) == marks.sub(shown, text), text

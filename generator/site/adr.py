@@ -72,6 +72,8 @@ def safe_links(line: str) -> str:
     """Links and images of one line of Markdown reduced to what is safe to follow: a link to
     a safe address stays, an image becomes a link to it (or its alt text), everything else its
     text. Innermost first, so an image inside a link is settled before the link."""
+    if "](" not in line:  # no link, image or opening to escape: most lines
+        return line
     kept: list[str] = []
 
     def settle(match: re.Match[str]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -26,7 +26,7 @@ from ..cards.outline import FACETS
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around the keys of a citation, in rendered text
 BACK_OPEN, BACK_CLOSE = "\ue002", "\ue003"  # around a source number: its links back
 MARKS = (MARK_OPEN, MARK_CLOSE, BACK_OPEN, BACK_CLOSE)
-_MARK = re.compile(f"[ \\t]*{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
+_MARK = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")  # with the blanks before it
 _BACK = re.compile(f"{BACK_OPEN}([0-9]+){BACK_CLOSE}")
 
 
@@ -184,4 +184,19 @@ def link_page(page: str, numbers: Numbered | None) -> str:
         )
         return f' <span class="tc-backrefs">{links}</span>'
 
-    return _BACK.sub(back, _MARK.sub(link, page))
+    return _BACK.sub(back, _each_mark(page, link))
+
+
+def _each_mark(page: str, link: Callable[[re.Match[str]], str]) -> str:
+    """`page` with each citation mark, and the spaces and tabs before it, replaced by `link`'s
+    text for it. (The pattern `[ \\t]*MARK` would do it, but one starting with a repeat is tried
+    at every position of the page; this searches for the mark itself.)"""
+    out, at = [], 0
+    for match in _MARK.finditer(page):
+        start = match.start()
+        while start > at and page[start - 1] in " \t":
+            start -= 1
+        out += [page[at:start], link(match)]
+        at = match.end()
+    out.append(page[at:])
+    return "".join(out)
