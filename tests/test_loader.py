@@ -186,3 +186,32 @@ def test_categories_file_must_be_a_list() -> None:
     with pytest.raises(LoadError, match="top level is a mapping; expected a list"):
         load("id: x\n", top=list)
     assert load("- id: x\n", top=list).data == [{"id": "x"}]
+
+
+def test_the_quick_prescans_answer_as_the_full_scans_do() -> None:
+    """The nesting bound and the tag-or-anchor check first rule out most texts with searches in
+    C; on random texts of the characters that matter they answer as the full scans do."""
+    import random
+
+    from generator.cards import loader
+
+    def nesting_bound(text: str, levels: int) -> bool:  # the bound written out in full
+        flow = text.count("[") + text.count("{")
+        prefix = max((len(line) - len(line.lstrip(" -?")) for line in text.splitlines()), default=0)
+        return flow > levels or flow + 2 * (prefix + 1) > levels
+
+    def tag_or_anchor(text: str) -> bool:
+        return any(
+            char in "!&"
+            and (not at or text[at - 1] in loader._TOKEN_BOUNDARY)
+            and (char == "!" or bool(text[at + 1 : at + 2].strip()))
+            for at, char in enumerate(text)
+        )
+
+    chosen = random.Random(11)
+    pieces = [" ", "-", "?", "a", "\n", "\r", "\u2028", "[", "{", "- ", "!", "&", "&x", ":"]
+    for _ in range(4000):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randint(0, 40)))
+        for levels in (0, 1, 2, 3, 8, 15, 30):
+            assert loader._could_nest_deeper_than(text, levels) == nesting_bound(text, levels)
+        assert loader._maybe_tag_or_anchor(text) == tag_or_anchor(text), text

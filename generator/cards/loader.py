@@ -31,10 +31,13 @@ _LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
 # need an anchor to refer to, and an alias to a missing anchor is a composer error.
 _TAG_OR_ANCHOR_CHAR = re.compile(r"[!&]")
 _TOKEN_BOUNDARY = frozenset(" \t\r\n[{,:?-")
+_PREFIX_CHARS = str.maketrans("-?", "  ")  # what a block collection's line prefix is made of
 
 
 def _maybe_tag_or_anchor(text: str) -> bool:
     """True if some '!' or '&name' in the text could start a YAML token (a cheap, safe over-estimate)."""
+    if "!" not in text and "&" not in text:  # most cards: two searches in C, no Python loop
+        return False
     for match in _TAG_OR_ANCHOR_CHAR.finditer(text):
         start = match.start()
         if start and text[start - 1] not in _TOKEN_BOUNDARY:
@@ -281,6 +284,11 @@ def _could_nest_deeper_than(text: str, levels: int) -> bool:
     flow = text.count("[") + text.count("{")
     if flow > levels:
         return True
+    # 2 * (prefix + 1) > levels - flow when the longest prefix is at least `least` long, and a
+    # prefix that long is a run of that many of ' ', '-' and '?': most texts have none.
+    least = (levels - flow) // 2
+    if least > 0 and " " * least not in text.translate(_PREFIX_CHARS):
+        return False
     prefix = max((len(line) - len(line.lstrip(" -?")) for line in text.splitlines()), default=0)
     return flow + 2 * (prefix + 1) > levels
 
