@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,14 +39,22 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser closing a connection mid-file (a test done while a page still downloads) is
+    not a fault of the site: it is not printed into the test output as one."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serving(
     directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler
 ) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 (a free port) for the duration of the block."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
-    )
+    server = QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
