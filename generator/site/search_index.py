@@ -61,7 +61,7 @@ FULL_LANGUAGE, QUICK_LANGUAGE = "en", "en-x-quick"
 QUICK_PREFIX = "tc-quick/"  # where the quick tier's documents sit; results show the page's address
 ENTRY = "pagefind-entry.json"
 PARTS = "tc-parts.json"  # {"parts": ["part-1/", ...]}: the full tier's other folders, in order
-PART_PAGES = 500  # full-tier pages per indexer run (see the module docstring)
+PART_PAGES = 1000  # full-tier pages per indexer run (see the module docstring)
 # What a part's folder keeps: the script reads the rest from the index's own folder.
 PART_KEEPS = (ENTRY, "index", "fragment")
 INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
