@@ -111,23 +111,18 @@ def data_exports(
     settings: SiteSettings,
     reuse: DataParts | None = None,
     *,
-    keep_parts: bool = True,
     sink: Sink | None = None,
 ) -> tuple[dict[str, str], DataParts]:
     """The cards for programs, by path in the site: the JSON API (`api/`), `llms.txt`,
     `llms-full.txt` and the Markdown version of each card and failure mode; and what they hold
     of each entry. The entries in `reuse` are taken from it instead of being written again.
-    Without `keep_parts`, each entry's JSON is let go (from `reuse` too) once `api/cards.json`
-    holds it, and no JSON is returned. With `sink`, each file is handed to it as soon as it is
-    made and not returned (see `build_plan`)."""
+    With `sink`, each file is handed to it as soon as it is made and not returned (see
+    `build_plan`)."""
     reuse = reuse or DataParts()
     site_url, directory_urls = settings.site_url, settings.directory_urls
     files, objects = data_files(
         catalog, site_url=site_url, directory_urls=directory_urls, reuse=reuse.objects
     )
-    if not keep_parts:
-        objects = {}
-        reuse.objects.clear()
     if sink is not None:
         for path in list(files):
             sink(path, files.pop(path))
@@ -352,7 +347,7 @@ def build_plan(
     kept = planner.reuse.data_parts(entries, planner.rendered)
     if kept is not None:
         reuse.add(kept)
-    exported, parts = data_exports(catalog, settings, reuse, keep_parts=keep_parts, sink=sink)
+    exported, parts = data_exports(catalog, settings, reuse, sink=sink)
     files[SEARCH_FILTERS] = search_filters(catalog)
     return SitePlan(
         catalog,

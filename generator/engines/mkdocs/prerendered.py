@@ -75,20 +75,16 @@ def _ids(content: str) -> set[str]:
     """The values of the `id` attributes in `content`: each `id="` not preceded by a word
     character (as the pattern `\\bid="([^"]+)"` finds them, at a twentieth of its cost: a
     pattern starting with `\\b` is tried at every position of a page of tens of kilobytes)."""
-    ids, at = set(), content.find('id="')
-    while at >= 0:
-        value = at + 4
+    ids, at = set(), -1
+    while (at := content.find('id="', at + 1)) >= 0:
         if at and (content[at - 1].isalnum() or content[at - 1] == "_"):
-            at = content.find('id="', at + 1)
             continue
-        end = content.find('"', value)
+        end = content.find('"', at + 4)
         if end < 0:
             break
-        if end > value:
-            ids.add(content[value:end])
-            at = content.find('id="', end + 1)
-        else:
-            at = content.find('id="', at + 1)
+        if end > at + 4:  # a value: the next one is looked for after it
+            ids.add(content[at + 4 : end])
+            at = end
     return ids
 
 

@@ -75,7 +75,6 @@ def add_asset_files(
         target = site / path
         if not _holds(target, text):  # a preview's rebuild: most are as the last build wrote them
             _write(target, text)
-        del text
         files.append(File.generated(config, path, abs_src_path=str(target)))
     if spool is not None:
         spool.place(files, config)
