@@ -107,6 +107,13 @@ class Server:
             self.process.kill()
 
 
+def _category(card: Path) -> str:
+    for line in card.read_text().splitlines():
+        if line.startswith("category:"):
+            return line.split(":", 1)[1].strip().strip("'\"")
+    raise ValueError(f"no category in {card}")
+
+
 def _edit(card: Path, marker: str, field: str = "summary") -> None:
     """Put `marker` at the start of a top-level text field (plain or folded)."""
     lines = card.read_text().splitlines(keepends=True)
@@ -143,17 +150,21 @@ def measure(
             results["first_build_s" if dirty else "first_build_plain_s"] = round(
                 server.wait_ready(), 2
             )
-            times = []
+            times, follow = [], []
             for number in range(edits if dirty else 1):
                 card = cards[(number * 97 + (0 if dirty else 500)) % len(cards)]
                 marker = f"zqxmarker{number}{int(dirty)}"
                 started = time.monotonic()
                 _edit(card, marker)
                 times.append(_wait_for(f"{server.base}decisions/{card.stem}/", marker, started))
-                time.sleep(0.5)
+                # the pages that show the card follow: its category's page lists its summary
+                listing = f"{server.base}categories/{_category(card)}/"
+                follow.append(_wait_for(listing, marker, started))
+                time.sleep(1.0)  # the next save starts from a settled preview
             key = "edit_s" if dirty else "edit_plain_s"
             results[key] = round(statistics.median(times), 2)
             results[key + "_all"] = [round(t, 2) for t in times]
+            results[key.replace("edit", "follow")] = round(statistics.median(follow), 2)
             if dirty:
                 card = cards[7]
                 marker = f"Zqxtitle{n_cards}"
@@ -180,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{args.cards} cards: first build {results['first_build_s']} s; saved card -> refreshed page "
         f"{results['edit_s']} s with --dirty (each: {results['edit_s_all']}), "
-        f"{results['edit_plain_s']} s without; title change (every page) {results['title_edit_s']} s"
+        f"{results['edit_plain_s']} s without; its category's page {results['follow_s']} s after the "
+        f"save; title change (every page) {results['title_edit_s']} s"
     )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -298,7 +298,8 @@ def report(results: dict[str, Any]) -> None:
         p = results["preview"]
         print(
             f"\npreview at {p['cards']} cards: saved card -> refreshed page {p['edit_s']} s "
-            f"(each {p['edit_s_all']}); title change {p['title_edit_s']} s; "
+            f"(each {p['edit_s_all']}); its category's page {p.get('follow_s')} s; "
+            f"title change {p['title_edit_s']} s; "
             f"first build {p['first_build_s']} s"
         )
     values = evaluate(rows, results.get("preview"))

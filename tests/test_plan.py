@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.cards import ParseCache, load_catalog
-from generator.site.plan import SitePlan, SiteSettings, build_plan
+from generator.site.plan import SitePlan, SiteSettings, build_plan, edited_entry_pages
 from generator.site.render import ALL_DECISIONS
-from generator.site.reuse import changed_pages
+from generator.site.reuse import changed_ids, changed_pages
 from generator.site.templating import PACKAGE_TEMPLATES
 
 from .conftest import VALID
@@ -140,6 +140,51 @@ def test_a_title_change_rebuilds_everything(cards: Path) -> None:
     second = _replan(cards, cache, first)
     assert second.reuse.fingerprint != first.reuse.fingerprint  # the navigation shows every title
     assert changed_pages(second, first) is None
+
+
+def test_an_edited_entrys_page_is_the_one_the_next_plan_makes(cards: Path) -> None:
+    cache: ParseCache = {}
+    first = build_plan(load_catalog(cards, cache), today=TODAY)
+    assert edited_entry_pages(load_catalog(cards, cache), first, TODAY) is None  # no edit
+    _edit(cards / "decisions" / "queue-or-direct-call.yaml", "Absorbs spikes.", "Absorbs more.")
+    _edit(cards / "failure-modes" / "stale-cache-storm.yaml", "summary:", "summary: Renamed.")
+    catalog = load_catalog(cards, cache)
+    pages = edited_entry_pages(catalog, first, TODAY)
+    assert pages is not None
+    assert set(pages) == {"decisions/queue-or-direct-call.md", "failure-modes/stale-cache-storm.md"}
+    second = build_plan(catalog, today=TODAY, previous=first)
+    for path, page in pages.items():
+        assert page == second.pages[path], path  # Markdown, search entries, what it shows
+    assert "Absorbs more." in pages["decisions/queue-or-direct-call.md"].markdown
+    # a page that lists the card is left to the next plan
+    assert "browse/who-pays.md" not in pages
+    assert edited_entry_pages(catalog, first, TODAY + dt.timedelta(days=1)) is None  # a new day
+
+
+def _copy_of(cards: Path) -> Path:
+    """A new card: another one under a new id and title."""
+    copy = cards / "decisions" / "a-new-card.yaml"
+    source = cards / "decisions" / "cache-or-recompute.yaml"
+    copy.write_text(source.read_text().replace("title: ", "title: New "))
+    return copy
+
+
+@pytest.mark.parametrize("change", ["title", "added", "removed"])
+def test_an_edit_that_changes_more_than_the_entrys_page_is_left_to_the_plan(
+    cards: Path, change: str
+) -> None:
+    cache: ParseCache = {}
+    added = _copy_of(cards) if change == "removed" else None
+    first = build_plan(load_catalog(cards, cache), today=TODAY)
+    if change == "title":  # shown in the navigation of every page
+        _edit(cards / "decisions" / "old-rpc-guidance.yaml", "title: ", "title: Renamed ")
+    elif change == "added":
+        _copy_of(cards)
+    elif added is not None:
+        added.unlink()
+    catalog = load_catalog(cards, cache)
+    assert changed_ids(first.catalog, catalog)  # something was edited
+    assert edited_entry_pages(catalog, first, TODAY) is None
 
 
 def test_navigation_places_handwritten_pages() -> None:

@@ -98,6 +98,45 @@ def test_editing_a_card_rebuilds_it_and_the_pages_that_show_it(
     assert [a["id"] for a in indexed["anchors"]].count("option-queue") == 1
 
 
+def _mtimes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*")}
+
+
+def test_a_saved_cards_page_is_written_before_the_rebuild(preview: Preview, tmp_path: Path) -> None:
+    """The page of the saved card first, as the rebuild would write it; the rebuild then writes
+    the pages that show the card and leaves that one as it is."""
+    card = preview.project / "cards" / "decisions" / "queue-or-direct-call.yaml"
+    _edit(card, "Absorbs spikes.", "Absorbs spikes of ten times the median.")
+    before = _mtimes(preview.site)
+    assert preview.plugin.first.write(preview.plugin)
+    after = _mtimes(preview.site)
+    page = "decisions/queue-or-direct-call/index.html"
+    assert {path for path in after if after[path] != before.get(path)} == {page}
+    assert "ten times the median" in (preview.site / page).read_text()
+    written = preview.build()
+    assert written and page not in written
+    _assert_same_as_clean_build(preview.project, preview.site, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("cards/decisions/queue-or-direct-call.yaml", "title: Queue", "title: A queue"),
+        ("docs/contribute/index.md", "\n", "\n\nA new paragraph.\n"),
+    ],
+)
+def test_an_edit_shown_beyond_the_cards_page_is_left_to_the_rebuild(
+    preview: Preview, path: str, old: str, new: str
+) -> None:
+    """A title is in every page's navigation; a hand-written page may show anything."""
+    card = preview.project / "cards" / "decisions" / "cache-or-recompute.yaml"
+    _edit(card, "summary:", "summary: Edited.")
+    _edit(preview.project / path, old, new)
+    before = _mtimes(preview.site)
+    assert not preview.plugin.first.write(preview.plugin)
+    assert _mtimes(preview.site) == before
+
+
 def test_a_relation_note_reaches_the_other_card(preview: Preview, tmp_path: Path) -> None:
     card = preview.project / "cards" / "decisions" / "cache-or-recompute.yaml"
     _edit(

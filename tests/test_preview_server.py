@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -75,6 +76,48 @@ def test_a_bug_is_shown_by_its_type_and_left_as_a_traceback_in_the_terminal(
     assert "KeyError: &#x27;decisions&#x27;" in (tmp_path / "index.html").read_text()
     assert "Traceback" in capsys.readouterr().err
     assert show_problems(tmp_path, "again") == 2  # the error pages written the first time
+
+
+class _LiveReload(SimpleNamespace):
+    """The versions of the site MkDocs' live-reload server counts: a page request waits while
+    the version wanted is not the one visible, and browsers reload when the visible one grows."""
+
+    def __init__(self, builder: Callable[[], None]) -> None:
+        super().__init__(builder=builder, _wanted_epoch=1000, _visible_epoch=1000)
+        self._epoch_cond = threading.Condition()
+
+    def rebuild(self) -> None:  # as the server's build loop runs one
+        self._wanted_epoch += 1
+        self.builder()
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_pages_written_first_are_served_during_the_rebuild_and_reloaded_after(
+    tmp_path: Path, fails: bool
+) -> None:
+    seen = []
+
+    def build() -> None:
+        seen.append((server._wanted_epoch, server._visible_epoch))
+        if fails:
+            raise PluginError("cards/decisions/a.yaml:1:1: a problem the pages show")
+
+    server = _LiveReload(build)
+    RebuildGuard().install(server, str(tmp_path), first=lambda: True)
+    server.rebuild()
+    ((wanted, visible),) = seen
+    assert wanted == visible == 1001  # requests are not held: the page written first is served
+    assert server._visible_epoch > 1001  # and browsers reload once the rebuild is done
+
+    seen.clear()
+    server.builder = build
+    RebuildGuard().install(server, str(tmp_path), first=lambda: False)
+    server.rebuild()
+    ((wanted, visible),) = seen
+    assert wanted > visible  # nothing written first: requests wait for the rebuild
+    assert server._visible_epoch == wanted
 
 
 def _free_port() -> int:
@@ -187,6 +230,18 @@ def test_a_template_mistake_is_shown_and_a_fixed_template_used_at_once(
     )
     recovered = _wait_for(url, lambda text: "<p>Our calls.</p>" in text, "the fixed template used")
     assert "build problems" not in recovered
+
+
+@pytest.mark.slow
+def test_a_saved_cards_page_is_served_first_and_the_pages_that_show_it_follow(
+    served: tuple[Path, str, Path],
+) -> None:
+    project, url, log = served
+    _save(project / CARD, "leave it a message.", "leave it a note on a queue.")
+    seen = lambda text: "leave it a note on a queue." in text  # noqa: E731
+    _wait_for(f"{url}decisions/queue-or-direct-call/", seen, "the saved card's page")
+    _wait_for(f"{url}categories/integration/", seen, "its category's page, which lists it")
+    assert "the saved card's page is up to date; the rest follows" in log.read_text()
 
 
 def test_an_error_no_engine_logged_is_logged_with_the_problems(

@@ -8,7 +8,7 @@ one plan to make the next (and which pages changed) is in `reuse.py`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -44,8 +44,8 @@ from .paths import (
     site_link,
 )
 from .records import Decided, by_card, decided, record_notes, record_objects
-from .render import Rendered, Renderer
-from .reuse import DataParts, PageReuse, ReuseState, fingerprint
+from .render import ALL_DECISIONS, ALL_FAILURE_MODES, Rendered, Renderer
+from .reuse import DataParts, PageReuse, ReuseState, changed_ids, fingerprint
 from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
 from .templating import ASSETS, template_problem
 
@@ -169,23 +169,13 @@ class _Planner:
         self.pending: list[_Job] = []
         self.parts = DataParts()  # of the entries whose pages were rendered
 
-    def add(
-        self,
-        path: str,
-        kind: str,
-        entry_id: str | None,
-        title: str,
-        source: Path | None,
-        render: Callable[[], Rendered],
-        searchable: tuple[str, ...] | None = None,
-        data: Callable[[], DataParts] | None = None,
-    ) -> None:
+    def add(self, job: _Job) -> None:
         """Queue a page: taken from the previous plan if nothing it shows changed, else rendered."""
-        old = self.reuse.page(path, entry_id)
+        old = self.reuse.page(job.path, job.entry_id)
         if old is not None:
-            self.pages[path] = old
+            self.pages[job.path] = old
             return
-        self.pending.append(_Job(path, kind, entry_id, title, source, render, searchable, data))
+        self.pending.append(job)
 
     def finish(self) -> dict[str, Page]:
         """Render every queued page (on both cores when there are many) and return all pages."""
@@ -206,8 +196,8 @@ class _Job:
     title: str
     source: Path | None
     render: Callable[[], Rendered]
-    searchable: tuple[str, ...] | None
-    data: Callable[[], DataParts] | None
+    searchable: tuple[str, ...] | None = None  # the page's tags, when it is searched
+    data: Callable[[], DataParts] | None = None  # its entry's parts of the data files
 
 
 def _make_page(job: _Job) -> tuple[Page, DataParts | None]:
@@ -234,6 +224,54 @@ def _make_page(job: _Job) -> tuple[Page, DataParts | None]:
     return page, job.data() if job.data is not None else None
 
 
+def _renderer(
+    catalog: Catalog, settings: SiteSettings, today: dt.date
+) -> tuple[Renderer, list[Decided]]:
+    """The renderer of a site's pages, and the decision records its pages show."""
+    renderer = Renderer(
+        catalog,
+        today=today,
+        template_dir=settings.template_dir,
+        directory_urls=settings.directory_urls,
+        links_from_source=settings.links_from_source,
+        site_url=settings.site_url,
+    )
+    shown = decided(settings.records, catalog, today)
+    renderer.records = by_card(shown)
+    return renderer, shown
+
+
+def _entry_jobs(
+    catalog: Catalog, renderer: Renderer, entry_data: _EntryData | None
+) -> Iterator[_Job]:
+    """The page of each card and failure mode, with its parts of the data files (when given
+    `entry_data`)."""
+    for card_id, entry in catalog.decisions.items():
+        uri = decision_uri(card_id)
+        yield _Job(
+            uri,
+            "decision",
+            card_id,
+            entry.model.title,
+            entry.path,
+            partial(renderer.decision, entry),
+            tuple(entry.model.tags or ()),
+            partial(entry_data, uri, card_id, True) if entry_data else None,
+        )
+    for mode_id, mode in catalog.failure_modes.items():
+        uri = failure_mode_uri(mode_id)
+        yield _Job(
+            uri,
+            "failure-mode",
+            mode_id,
+            mode.model.title,
+            mode.path,
+            partial(renderer.failure_mode, mode),
+            tuple(mode.model.tags or ()),
+            partial(entry_data, uri, mode_id, False) if entry_data else None,
+        )
+
+
 def build_plan(
     catalog: Catalog,
     settings: SiteSettings | None = None,
@@ -255,48 +293,21 @@ def build_plan(
     today = today or build_date()
     outside = pages_outside_navigation(catalog)
     digest = fingerprint(catalog, settings, today, outside)
-    renderer = Renderer(
-        catalog,
-        today=today,
-        template_dir=settings.template_dir,
-        directory_urls=settings.directory_urls,
-        links_from_source=settings.links_from_source,
-        site_url=settings.site_url,
-    )
-    shown = decided(settings.records, catalog, today)
-    renderer.records = by_card(shown)
+    renderer, shown = _renderer(catalog, settings, today)
     planner = _Planner(PageReuse(previous, catalog, digest))
     entry_data = _EntryData(catalog, settings, renderer.records)
-    for card_id, entry in catalog.decisions.items():
-        planner.add(
-            decision_uri(card_id),
-            "decision",
-            card_id,
-            entry.model.title,
-            entry.path,
-            partial(renderer.decision, entry),
-            tuple(entry.model.tags or ()),
-            partial(entry_data, decision_uri(card_id), card_id, True),
-        )
-    for mode_id, mode in catalog.failure_modes.items():
-        planner.add(
-            failure_mode_uri(mode_id),
-            "failure-mode",
-            mode_id,
-            mode.model.title,
-            mode.path,
-            partial(renderer.failure_mode, mode),
-            tuple(mode.model.tags or ()),
-            partial(entry_data, failure_mode_uri(mode_id), mode_id, False),
-        )
+    for job in _entry_jobs(catalog, renderer, entry_data):
+        planner.add(job)
     for category in catalog.categories:
         planner.add(
-            category_uri(category.id),
-            "category",
-            category.id,
-            category.title,
-            None,
-            partial(renderer.category, category),
+            _Job(
+                category_uri(category.id),
+                "category",
+                category.id,
+                category.title,
+                None,
+                partial(renderer.category, category),
+            )
         )
     # What each fixed page lists, computed from the catalog the page sees.
     listed: dict[str, Callable[[Catalog], dict[str, Any]]] = {
@@ -315,27 +326,33 @@ def build_plan(
     for fixed in FIXED_PAGES:
         title = fixed.title or settings.site_name
         planner.add(
-            fixed.path,
-            "home" if fixed.path == HOME else "listing",
-            None,
-            title,
-            None,
-            partial(renderer.listing, fixed.template, fixed.path, title, listed.get(fixed.name)),
+            _Job(
+                fixed.path,
+                "home" if fixed.path == HOME else "listing",
+                None,
+                title,
+                None,
+                partial(
+                    renderer.listing, fixed.template, fixed.path, title, listed.get(fixed.name)
+                ),
+            )
         )
     if shown:
         planner.add(
-            log_uri(settings.records_dir),
-            "listing",
-            None,
-            LOG_TITLE,
-            None,
-            partial(
-                renderer.listing,
-                "decision-log.md.j2",
+            _Job(
                 log_uri(settings.records_dir),
+                "listing",
+                None,
                 LOG_TITLE,
-                lambda c: {"decided": shown},
-            ),
+                None,
+                partial(
+                    renderer.listing,
+                    "decision-log.md.j2",
+                    log_uri(settings.records_dir),
+                    LOG_TITLE,
+                    lambda c: {"decided": shown},
+                ),
+            )
         )
     pages = planner.finish()
     files = assets()
@@ -361,3 +378,31 @@ def build_plan(
         scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),
         record_notes=record_notes(shown, settings.directory_urls, settings.links_from_source),
     )
+
+
+EDITS_SHOWN_FIRST = 10  # more entries edited at once (a checkout, a search and replace): one plan
+
+
+def edited_entry_pages(
+    catalog: Catalog, previous: SitePlan, today: dt.date | None = None
+) -> dict[str, Page] | None:
+    """The pages of the cards and failure modes edited since `previous` was planned, rendered
+    against `catalog`, for a live preview to show before it plans the whole site again. None
+    when the edit changes more than those pages and the ones that list or name the entries: a
+    title, an entry added or removed, a new day (anything `reuse.fingerprint` covers), or when
+    no entry or more than `EDITS_SHOWN_FIRST` were edited. The pages are those the next whole
+    plan makes for the same catalog (`today`: the date the plan would be made on)."""
+    settings, today = previous.settings, today or build_date()
+    if today != previous.today:
+        return None
+    digest = fingerprint(catalog, settings, today, pages_outside_navigation(catalog))
+    if digest != previous.reuse.fingerprint:
+        return None
+    edited = changed_ids(previous.catalog, catalog) - {ALL_DECISIONS, ALL_FAILURE_MODES}
+    if not edited or len(edited) > EDITS_SHOWN_FIRST:
+        return None
+    renderer, _ = _renderer(catalog, settings, today)
+    jobs = [job for job in _entry_jobs(catalog, renderer, None) if job.entry_id in edited]
+    if len(jobs) != len(edited):  # an entry went: the navigation changed too
+        return None
+    return {page.path: page for page, _ in map(_make_page, jobs)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -136,13 +136,18 @@ class PageReuse:
         return self.previous.reuse.data_parts.of(set(entries) - set(rendered))
 
 
-def changed_pages(plan: Built, previous: Built | None) -> set[str] | None:
-    """Paths of the pages whose content differs from `previous`; None when every page of the
-    site must be rebuilt."""
+def changed_pages(
+    plan: Built, previous: Built | None, written: Mapping[str, str] | None = None
+) -> set[str] | None:
+    """Paths of the pages whose content differs from `previous` and from what was `written`
+    since (the Markdown of pages written ahead of the plan, by path); None when every page of
+    the site must be rebuilt."""
     if previous is None or previous.reuse.fingerprint != plan.reuse.fingerprint:
         return None
+    written = written or {}
     return {
         path
         for path, page in plan.pages.items()
-        if path not in previous.pages or previous.pages[path].markdown != page.markdown
+        if written.get(path) != page.markdown
+        and (path not in previous.pages or previous.pages[path].markdown != page.markdown)
     }

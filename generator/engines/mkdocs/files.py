@@ -25,7 +25,7 @@ def add_plan_pages(
         if file.is_documentation_page():
             file.edit_uri = f"{docs}/{file.src_uri}" if docs else file.src_uri
             if changed is None:
-                file.is_modified = _always  # type: ignore[method-assign]
+                file.is_modified = always  # type: ignore[method-assign]
     blocks: dict[str, list[str]] = {}
     for path, page in plan.pages.items():
         if files.get_file_from_path(path) is not None:
@@ -40,7 +40,7 @@ def add_plan_pages(
         inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.UNDEFINED
         file = File.generated(config, path, content=markdown, inclusion=inclusion)
         # Read only by dirty builds (`mkdocs serve --dirty`): unchanged pages are left as built.
-        file.is_modified = _always if changed is None or path in changed else _never  # type: ignore[method-assign]
+        file.is_modified = always if changed is None or path in changed else _never  # type: ignore[method-assign]
         # A library card's file is in the installed package: the site has nothing to edit there.
         inside = page.source is not None and page.source.resolve().is_relative_to(project_dir)
         file.edit_uri = relative(page.source, project_dir) if page.source and inside else None
@@ -108,7 +108,7 @@ def relative(path: Path, base_dir: Path) -> str:
         return path.as_posix()
 
 
-def _always() -> bool:
+def always() -> bool:
     return True
 
 

@@ -32,9 +32,7 @@ def site_catalog(
     """The site's catalog; with the library, the footer names the library's licence. Problems
     stop the build (`rebuilding`: a preview keeps its last good site)."""
     try:
-        setting = relative(Path(config.config_file_path or "mkdocs.yml"), Path.cwd())
-        library = library_setting(options.library, setting)
-        catalog = load_catalog(cards_dir, cache, display_root=project_dir, library=library)
+        catalog, library = read_catalog(options, config, cards_dir, project_dir, cache)
     except FileNotFoundError as exc:
         raise PluginError(f"tradeoff-cards: {exc}") from None
     except InvalidCollection as exc:
@@ -46,9 +44,24 @@ def site_catalog(
         ) from None
     for entry_id, own in catalog.overrides.items():
         log.info("tradeoff-cards: %s replaces the library's '%s'", own, entry_id)
-    if library is not None:
+    if library:
         config.copyright = footer_notice(config.copyright)
     return catalog
+
+
+def read_catalog(
+    options: TradeoffCardsConfig,
+    config: MkDocsConfig,
+    cards_dir: Path,
+    project_dir: Path,
+    cache: ParseCache | None,
+) -> tuple[Catalog, bool]:
+    """The catalog as `load_catalog` gives it, on the library when the site uses one, and
+    whether it does."""
+    setting = relative(Path(config.config_file_path or "mkdocs.yml"), Path.cwd())
+    library = library_setting(options.library, setting)
+    catalog = load_catalog(cards_dir, cache, display_root=project_dir, library=library)
+    return catalog, library is not None
 
 
 def site_plan(

@@ -24,6 +24,7 @@ from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .preview import RebuildGuard
 from .raw_html import fill_html_blocks
+from .refresh import FirstPages
 from .theme import (
     Spool,
     add_asset_files,
@@ -47,6 +48,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.parse_cache: ParseCache = {}
         self.built: tuple[SitePlan, Any] | None = None  # the last finished build's plan and inputs
         self.guard = RebuildGuard()
+        self.first = FirstPages()  # a saved card's page, written before the rebuild
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "serving"):
@@ -56,24 +58,25 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
-        template_dir = str(self.project_dir / templates) if templates else config.theme.custom_dir
-        self.template_dir = template_dir
+        self.template_dir = (
+            str(self.project_dir / templates) if templates else config.theme.custom_dir
+        )
         cache = self.parse_cache if self.serving else None
         catalog = site_catalog(
             self.config, config, self.cards_dir, self.project_dir, cache, self.built is not None
         )
-        settings = site_settings(config, template_dir, self.config.records_dir)
+        settings = site_settings(config, self.template_dir, self.config.records_dir)
         previous, previous_inputs = self.built or (None, None)
         self.spool = None if self.serving else Spool(Path(config.site_dir))  # a preview reuses
         self.plan = site_plan(catalog, settings, previous, self.serving, self.spool)
         self.index_lags = previous is not None and previous.pages.keys() <= self.plan.pages.keys()
         register_assets(config, self.plan)
-        self.inputs = site_inputs(config, template_dir)
+        self.inputs = site_inputs(config, self.template_dir)
         same_inputs = self.inputs == previous_inputs and not self.guard.showing_problems
+        written = self.first.take()  # pages written since the previous build, ahead of this one
         self.changed = (  # None: every page, which also takes a failed rebuild's notice off each
-            changed_pages(self.plan, previous) if self.dirty and same_inputs else None
+            changed_pages(self.plan, previous, written) if self.dirty and same_inputs else None
         )
-        self.rebuilt: set[str] = set()
         self.index_job: IndexJob | None = None
         return config
 
@@ -91,7 +94,11 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        return finish_navigation(nav, self.plan, config)
+        self.nav = finish_navigation(nav, self.plan, config)
+        return self.nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        return self.first.keep(config, files, self.nav, env) if self.serving else env
 
     def on_page_markdown(
         self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
@@ -101,25 +108,12 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if page.file.src_uri in self.plan.pages:
-            render = page.render  # MkDocs' own conversion, for pages that need it
-
-            def render_planned(config: MkDocsConfig, files: Files) -> None:
-                path = page.file.src_uri
-                if prerendered.render_page(page, self.blocks[path], config):
-                    del self.blocks[path]  # in page.content now: one copy is enough
-                else:
-                    render(config, files)
-
-            page.render = render_planned
+            prerendered.render_from_plan(page, self.blocks)
         return page
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.get(page.file.src_uri)
         return fill_html_blocks(html, blocks) if blocks else html
-
-    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
-        self.rebuilt.add(page.url)
-        return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         output = name_generator(output)
@@ -131,6 +125,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         if self.index_job is not None:  # a preview's pages refresh first unless a page went
             self.index_job.finish(partial(log.info, "tradeoff-cards: %s"), wait=not self.index_lags)
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
+        self.first.succeeded()
 
     def on_build_error(self, *, error: Exception) -> None:
         if hasattr(self, "guard"):  # not when another plugin failed before this one started
@@ -145,5 +140,5 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         ):
             if folder and Path(folder).is_dir():
                 server.watch(folder)
-        self.guard.install(server, config.site_dir)
+        self.guard.install(server, config.site_dir, partial(self.first.write, self))
         return server

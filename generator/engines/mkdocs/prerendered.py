@@ -99,3 +99,18 @@ def render_page(page: Any, blocks: list[str], config: Any) -> bool:
     page.toc = get_toc(tokens)  # type: ignore[arg-type]
     page.links_to_anchors = None
     return True
+
+
+def render_from_plan(page: Any, blocks: dict[str, list[str]]) -> None:
+    """Make a generated page render from its HTML blocks (`blocks`, by path) when it can, with
+    MkDocs' own conversion otherwise."""
+    render = page.render
+
+    def planned(config: Any, files: Any) -> None:
+        path = page.file.src_uri
+        if render_page(page, blocks[path], config):
+            del blocks[path]  # in page.content now: one copy is enough
+        else:
+            render(config, files)
+
+    page.render = planned

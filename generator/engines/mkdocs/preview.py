@@ -17,6 +17,7 @@ import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from mkdocs.exceptions import BuildError
@@ -98,18 +99,62 @@ def describe(error: BaseException) -> str:
 
 
 class RebuildGuard:
-    """Wraps the preview server's rebuild so a failure is shown instead of stalling requests."""
+    """Wraps the preview server's rebuild so a failure is shown instead of stalling requests,
+    and so the pages written before the rebuild (`first`) are served while it runs."""
 
     def __init__(self) -> None:
         self.showing_problems = False  # every page carries the notice until a rebuild succeeds
         self.build_error: BaseException | None = None  # the last build's, from on_build_error
+        self.server: Any = None
 
-    def install(self, server: Any, site_dir: str) -> None:
-        """Route the server's rebuilds through the guard (the first build has already run)."""
+    def install(
+        self, server: Any, site_dir: str, first: Callable[[], bool] = lambda: False
+    ) -> None:
+        """Route the server's rebuilds through the guard (the first build has already run).
+        `first` writes pages before each rebuild and says whether it did."""
         rebuild: Callable[[], None] | None = getattr(server, "builder", None)
         if rebuild is None:
             return
-        server.builder = lambda: self.rebuild(rebuild, Path(site_dir))
+        self.server = server
+
+        def guarded() -> None:
+            shown = not self.showing_problems and self.show_first(first)
+            try:
+                self.rebuild(rebuild, Path(site_dir))
+            finally:
+                if shown:  # browsers reload once more, to the rebuild's pages
+                    self.reload_browsers(after=True)
+
+        server.builder = guarded
+
+    def show_first(self, first: Callable[[], bool]) -> bool:
+        """Write pages with `first` and let browsers reload to them before the rebuild. Anything
+        that goes wrong leaves it all to the rebuild, which reports it."""
+        try:
+            written = first() and self.reload_browsers(after=False)
+        except Exception:
+            log.debug("tradeoff-cards: the rebuild writes every page", exc_info=True)
+            return False
+        if written:
+            log.info("tradeoff-cards: the saved card's page is up to date; the rest follows")
+        return written
+
+    def reload_browsers(self, *, after: bool) -> bool:
+        """Tell the browsers the server's site changed while a rebuild runs: it stops holding
+        page requests until the rebuild ends and browsers reload (MkDocs' live-reload server,
+        which counts versions of the site; False for a server that does not). With `after`,
+        the rebuild that ends makes a version of its own."""
+        server = self.server
+        condition = getattr(server, "_epoch_cond", None)
+        if condition is None or not hasattr(server, "_wanted_epoch"):
+            return False
+        with condition:
+            if after:
+                server._wanted_epoch = max(server._wanted_epoch + 1, round(monotonic() * 1000))
+            else:
+                server._visible_epoch = server._wanted_epoch
+                condition.notify_all()
+        return True
 
     def rebuild(self, build: Callable[[], None], site_dir: Path) -> None:
         """Run one rebuild; on failure, log it and show it on the pages served, and return."""
