@@ -94,6 +94,22 @@ def test_a_dying_worker_is_reported_and_the_rest_computed() -> None:
         map_halves(_die_on, items, parallel=True)
 
 
+def _fail_on(item: int) -> int:
+    if item == 290:
+        raise ValueError(f"no square for {item}")
+    return item * item
+
+
+def test_the_childs_results_come_in_batches_and_a_death_after_some_keeps_them() -> None:
+    items = list(range(300))  # the child's half (150 to 299) comes back in three batches
+    assert map_halves(_fail_on, items[:290], parallel=True) == [i * i for i in items[:290]]
+    with pytest.raises(ValueError, match="no square for 290"):  # raised as in the parent
+        map_halves(_fail_on, items, parallel=True)
+    died = [f"item {i}" if i != 280 else "boom" for i in items]  # after two batches were sent
+    results = map_halves(_die_on, died, parallel=True, on_death=lambda i, why: f"{i}: {why}")
+    assert results == [i.upper() if i != "boom" else "boom: killed by SIGKILL" for i in died]
+
+
 def test_a_dying_reader_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cards = _with_deep_card(tmp_path, extra_cards=200)
     (cards / "decisions" / "deep-card.yaml").unlink()

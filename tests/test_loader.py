@@ -215,3 +215,16 @@ def test_the_quick_prescans_answer_as_the_full_scans_do() -> None:
         for levels in (0, 1, 2, 3, 8, 15, 30):
             assert loader._could_nest_deeper_than(text, levels) == nesting_bound(text, levels)
         assert loader._maybe_tag_or_anchor(text) == tag_or_anchor(text), text
+
+
+def test_a_document_that_let_its_text_go_finds_positions_in_its_file(tmp_path: Path) -> None:
+    card = tmp_path / "card.yaml"
+    card.write_text("title: A\noptions:\n  - name: Queue\n    fits: When spikes come.\n")
+    kept = load_file(card)
+    forgot = load_file(card)
+    forgot.forget_text(card)
+    for path in [("title",), ("options", 0, "fits"), ("options", 0, "name")]:
+        assert forgot.position(path) == kept.position(path) != (1, 1)
+    spikes = (("options", 0, "fits"), "spikes", 5)
+    assert forgot.text_position(*spikes) == kept.text_position(*spikes) == (4, 16)
+    assert forgot.may_hold("spikes") and not forgot.may_hold("storm")

@@ -53,6 +53,13 @@ class Catalog:
     todos: list[Problem] = field(default_factory=list)  # text the drafts leave unwritten
     warnings: list[Problem] = field(default_factory=list)  # text that shows other than meant
 
+    def forget_texts(self) -> None:
+        """Let each entry's file text go (see `Document.forget_text`)."""
+        for decision in self.decisions.values():
+            decision.doc.forget_text(decision.path)
+        for mode in self.failure_modes.values():
+            mode.doc.forget_text(mode.path)
+
     def drafts(self) -> list[Entry[DecisionCard]]:
         """The decision cards still marked `status: draft`."""
         return [e for e in self.decisions.values() if e.model.status == "draft"]

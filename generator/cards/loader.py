@@ -79,9 +79,24 @@ class Document:
         key_positions: dict[PathKey, Position] | None = None,
     ) -> None:
         self.data = data
-        self._text = text
+        self._kept = text
+        self._source: Path | None = None
         self._values = value_positions
         self._keys = key_positions
+
+    @property
+    def _text(self) -> str | None:
+        if self._kept is not None or self._source is None:
+            return self._kept
+        try:
+            return read_text(self._source)
+        except (OSError, LoadError):
+            return None
+
+    def forget_text(self, source: Path) -> None:
+        """Hold the text no longer: a position asked for later is found in `source`, read again
+        (a build that has validated its cards needs none; a thousand files hold 17 MB)."""
+        self._kept, self._source = None, source
 
     @property
     def value_positions(self) -> dict[PathKey, Position]:
@@ -101,9 +116,10 @@ class Document:
 
     def _index(self) -> None:
         self._values, self._keys = {}, {}
-        if self._text is None:
+        text = self._text
+        if text is None:
             return
-        loader = _TextOnlyComposer(self._text)
+        loader = _TextOnlyComposer(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -143,29 +159,31 @@ class Document:
 
     def may_hold(self, needle: str) -> bool:
         """False when the file's text certainly does not contain `needle` (a quick first scan)."""
-        return self._text is None or needle in self._text
+        text = self._text
+        return text is None or needle in text
 
     def text_position(self, path: PathKey, needle: str, offset: int) -> Position:
         """Where the part of the text value at `path` that starts at `offset` (and reads `needle`)
         was written: found in the file after the value's start when written on one line, else
         the value's own position."""
         line, column = self.position(path)
-        if self._text is None:
+        text = self._text
+        if text is None:
             return line, column
         value = self.data
         for part in path:
             value = value[part]  # type: ignore[index]
         nth = str(value)[:offset].count(needle)
-        lines = self._text.split("\n")
+        lines = text.split("\n")
         at = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
         for _ in range(nth + 1):
-            found = self._text.find(needle, at)
+            found = text.find(needle, at)
             if found < 0:
                 return line, column
             at = found + 1
         start = at - 1
-        found_line = self._text.count("\n", 0, start) + 1
-        return found_line, start - (self._text.rfind("\n", 0, start) + 1) + 1
+        found_line = text.count("\n", 0, start) + 1
+        return found_line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 def read_text(path: Path) -> str:

@@ -19,6 +19,9 @@ R = TypeVar("R")
 
 # Below this many items a fork costs more than it saves.
 PARALLEL_FROM = 200
+# Results travel back in messages of this many, read as they come: neither process ever holds
+# the whole half pickled (hundreds of megabytes of pages at ten thousand cards) beside itself.
+BATCH = 50
 
 _TASK: tuple[Callable[[Any], Any], Sequence[Any], Any] | None = None
 
@@ -42,11 +45,14 @@ def _child(sender: Connection) -> None:
     assert _TASK is not None, "only called in a child forked by map_halves"
     func, items, progress = _TASK
     try:
-        results = []
+        batch = []
         for index, item in enumerate(items):
             progress.value = index  # read by the parent if this child dies on the item
-            results.append(func(item))
-        sender.send(("ok", results))
+            batch.append(func(item))
+            if len(batch) == BATCH:
+                sender.send(("some", batch))
+                batch = []
+        sender.send(("ok", batch))
     except BaseException as exc:  # the parent raises it, as for its own half
         sender.send(("error", exc))
 
@@ -61,7 +67,8 @@ def _reason(exitcode: int | None) -> str:
 
 
 class _Child(Generic[T, R]):
-    """One forked process computing func(item) for every item; never waited on past its death."""
+    """One forked process computing func(item) for every item; never waited on past its death.
+    Its results are read by a thread as they come, while the parent computes its own half."""
 
     def __init__(self, func: Callable[[T], R], items: Sequence[T]) -> None:
         global _TASK
@@ -69,6 +76,8 @@ class _Child(Generic[T, R]):
         self.func, self.items = func, items
         self.progress = context.RawValue("q", 0)
         self.receiver, sender = context.Pipe(duplex=False)
+        self.received: list[R] = []
+        self.outcome: tuple[str, Any] = ("died", None)
         _TASK = (func, items, self.progress)
         try:
             self.process = context.Process(target=_child, args=(sender,), daemon=True)
@@ -76,12 +85,32 @@ class _Child(Generic[T, R]):
         finally:
             _TASK = None
             sender.close()  # the child's end only: its death then reads as end of file here
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                kind, value = self.receiver.recv()
+                if kind == "error":
+                    self.outcome = (kind, value)
+                    return
+                self.received.extend(value)
+                if kind == "ok":
+                    self.outcome = (kind, None)
+                    return
+        except (EOFError, OSError):
+            self.outcome = ("died", None)
 
     def results(self, on_death: Callable[[T, str], R] | None) -> list[R]:
         """The child's results; when it died, what `on_death` says for the item it was on."""
         try:
-            kind, value = self.receiver.recv()
-        except EOFError:
+            self.reader.join()
+            kind, value = self.outcome
+            if kind == "error":
+                raise value
+            if kind == "ok":
+                return self.received
             self.process.join()
             at = self.progress.value
             reason = _reason(self.process.exitcode)
@@ -89,23 +118,21 @@ class _Child(Generic[T, R]):
                 raise WorkerDied(
                     f"a worker process stopped ({reason}) while working on {self.items[at]!r}"
                 ) from None
-            # The items before were done in the child, so redoing them here is safe.
-            done: list[R] = [self.func(item) for item in self.items[:at]]
+            # The items before were done in the child, so redoing those not received is safe.
+            done = self.received + [self.func(item) for item in self.items[len(self.received) : at]]
             rest = self.items[at + 1 :]
             later: list[R] = _in_child(self.func, rest, on_death) if rest else []
             return [*done, on_death(self.items[at], reason), *later]
         finally:
             self.stop()
-        if kind == "error":
-            raise value
-        return list(value)
 
     def stop(self) -> None:
         """End the child if it still runs, and reap it."""
-        self.receiver.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        self.reader.join()
+        self.receiver.close()
 
 
 def _in_child(

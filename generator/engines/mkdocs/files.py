@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,18 @@ from .raw_html import split_html_blocks
 
 
 def add_plan_pages(
-    files: Files, config: MkDocsConfig, plan: SitePlan, changed: set[str] | None, project_dir: Path
+    files: Files,
+    config: MkDocsConfig,
+    plan: SitePlan,
+    changed: set[str] | None,
+    project_dir: Path,
+    serving: bool = False,
 ) -> dict[str, list[str]]:
     """Add a generated file per page of the plan; returns each page's HTML blocks, which are
-    kept from Python-Markdown and put back after conversion."""
+    kept from Python-Markdown and put back after conversion. A one-off build (not `serving`)
+    lets the plan's Markdown of each page go once it is split: the page is made from the two
+    parts, and a whole site's Markdown (hundreds of megabytes at ten thousand cards) would
+    otherwise be held beside every page's HTML."""
     docs = relative(Path(config.docs_dir), project_dir)
     for file in files:
         if file.is_documentation_page():
@@ -34,6 +43,8 @@ def add_plan_pages(
             )
         if changed is None or path in changed:
             markdown, blocks[path] = split_html_blocks(page.markdown)
+            if not serving:
+                plan.pages[path] = replace(page, markdown="")
         else:  # a dirty build does not read it: its title comes from the plan
             markdown = page.markdown
         outside = path in plan.not_in_nav

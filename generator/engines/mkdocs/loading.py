@@ -42,6 +42,8 @@ def site_catalog(
             f"tradeoff-cards: {count(len(exc.problems), 'problem')} in the cards; "
             f"{outcome}:\n{lines}"
         ) from None
+    if cache is None:  # a one-off build: nothing reports a card's position after this
+        catalog.forget_texts()
     for entry_id, own in catalog.overrides.items():
         log.info("tradeoff-cards: %s replaces the library's '%s'", own, entry_id)
     if library:

@@ -87,7 +87,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
         unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
         add_asset_files(files, config, self.plan, self.spool)
-        self.blocks = add_plan_pages(files, config, self.plan, self.changed, self.project_dir)
+        self.blocks = add_plan_pages(
+            files, config, self.plan, self.changed, self.project_dir, self.serving
+        )
         if self.config.generate_nav and not config.nav:
             indexes = "navigation.indexes" in (config.theme.get("features") or [])
             config.nav = self.plan.navigation(handwritten, section_indexes=indexes)
