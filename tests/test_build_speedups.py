@@ -160,6 +160,9 @@ def test_a_file_is_written_whole_a_piece_at_a_time(
     assert theme._holds(tmp_path / "api" / "cards.json", text)
     assert not theme._holds(tmp_path / "api" / "cards.json", text[:-1] + "?")
     assert not theme._holds(tmp_path / "api" / "cards.json", "ascii, other length")
+    pieces = ["[", "Cache — or", "", " recompute? 🙂", "\n" * 9, "«Ça dépend»", "]"] * 3
+    theme._write(tmp_path / "llms-full.txt", pieces)  # pieces: written one after another
+    assert (tmp_path / "llms-full.txt").read_bytes() == "".join(pieces).encode("utf-8")
 
 
 def test_shortcuts_for_page_wide_patterns_find_what_the_patterns_find() -> None:

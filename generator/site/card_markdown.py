@@ -22,7 +22,7 @@ from ..cards.parallel import map_halves
 from ..cards.wording import count
 from . import plain_markdown as md
 from .citing import Numbered, numbered, site_of
-from .data import source_path
+from .data import Sink, source_path
 from .listings import UNDO_COST_TEXT
 from .paths import (
     category_uri,
@@ -35,8 +35,6 @@ from .paths import (
 
 # A heading of `depth` levels below the entry's title, with its lines; no lines for none.
 _Section = Callable[..., list[str]]
-# Takes each finished file, by its path in the site, in place of a dict of them all.
-Sink = Callable[[str, str], None]
 
 
 def no_links(url: str) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +43,11 @@ from ..cards.schema import schema_texts
 from .paths import API_CARDS, API_DIR, decision_uri, failure_mode_uri, page_url, site_link
 
 SCHEMA_VERSION = 1
+
+# Takes each finished file, by its path in the site, in place of a dict of them all: its text,
+# or a list of pieces that make the text one after another (a file of hundreds of megabytes is
+# then never joined in memory).
+Sink = Callable[[str, "str | list[str]"], None]
 
 
 def _sorted_keys(data: Any) -> Any:
@@ -123,9 +128,14 @@ def failure_mode_object(catalog: Catalog, mode_id: str, url: str) -> str:
 
 def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
     """The text of `api/cards.json`, from the JSON text of each entry's object by page path."""
-    roles = _json([_sorted_keys(role.model_dump()) for role in catalog.roles])
     # One join of every piece: the whole text (tens of megabytes at thousands of cards) is
     # copied once, not once per list and again into the file's text.
+    return "".join(cards_json_pieces(catalog, objects))
+
+
+def cards_json_pieces(catalog: Catalog, objects: Mapping[str, str]) -> list[str]:
+    """`api/cards.json` as pieces that make its text one after another."""
+    roles = _json([_sorted_keys(role.model_dump()) for role in catalog.roles])
     pieces = [f'{{"schema_version":{SCHEMA_VERSION},"decisions":[']
     for number, card_id in enumerate(sorted(catalog.decisions)):
         pieces += (
@@ -136,7 +146,7 @@ def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
         uri = failure_mode_uri(mode_id)
         pieces += [",", objects[uri]] if number else [objects[uri]]
     pieces.append(f'],"roles":{roles}}}\n')
-    return "".join(pieces)
+    return pieces
 
 
 def data_files(
@@ -145,10 +155,12 @@ def data_files(
     site_url: str = "",
     directory_urls: bool = True,
     reuse: Mapping[str, str] | None = None,
+    sink: Sink | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """`api/cards.json` and the two JSON Schemas by their path in the site, and the JSON text of
     each entry's object by page path. An object in `reuse` is taken as it is (a live preview
-    passes those of the entries whose pages did not change)."""
+    passes those of the entries whose pages did not change). With `sink`, the files go to it
+    (`api/cards.json` in pieces) and none is returned."""
     reuse = reuse or {}
 
     def url(uri: str) -> str:
@@ -161,9 +173,13 @@ def data_files(
     for mode_id in catalog.failure_modes:
         uri = failure_mode_uri(mode_id)
         objects[uri] = reuse.get(uri) or failure_mode_object(catalog, mode_id, url(uri))
-    files = {API_CARDS: cards_json(catalog, objects)}
-    files.update({f"{API_DIR}/{name}": text for name, text in _schemas()})
-    return files, objects
+    schemas = {f"{API_DIR}/{name}": text for name, text in _schemas()}
+    if sink is not None:
+        sink(API_CARDS, cards_json_pieces(catalog, objects))
+        for path, text in schemas.items():
+            sink(path, text)
+        return {}, objects
+    return {API_CARDS: cards_json(catalog, objects), **schemas}, objects
 
 
 @lru_cache(maxsize=1)

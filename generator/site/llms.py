@@ -119,6 +119,12 @@ def llms_txt(
 
 def llms_full_txt(writer: MarkdownWriter, site_name: str, description: str) -> str:
     """The text of `llms-full.txt`: every card and failure mode in full."""
+    return "".join(llms_full_pieces(writer, site_name, description))
+
+
+def llms_full_pieces(writer: MarkdownWriter, site_name: str, description: str) -> list[str]:
+    """`llms-full.txt` as pieces that make its text one after another: its lines and the line
+    breaks between them."""
     catalog, here = writer.catalog, LLMS_FULL_TXT
     lines = _top(site_name, description)
     lines.append(
@@ -129,8 +135,10 @@ def llms_full_txt(writer: MarkdownWriter, site_name: str, description: str) -> s
         lines += ["", *writer.entry_lines(decision_uri(entry.id), here, level=2)]
     for mode in ordered_failure_modes(catalog):
         lines += ["", *writer.entry_lines(failure_mode_uri(mode.id), here, level=2)]
-    lines.append("")  # the final newline, in the one join: the text is copied once
-    return "\n".join(lines)
+    lines.append("")  # the final newline
+    pieces = ["\n"] * (2 * len(lines) - 1)
+    pieces[::2] = lines
+    return pieces
 
 
 def markdown_files(
@@ -154,7 +162,8 @@ def markdown_files(
     files = {LLMS_TXT: llms_txt(writer, site_name, description, log)}
     if sink is not None:
         sink(LLMS_TXT, files.pop(LLMS_TXT))
-    files[LLMS_FULL_TXT] = llms_full_txt(writer, site_name, description)
     if sink is not None:
-        sink(LLMS_FULL_TXT, files.pop(LLMS_FULL_TXT))
+        sink(LLMS_FULL_TXT, llms_full_pieces(writer, site_name, description))
+    else:
+        files[LLMS_FULL_TXT] = llms_full_txt(writer, site_name, description)
     return {**files, **card_files}, writer.written

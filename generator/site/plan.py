@@ -121,11 +121,8 @@ def data_exports(
     reuse = reuse or DataParts()
     site_url, directory_urls = settings.site_url, settings.directory_urls
     files, objects = data_files(
-        catalog, site_url=site_url, directory_urls=directory_urls, reuse=reuse.objects
+        catalog, site_url=site_url, directory_urls=directory_urls, reuse=reuse.objects, sink=sink
     )
-    if sink is not None:
-        for path in list(files):
-            sink(path, files.pop(path))
     markdown, lines = markdown_files(
         catalog,
         site_name=settings.site_name,

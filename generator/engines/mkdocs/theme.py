@@ -106,7 +106,7 @@ class Spool:
         # also when the build fails or stops before `place`
         self.discard = weakref.finalize(self, shutil.rmtree, self.dir, ignore_errors=True)
 
-    def __call__(self, path: str, text: str) -> None:
+    def __call__(self, path: str, text: str | list[str]) -> None:
         _write(self.dir / path, text)
         self.paths.append(path)
 
@@ -129,11 +129,24 @@ class Spool:
 WRITTEN_AT_ONCE = 1 << 20  # characters encoded at a time: a copy of the whole file is not made
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str | list[str]) -> None:
+    """Write `text` (or its pieces, one after another) as UTF-8, about `WRITTEN_AT_ONCE`
+    characters at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
-        for start in range(0, len(text), WRITTEN_AT_ONCE):
-            out.write(text[start : start + WRITTEN_AT_ONCE].encode("utf-8"))
+        if isinstance(text, str):
+            for start in range(0, len(text), WRITTEN_AT_ONCE):
+                out.write(text[start : start + WRITTEN_AT_ONCE].encode("utf-8"))
+            return
+        held: list[str] = []
+        size = 0
+        for piece in text:
+            held.append(piece)
+            size += len(piece)
+            if size >= WRITTEN_AT_ONCE:
+                out.write("".join(held).encode("utf-8"))
+                held, size = [], 0
+        out.write("".join(held).encode("utf-8"))
 
 
 def _holds(path: Path, text: str) -> bool:
