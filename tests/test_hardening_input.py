@@ -100,12 +100,12 @@ def _fail_on(item: int) -> int:
     return item * item
 
 
-def test_the_childs_results_come_in_batches_and_a_death_after_some_keeps_them() -> None:
-    items = list(range(300))  # the child's half (150 to 299) comes back in three batches
+def test_the_childs_half_comes_back_whole_batch_after_batch() -> None:
+    items = list(range(300))  # the child's half (150 to 299) is pickled in three batches
     assert map_halves(_fail_on, items[:290], parallel=True) == [i * i for i in items[:290]]
     with pytest.raises(ValueError, match="no square for 290"):  # raised as in the parent
         map_halves(_fail_on, items, parallel=True)
-    died = [f"item {i}" if i != 280 else "boom" for i in items]  # after two batches were sent
+    died = [f"item {i}" if i != 280 else "boom" for i in items]  # after two batches
     results = map_halves(_die_on, died, parallel=True, on_death=lambda i, why: f"{i}: {why}")
     assert results == [i.upper() if i != "boom" else "boom: killed by SIGKILL" for i in died]
 

@@ -1,14 +1,20 @@
 """Use the second core for CPU-bound loops in the core (parsing cards, rendering pages).
 
 MkDocs and the CLI run single-threaded Python; a forked child can take half of a long loop.
-Only results travel back (pickled); inputs are shared by the fork itself.
+Only results travel back (pickled); inputs are shared by the fork itself. The child pickles its
+results a batch at a time into an unnamed temporary file, and the parent reads them back a
+batch at a time: neither holds the whole half pickled beside its objects (hundreds of megabytes
+of pages at ten thousand cards), and the child never waits on a full pipe while the parent
+works on its own half.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -19,11 +25,9 @@ R = TypeVar("R")
 
 # Below this many items a fork costs more than it saves.
 PARALLEL_FROM = 200
-# Results travel back in messages of this many, read as they come: neither process ever holds
-# the whole half pickled (hundreds of megabytes of pages at ten thousand cards) beside itself.
-BATCH = 50
+BATCH = 50  # results pickled at a time by the child
 
-_TASK: tuple[Callable[[Any], Any], Sequence[Any], Any] | None = None
+_TASK: tuple[Callable[[Any], Any], Sequence[Any], Any, Any] | None = None
 
 
 class WorkerDied(RuntimeError):
@@ -43,16 +47,18 @@ def can_fork(count: int) -> bool:
 
 def _child(sender: Connection) -> None:
     assert _TASK is not None, "only called in a child forked by map_halves"
-    func, items, progress = _TASK
+    func, items, progress, spill = _TASK
     try:
         batch = []
         for index, item in enumerate(items):
             progress.value = index  # read by the parent if this child dies on the item
             batch.append(func(item))
             if len(batch) == BATCH:
-                sender.send(("some", batch))
+                pickle.dump(batch, spill, pickle.HIGHEST_PROTOCOL)
                 batch = []
-        sender.send(("ok", batch))
+        pickle.dump(batch, spill, pickle.HIGHEST_PROTOCOL)
+        spill.flush()
+        sender.send(("ok", len(items)))
     except BaseException as exc:  # the parent raises it, as for its own half
         sender.send(("error", exc))
 
@@ -67,8 +73,7 @@ def _reason(exitcode: int | None) -> str:
 
 
 class _Child(Generic[T, R]):
-    """One forked process computing func(item) for every item; never waited on past its death.
-    Its results are read by a thread as they come, while the parent computes its own half."""
+    """One forked process computing func(item) for every item; never waited on past its death."""
 
     def __init__(self, func: Callable[[T], R], items: Sequence[T]) -> None:
         global _TASK
@@ -76,63 +81,53 @@ class _Child(Generic[T, R]):
         self.func, self.items = func, items
         self.progress = context.RawValue("q", 0)
         self.receiver, sender = context.Pipe(duplex=False)
-        self.received: list[R] = []
-        self.outcome: tuple[str, Any] = ("died", None)
-        _TASK = (func, items, self.progress)
+        self.spill = tempfile.TemporaryFile()  # noqa: SIM115  (closed by stop)
+        _TASK = (func, items, self.progress, self.spill)
         try:
             self.process = context.Process(target=_child, args=(sender,), daemon=True)
             self.process.start()
         finally:
             _TASK = None
             sender.close()  # the child's end only: its death then reads as end of file here
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        try:
-            while True:
-                kind, value = self.receiver.recv()
-                if kind == "error":
-                    self.outcome = (kind, value)
-                    return
-                self.received.extend(value)
-                if kind == "ok":
-                    self.outcome = (kind, None)
-                    return
-        except (EOFError, OSError):
-            self.outcome = ("died", None)
 
     def results(self, on_death: Callable[[T, str], R] | None) -> list[R]:
         """The child's results; when it died, what `on_death` says for the item it was on."""
         try:
-            self.reader.join()
-            kind, value = self.outcome
+            try:
+                kind, value = self.receiver.recv()
+            except EOFError:
+                return self._after_death(on_death)
             if kind == "error":
                 raise value
-            if kind == "ok":
-                return self.received
-            self.process.join()
-            at = self.progress.value
-            reason = _reason(self.process.exitcode)
-            if on_death is None:
-                raise WorkerDied(
-                    f"a worker process stopped ({reason}) while working on {self.items[at]!r}"
-                ) from None
-            # The items before were done in the child, so redoing those not received is safe.
-            done = self.received + [self.func(item) for item in self.items[len(self.received) : at]]
-            rest = self.items[at + 1 :]
-            later: list[R] = _in_child(self.func, rest, on_death) if rest else []
-            return [*done, on_death(self.items[at], reason), *later]
+            self.spill.seek(0)
+            results: list[R] = []
+            while len(results) < value:
+                results.extend(pickle.load(self.spill))
+            return results
         finally:
             self.stop()
 
+    def _after_death(self, on_death: Callable[[T, str], R] | None) -> list[R]:
+        self.process.join()
+        at = self.progress.value
+        reason = _reason(self.process.exitcode)
+        if on_death is None:
+            raise WorkerDied(
+                f"a worker process stopped ({reason}) while working on {self.items[at]!r}"
+            ) from None
+        # The items before were done in the child, so redoing them here is safe.
+        done: list[R] = [self.func(item) for item in self.items[:at]]
+        rest = self.items[at + 1 :]
+        later: list[R] = _in_child(self.func, rest, on_death) if rest else []
+        return [*done, on_death(self.items[at], reason), *later]
+
     def stop(self) -> None:
         """End the child if it still runs, and reap it."""
+        self.receiver.close()
+        self.spill.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        self.reader.join()
-        self.receiver.close()
 
 
 def _in_child(
