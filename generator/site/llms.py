@@ -119,12 +119,19 @@ def llms_txt(
 
 def llms_full_txt(writer: MarkdownWriter, site_name: str, description: str) -> str:
     """The text of `llms-full.txt`: every card and failure mode in full."""
-    return "".join(llms_full_pieces(writer, site_name, description))
+    return "\n".join(_llms_full_lines(writer, site_name, description))  # the text copied once
 
 
 def llms_full_pieces(writer: MarkdownWriter, site_name: str, description: str) -> list[str]:
     """`llms-full.txt` as pieces that make its text one after another: its lines and the line
     breaks between them."""
+    lines = _llms_full_lines(writer, site_name, description)
+    pieces = ["\n"] * (2 * len(lines) - 1)
+    pieces[::2] = lines
+    return pieces
+
+
+def _llms_full_lines(writer: MarkdownWriter, site_name: str, description: str) -> list[str]:
     catalog, here = writer.catalog, LLMS_FULL_TXT
     lines = _top(site_name, description)
     lines.append(
@@ -136,9 +143,7 @@ def llms_full_pieces(writer: MarkdownWriter, site_name: str, description: str) -
     for mode in ordered_failure_modes(catalog):
         lines += ["", *writer.entry_lines(failure_mode_uri(mode.id), here, level=2)]
     lines.append("")  # the final newline
-    pieces = ["\n"] * (2 * len(lines) - 1)
-    pieces[::2] = lines
-    return pieces
+    return lines
 
 
 def markdown_files(
