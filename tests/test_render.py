@@ -25,7 +25,7 @@ Pages = dict[str, Page]
 
 @pytest.fixture(scope="module")
 def pages() -> Pages:
-    return build_plan(load_catalog(VALID), today=TODAY).pages
+    return dict(build_plan(load_catalog(VALID), today=TODAY).pages)
 
 
 @pytest.mark.parametrize(

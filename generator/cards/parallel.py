@@ -16,7 +16,7 @@ import pickle
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -92,18 +92,24 @@ class _Child(Generic[T, R]):
 
     def results(self, on_death: Callable[[T, str], R] | None) -> list[R]:
         """The child's results; when it died, what `on_death` says for the item it was on."""
+        return list(self.each_result(on_death))
+
+    def each_result(self, on_death: Callable[[T, str], R] | None) -> Iterator[R]:
+        """The child's results one at a time, read back a batch at a time (see `results`)."""
         try:
             try:
                 kind, value = self.receiver.recv()
             except EOFError:
-                return self._after_death(on_death)
+                yield from self._after_death(on_death)
+                return
             if kind == "error":
                 raise value
             self.spill.seek(0)
-            results: list[R] = []
-            while len(results) < value:
-                results.extend(pickle.load(self.spill))
-            return results
+            read = 0
+            while read < value:
+                batch = pickle.load(self.spill)
+                read += len(batch)
+                yield from batch
         finally:
             self.stop()
 
@@ -152,12 +158,26 @@ def map_halves(
     A child that dies is never waited on: the item it was on gets `on_death(item, reason)` and
     the others are computed again, or, without `on_death`, WorkerDied is raised.
     """
+    return list(each_of_halves(func, items, parallel=parallel, on_death=on_death))
+
+
+def each_of_halves(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    parallel: bool | None = None,
+    on_death: Callable[[T, str], R] | None = None,
+) -> Generator[R, None, None]:
+    """`map_halves`, one result at a time, in order: the caller can put each away as it comes
+    (the child's half is read back a batch at a time), so all of them are never held at once."""
     if not (can_fork(len(items)) if parallel is None else parallel):
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     half = len(items) // 2
     child = _Child(func, items[half:])
     try:
-        mine = [func(item) for item in items[:half]]
-        return mine + child.results(on_death)
+        for item in items[:half]:
+            yield func(item)
+        yield from child.each_result(on_death)
     finally:
         child.stop()

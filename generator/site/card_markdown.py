@@ -10,7 +10,7 @@ written in a card can become markup.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -32,6 +32,7 @@ from .paths import (
     page_url,
     site_link,
 )
+from .spill import Spilled
 
 # A heading of `depth` levels below the entry's title, with its lines; no lines for none.
 _Section = Callable[..., list[str]]
@@ -67,7 +68,7 @@ class MarkdownWriter:
             **{failure_mode_uri(i): e for i, e in catalog.failure_modes.items()},
         }
         # Entries written by `card_files`, by (page path, file written into, heading level).
-        self.written: dict[tuple[str, str, int], list[str]] = {}
+        self.written: MutableMapping[tuple[str, str, int], list[str]] = {}
 
     # ------------------------------------------------------------------ links
 
@@ -369,10 +370,11 @@ class MarkdownWriter:
         (page path, file, level): entries found there are not written again (a live preview
         passes those whose pages did not change). Every entry's lines end up in `written`.
         """
-        reuse = reuse or {}
         uris = [decision_uri(i) for i in sorted(self.catalog.decisions)]
         uris += [failure_mode_uri(i) for i in sorted(self.catalog.failure_modes)]
-        for key, lines in reuse.items():
+        if isinstance(reuse, Spilled) and not self.written:  # a one-off build's, on disk
+            self.written = reuse
+        for key, lines in [] if self.written is reuse else (reuse or {}).items():
             if key[0] in self.entries:
                 self.written[key] = lines
         todo = [uri for uri in uris if (uri, self.card_file(uri), 1) not in self.written]

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from functools import lru_cache
 from typing import Any
 
@@ -41,13 +41,14 @@ from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from ..cards.schema import schema_texts
 from .paths import API_CARDS, API_DIR, decision_uri, failure_mode_uri, page_url, site_link
+from .spill import Spilled
 
 SCHEMA_VERSION = 1
 
 # Takes each finished file, by its path in the site, in place of a dict of them all: its text,
-# or a list of pieces that make the text one after another (a file of hundreds of megabytes is
-# then never joined in memory).
-Sink = Callable[[str, "str | list[str]"], None]
+# or pieces that make the text one after another, made as they are taken (a file of hundreds
+# of megabytes is then never joined in memory).
+Sink = Callable[[str, "str | Iterable[str]"], None]
 
 
 def _sorted_keys(data: Any) -> Any:
@@ -133,20 +134,21 @@ def cards_json(catalog: Catalog, objects: Mapping[str, str]) -> str:
     return "".join(cards_json_pieces(catalog, objects))
 
 
-def cards_json_pieces(catalog: Catalog, objects: Mapping[str, str]) -> list[str]:
-    """`api/cards.json` as pieces that make its text one after another."""
+def cards_json_pieces(catalog: Catalog, objects: Mapping[str, str]) -> Iterator[str]:
+    """`api/cards.json` as pieces that make its text one after another, each entry's object
+    taken from `objects` as it comes."""
     roles = _json([_sorted_keys(role.model_dump()) for role in catalog.roles])
-    pieces = [f'{{"schema_version":{SCHEMA_VERSION},"decisions":[']
+    yield f'{{"schema_version":{SCHEMA_VERSION},"decisions":['
     for number, card_id in enumerate(sorted(catalog.decisions)):
-        pieces += (
-            [",", objects[decision_uri(card_id)]] if number else [objects[decision_uri(card_id)]]
-        )
-    pieces.append('],"failure_modes":[')
+        if number:
+            yield ","
+        yield objects[decision_uri(card_id)]
+    yield '],"failure_modes":['
     for number, mode_id in enumerate(sorted(catalog.failure_modes)):
-        uri = failure_mode_uri(mode_id)
-        pieces += [",", objects[uri]] if number else [objects[uri]]
-    pieces.append(f'],"roles":{roles}}}\n')
-    return pieces
+        if number:
+            yield ","
+        yield objects[failure_mode_uri(mode_id)]
+    yield f'],"roles":{roles}}}\n'
 
 
 def data_files(
@@ -156,7 +158,7 @@ def data_files(
     directory_urls: bool = True,
     reuse: Mapping[str, str] | None = None,
     sink: Sink | None = None,
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, str], MutableMapping[str, str]]:
     """`api/cards.json` and the two JSON Schemas by their path in the site, and the JSON text of
     each entry's object by page path. An object in `reuse` is taken as it is (a live preview
     passes those of the entries whose pages did not change). With `sink`, the files go to it
@@ -166,13 +168,16 @@ def data_files(
     def url(uri: str) -> str:
         return site_link(page_url(uri, directory_urls), "", site_url)
 
-    objects: dict[str, str] = {}
+    # A one-off build's objects wait on disk, each read when its turn comes (see spill.py).
+    objects: MutableMapping[str, str] = reuse if isinstance(reuse, Spilled) else {}
     for card_id in catalog.decisions:
         uri = decision_uri(card_id)
-        objects[uri] = reuse.get(uri) or decision_object(catalog, card_id, url(uri))
+        if objects is not reuse or uri not in objects:
+            objects[uri] = reuse.get(uri) or decision_object(catalog, card_id, url(uri))
     for mode_id in catalog.failure_modes:
         uri = failure_mode_uri(mode_id)
-        objects[uri] = reuse.get(uri) or failure_mode_object(catalog, mode_id, url(uri))
+        if objects is not reuse or uri not in objects:
+            objects[uri] = reuse.get(uri) or failure_mode_object(catalog, mode_id, url(uri))
     schemas = {f"{API_DIR}/{name}": text for name, text in _schemas()}
     if sink is not None:
         sink(API_CARDS, cards_json_pieces(catalog, objects))

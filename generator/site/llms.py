@@ -10,7 +10,7 @@ full, in the order of the site's sections. Nothing in either depends on the date
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 
 from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
@@ -122,28 +122,29 @@ def llms_full_txt(writer: MarkdownWriter, site_name: str, description: str) -> s
     return "\n".join(_llms_full_lines(writer, site_name, description))  # the text copied once
 
 
-def llms_full_pieces(writer: MarkdownWriter, site_name: str, description: str) -> list[str]:
+def llms_full_pieces(writer: MarkdownWriter, site_name: str, description: str) -> Iterator[str]:
     """`llms-full.txt` as pieces that make its text one after another: its lines and the line
-    breaks between them."""
-    lines = _llms_full_lines(writer, site_name, description)
-    pieces = ["\n"] * (2 * len(lines) - 1)
-    pieces[::2] = lines
-    return pieces
+    breaks between them, each entry's lines made (or read back) as their turn comes."""
+    for number, line in enumerate(_llms_full_lines(writer, site_name, description)):
+        if number:
+            yield "\n"
+        yield line
 
 
-def _llms_full_lines(writer: MarkdownWriter, site_name: str, description: str) -> list[str]:
+def _llms_full_lines(writer: MarkdownWriter, site_name: str, description: str) -> Iterator[str]:
     catalog, here = writer.catalog, LLMS_FULL_TXT
-    lines = _top(site_name, description)
-    lines.append(
+    yield from _top(site_name, description)
+    yield (
         "Every decision card, by section, then every failure mode, each in full. "
         f"{md.link(LLMS_TXT, writer.link(LLMS_TXT, here))} lists them with a line each."
     )
     for entry in ordered_decisions(catalog):
-        lines += ["", *writer.entry_lines(decision_uri(entry.id), here, level=2)]
+        yield ""
+        yield from writer.entry_lines(decision_uri(entry.id), here, level=2)
     for mode in ordered_failure_modes(catalog):
-        lines += ["", *writer.entry_lines(failure_mode_uri(mode.id), here, level=2)]
-    lines.append("")  # the final newline
-    return lines
+        yield ""
+        yield from writer.entry_lines(failure_mode_uri(mode.id), here, level=2)
+    yield ""  # the final newline
 
 
 def markdown_files(
@@ -156,7 +157,7 @@ def markdown_files(
     reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
     log: str | None = None,
     sink: Sink | None = None,
-) -> tuple[dict[str, str], dict[tuple[str, str, int], list[str]]]:
+) -> tuple[dict[str, str], MutableMapping[tuple[str, str, int], list[str]]]:
     """`llms.txt`, `llms-full.txt` and each card's Markdown version by their path in the site,
     and the lines written for each entry (see `MarkdownWriter.card_files`, also for `reuse`);
     `log` is the decision log's source path, which llms.txt lists. With `sink`, each file is

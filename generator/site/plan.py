@@ -8,14 +8,14 @@ one plan to make the next (and which pages changed) is in `reuse.py`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..cards import Catalog
-from ..cards.parallel import map_halves
+from ..cards.parallel import each_of_halves
 from .card_markdown import MarkdownWriter, Sink
 from .data import data_files, decision_object, failure_mode_object
 from .fields import field_reference
@@ -47,6 +47,7 @@ from .records import Decided, by_card, decided, record_notes, record_objects
 from .render import ALL_DECISIONS, ALL_FAILURE_MODES, Rendered, Renderer
 from .reuse import DataParts, PageReuse, ReuseState, changed_ids, fingerprint
 from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
+from .spill import Spilled
 from .templating import ASSETS, template_problem
 
 
@@ -90,7 +91,7 @@ class SitePlan:
     catalog: Catalog
     settings: SiteSettings
     today: dt.date
-    pages: dict[str, Page]
+    pages: MutableMapping[str, Page]  # by path; on disk for a one-off build (`spill`)
     not_in_nav: tuple[str, ...]
     reuse: ReuseState  # what the next plan of a live preview takes from this one
     # Files besides pages, by path in the site: the pages' stylesheets and scripts, data exports.
@@ -159,12 +160,13 @@ def assets() -> dict[str, str]:
 class _Planner:
     """Renders each page of a plan, or takes it unchanged from the previous plan."""
 
-    def __init__(self, reuse: PageReuse) -> None:
+    def __init__(self, reuse: PageReuse, spill: bool = False) -> None:
         self.reuse = reuse
-        self.pages: dict[str, Page] = {}
+        self.pages: MutableMapping[str, Page] = Spilled() if spill else {}
         self.rendered: set[str] = set()
         self.pending: list[_Job] = []
-        self.parts = DataParts()  # of the entries whose pages were rendered
+        # of the entries whose pages were rendered
+        self.parts = DataParts(Spilled(), Spilled()) if spill else DataParts()
 
     def add(self, job: _Job) -> None:
         """Queue a page: taken from the previous plan if nothing it shows changed, else rendered."""
@@ -174,14 +176,18 @@ class _Planner:
             return
         self.pending.append(job)
 
-    def finish(self) -> dict[str, Page]:
-        """Render every queued page (on both cores when there are many) and return all pages."""
-        for page, parts in map_halves(_make_page, self.pending):
+    def finish(self) -> MutableMapping[str, Page]:
+        """Render every queued page (on both cores when there are many) and return all pages,
+        by path. Each page is put away as it comes (on disk, when spilled)."""
+        for page, parts in each_of_halves(_make_page, self.pending):
             self.pages[page.path] = page
             self.rendered.add(page.path)
             if parts is not None:
                 self.parts.add(parts)
         self.pending = []
+        if isinstance(self.pages, Spilled):
+            self.pages.order_by(str)
+            return self.pages
         return dict(sorted(self.pages.items()))
 
 
@@ -277,6 +283,7 @@ def build_plan(
     previous: SitePlan | None = None,
     keep_parts: bool = True,
     sink: Sink | None = None,
+    spill: bool = False,
 ) -> SitePlan:
     """The plan of the whole site. With `previous` (the plan of the last build of the same site),
     pages that show nothing that changed are taken from it instead of being rendered again.
@@ -285,13 +292,14 @@ def build_plan(
     With `sink`, the data files (the JSON API, llms.txt, llms-full.txt, each entry's Markdown)
     are handed to it, by path in the site, as soon as each is made, and are not in the plan's
     `files`: an engine that writes them at once never holds them all (tens of megabytes at a
-    thousand cards)."""
+    thousand cards). With `spill`, the pages wait on disk (see `spill.Spilled`) until they are
+    asked for, each read back whole: for a build that writes them once."""
     settings = settings or SiteSettings()
     today = today or build_date()
     outside = pages_outside_navigation(catalog)
     digest = fingerprint(catalog, settings, today, outside)
     renderer, shown = _renderer(catalog, settings, today)
-    planner = _Planner(PageReuse(previous, catalog, digest))
+    planner = _Planner(PageReuse(previous, catalog, digest), spill)
     entry_data = _EntryData(catalog, settings, renderer.records)
     for job in _entry_jobs(catalog, renderer, entry_data):
         planner.add(job)

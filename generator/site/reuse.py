@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -29,8 +29,9 @@ class DataParts:
     """What the data files hold of each entry, kept so that the next plan of a live preview
     writes only the entries whose pages changed."""
 
-    objects: dict[str, str] = field(default_factory=dict)  # JSON text in api/cards.json
-    markdown: dict[tuple[str, str, int], list[str]] = field(default_factory=dict)
+    # On disk for a one-off build (spill.py), which uses them once, to write the files.
+    objects: MutableMapping[str, str] = field(default_factory=dict)  # JSON text in api/cards.json
+    markdown: MutableMapping[tuple[str, str, int], list[str]] = field(default_factory=dict)
 
     def of(self, uris: Collection[str]) -> DataParts:
         """The parts of these entries only (by page path)."""
@@ -63,7 +64,7 @@ class Built(Protocol):
     def catalog(self) -> Catalog: ...
 
     @property
-    def pages(self) -> dict[str, Page]: ...
+    def pages(self) -> Mapping[str, Page]: ...
 
     @property
     def reuse(self) -> ReuseState: ...
@@ -110,7 +111,7 @@ class PageReuse:
 
     def __init__(self, previous: Built | None, catalog: Catalog, digest: str) -> None:
         self.previous = previous
-        self.pages: dict[str, Page] = {}
+        self.pages: Mapping[str, Page] = {}
         self.changed: set[str] = set()
         self.touched: set[str] = set()
         if previous is not None and previous.reuse.fingerprint == digest:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,8 @@ def add_plan_pages(
 ) -> dict[str, list[str]]:
     """Add a generated file per page of the plan; returns each page's HTML blocks, which are
     kept from Python-Markdown and put back after conversion. A one-off build (not `serving`)
-    lets the plan's Markdown of each page go once it is split: the page is made from the two
-    parts, and a whole site's Markdown (hundreds of megabytes at ten thousand cards) would
-    otherwise be held beside every page's HTML."""
+    reads and splits each page only when MkDocs reads it (`prerendered.render_from_plan`): a whole site's
+    pages (hundreds of megabytes at ten thousand cards) are never all in memory at once."""
     docs = relative(Path(config.docs_dir), project_dir)
     for file in files:
         if file.is_documentation_page():
@@ -41,10 +39,10 @@ def add_plan_pages(
             raise PluginError(
                 f"tradeoff-cards: {docs}/{path} would be replaced by a generated page; rename or remove it"
             )
-        if changed is None or path in changed:
+        if not serving:
+            markdown = ""  # read when MkDocs reads the page
+        elif changed is None or path in changed:
             markdown, blocks[path] = split_html_blocks(page.markdown)
-            if not serving:
-                plan.pages[path] = replace(page, markdown="")
         else:  # a dirty build does not read it: its title comes from the plan
             markdown = page.markdown
         outside = path in plan.not_in_nav

@@ -82,6 +82,7 @@ def site_plan(
             previous=previous if serving else None,
             keep_parts=serving,
             sink=sink,
+            spill=not serving,  # written once, each page is read back once
         )
     except TemplateProblem as exc:
         raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
 from ...cards import ParseCache
@@ -16,24 +16,16 @@ from ...site.plan import SitePlan
 from ...site.records import with_note
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
-from . import prerendered
+from . import prerendered, theme
 from .files import add_plan_pages, finish_navigation, site_inputs, site_settings
 from .generator_tag import name_generator
+from .held import Held
 from .loading import site_catalog, site_plan
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .preview import RebuildGuard
 from .raw_html import fill_html_blocks
 from .refresh import FirstPages
-from .theme import (
-    Spool,
-    add_asset_files,
-    prepare_theme,
-    register_assets,
-    turn_off_theme_search,
-    unpublish_templates,
-    write_markdown_files,
-)
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -53,8 +45,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "serving"):
             self.on_startup(command="build", dirty=False)
-        prepare_theme(config, self.config.external_requests)
-        turn_off_theme_search(config)
+        self.index_job: IndexJob | None = None
+        theme.prepare_theme(config, self.config.external_requests)
+        theme.turn_off_theme_search(config)
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
         templates = self.config.templates_dir
@@ -67,26 +60,29 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         )
         settings = site_settings(config, self.template_dir, self.config.records_dir)
         previous, previous_inputs = self.built or (None, None)
-        self.spool = None if self.serving else Spool(Path(config.site_dir))  # a preview reuses
+        # A one-off build's data files go to disk as they are made; a preview reuses them.
+        self.spool = None if self.serving else theme.Spool(Path(config.site_dir))
         self.plan = site_plan(catalog, settings, previous, self.serving, self.spool)
+        self.held = None if self.serving else Held(self.plan.pages)  # their HTML until written
         self.index_lags = previous is not None and previous.pages.keys() <= self.plan.pages.keys()
-        register_assets(config, self.plan)
+        # Indexed from now, on the other core, while MkDocs collects, reads and writes the pages.
+        self.index_job = (
+            IndexJob(self.plan, Path(config.site_dir)) if self.config.search_index else None
+        )
+        theme.register_assets(config, self.plan)
         self.inputs = site_inputs(config, self.template_dir)
         same_inputs = self.inputs == previous_inputs and not self.guard.showing_problems
         written = self.first.take()  # pages written since the previous build, ahead of this one
         self.changed = (  # None: every page, which also takes a failed rebuild's notice off each
             changed_pages(self.plan, previous, written) if self.dirty and same_inputs else None
         )
-        self.index_job: IndexJob | None = None
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        indexed = self.config.search_index  # the index is written alongside the pages
-        self.index_job = IndexJob(self.plan, Path(config.site_dir)) if indexed else None
         handwritten = [f.src_uri for f in files if f.is_documentation_page()]
-        write_markdown_files(config, self.plan)  # out of memory before the pages' blocks split
-        unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
-        add_asset_files(files, config, self.plan, self.spool)
+        theme.write_markdown_files(config, self.plan)  # out of memory before the pages split
+        theme.unpublish_templates(files, [self.template_dir, config.theme.custom_dir])
+        theme.add_asset_files(files, config, self.plan, self.spool)
         self.blocks = add_plan_pages(
             files, config, self.plan, self.changed, self.project_dir, self.serving
         )
@@ -110,12 +106,22 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if page.file.src_uri in self.plan.pages:
-            prerendered.render_from_plan(page, self.blocks)
+            prerendered.render_from_plan(page, self.blocks, self.plan.pages)
         return page
 
-    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+    def _fill_blocks(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.get(page.file.src_uri)
         return fill_html_blocks(html, blocks) if blocks else html
+
+    @event_priority(-100)  # the HTML as every other plugin left it
+    def _hold(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        return self.held.hold(html, page) if self.held is not None else html
+
+    on_page_content = CombinedEvent(_fill_blocks, _hold)
+
+    @event_priority(100)  # before any other plugin reads the page
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        return self.held.give_back(page, context) if self.held is not None else context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         output = name_generator(output)
@@ -137,10 +143,6 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
                 written.discard()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        for folder in dict.fromkeys(
-            [str(self.cards_dir), config.theme.custom_dir, self.template_dir]
-        ):
-            if folder and Path(folder).is_dir():
-                server.watch(folder)
-        self.guard.install(server, config.site_dir, partial(self.first.write, self))
+        watched = [str(self.cards_dir), config.theme.custom_dir, self.template_dir]
+        self.guard.install(server, config.site_dir, partial(self.first.write, self), watched)
         return server

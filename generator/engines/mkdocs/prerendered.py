@@ -12,11 +12,13 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from mkdocs.structure.toc import get_toc
 
-from .raw_html import fill_html_blocks
+from ...site.page import Page
+from .raw_html import fill_html_blocks, split_html_blocks
 
 _HEADING = re.compile(r"(#{1,6}) (.+?)(?: \{ #([A-Za-z0-9_:.-]+) \})?[ \t]*")
 _PLACEHOLDER = re.compile(r"<!-- tc:slot:\d+ -->")
@@ -101,9 +103,15 @@ def render_page(page: Any, blocks: list[str], config: Any) -> bool:
     return True
 
 
-def render_from_plan(page: Any, blocks: dict[str, list[str]]) -> None:
+def render_from_plan(
+    page: Any, blocks: dict[str, list[str]], pages: Mapping[str, Page] | None = None
+) -> None:
     """Make a generated page render from its HTML blocks (`blocks`, by path) when it can, with
-    MkDocs' own conversion otherwise."""
+    MkDocs' own conversion otherwise. A page without blocks yet gets its Markdown and blocks
+    from the plan's `pages` now, just before MkDocs reads it (see files.add_plan_pages)."""
+    if pages is not None and page.file.src_uri not in blocks:
+        markdown, blocks[page.file.src_uri] = split_html_blocks(pages[page.file.src_uri].markdown)
+        page.file.content_string = markdown
     render = page.render
 
     def planned(config: Any, files: Any) -> None:

@@ -15,7 +15,7 @@ import html
 import logging
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from time import monotonic
 from typing import Any
@@ -108,10 +108,18 @@ class RebuildGuard:
         self.server: Any = None
 
     def install(
-        self, server: Any, site_dir: str, first: Callable[[], bool] = lambda: False
+        self,
+        server: Any,
+        site_dir: str,
+        first: Callable[[], bool] = lambda: False,
+        watched: Iterable[str | None] = (),
     ) -> None:
         """Route the server's rebuilds through the guard (the first build has already run).
-        `first` writes pages before each rebuild and says whether it did."""
+        `first` writes pages before each rebuild and says whether it did. The folders of
+        `watched` that exist are watched besides the site's own."""
+        for folder in dict.fromkeys(watched):
+            if folder and Path(folder).is_dir():
+                server.watch(folder)
         rebuild: Callable[[], None] | None = getattr(server, "builder", None)
         if rebuild is None:
             return

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -106,7 +107,7 @@ class Spool:
         # also when the build fails or stops before `place`
         self.discard = weakref.finalize(self, shutil.rmtree, self.dir, ignore_errors=True)
 
-    def __call__(self, path: str, text: str | list[str]) -> None:
+    def __call__(self, path: str, text: str | Iterable[str]) -> None:
         _write(self.dir / path, text)
         self.paths.append(path)
 
@@ -129,7 +130,7 @@ class Spool:
 WRITTEN_AT_ONCE = 1 << 20  # characters encoded at a time: a copy of the whole file is not made
 
 
-def _write(path: Path, text: str | list[str]) -> None:
+def _write(path: Path, text: str | Iterable[str]) -> None:
     """Write `text` (or its pieces, one after another) as UTF-8, about `WRITTEN_AT_ONCE`
     characters at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
