@@ -76,9 +76,21 @@
     }).then(function () { return made; });
   }
 
+  // A browser keeps a failed module import for the page's life: a download that failed is
+  // tried again under another address (Pagefind finds its files from the path alone).
+  var failedImports = 0;
+
+  function importEngine() {
+    var query = failedImports ? "?retry=" + failedImports : "";
+    return import(base + "pagefind/pagefind.js" + query).catch(function (error) {
+      failedImports += 1;
+      throw error;
+    });
+  }
+
   function load(tier) {
     if (!loading[tier]) {
-      loading[tier] = (engine ? Promise.resolve(engine) : import(base + "pagefind/pagefind.js"))
+      loading[tier] = (engine ? Promise.resolve(engine) : importEngine())
         .then(function (module) {
           engine = module;
           var made = instance(tier);
