@@ -141,11 +141,32 @@ def test_data_files_written_by_the_plugin_are_the_plans_and_a_sites_own_file_win
     plan = plan_for(Project(project / "mkdocs.yml"))
     site = tmp_path / "site"
     assert (site / "llms.txt").read_text(encoding="utf-8") == "# Our own llms.txt\n"
-    written = [p for p in plan.files if not p.endswith(".md") and p != "llms.txt"]
+    written = [p for p in plan.files if p != "llms.txt"]
     assert "api/cards.json" in written and "llms-full.txt" in written
+    assert "decisions/cache-or-recompute/index.md" in written  # moved in after the pages
     for path in written:
         assert (site / path).read_bytes() == plan.files[path].encode("utf-8"), path
     assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_spool_makes_no_folder_per_file_and_puts_markdown_beside_the_pages(
+    tmp_path: Path,
+) -> None:
+    from generator.engines.mkdocs import theme
+
+    site = tmp_path / "site"
+    spool = theme.Spool(site)
+    spool("api/cards.json", iter(["[", "]"]))
+    spool("decisions/a/index.md", "# A\n")
+    spool("decisions/b/index.md", "# B\n")
+    spool("decisions/a/index.md", "# A, again\n")  # the last one handed over wins
+    assert sorted(p.is_file() for p in spool.dir.iterdir()) == [True] * 4  # no folders
+    (site / "decisions" / "a").mkdir(parents=True)  # a page's folder, made by MkDocs
+    spool.place_markdown(site)
+    assert (site / "decisions/a/index.md").read_text(encoding="utf-8") == "# A, again\n"
+    assert (site / "decisions/b/index.md").read_text(encoding="utf-8") == "# B\n"
+    assert not (site / "api").exists()  # data files are placed when MkDocs collects files
+    assert [p.name for p in site.iterdir()] == ["decisions"]  # the spool is gone
 
 
 def test_a_file_is_written_whole_a_piece_at_a_time(

@@ -260,3 +260,64 @@ def test_an_index_left_on_its_way_stops_its_indexer_when_discarded(
     assert indexer.poll() is not None
     assert list(site.iterdir()) == []
     job.wait()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_forked_indexer_writes_the_same_index_as_the_thread(tmp_path: Path) -> None:
+    """A one-off build makes the documents in a forked process (no thread of its own to share
+    the interpreter with); the index is the one the thread makes, byte for byte."""
+    forked = IndexJob(PLAN, tmp_path / "forked", fork=True)
+    assert forked._forked is not None  # this test process runs no other thread
+    forked.install()
+    IndexJob(PLAN, tmp_path / "thread").install()
+    assert _tree(tmp_path / "forked") == _tree(tmp_path / "thread") != {}
+
+
+def test_a_forked_indexer_that_fails_is_raised_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "_executable", lambda: "false")
+    site = tmp_path / "site"
+    job = IndexJob(PLAN, site, fork=True)
+    with pytest.raises(RuntimeError, match="pagefind failed"):
+        job.install()
+    assert list(site.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the processes in /proc")
+def test_a_forked_indexer_discarded_stops_with_its_indexer_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = tmp_path / "slow-indexer"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(search_index, "_executable", lambda: str(slow))
+    site = tmp_path / "site"
+    job = IndexJob(PLAN, site, fork=True)
+    assert job._forked is not None
+    group = job._forked.process.pid
+    assert group is not None
+    time.sleep(1.0)  # the documents are written and the indexer run has started
+    started = time.monotonic()
+    job.discard()  # the build failed elsewhere
+    assert time.monotonic() - started < 20  # not the 60 s of the indexer run
+    assert _running_in_group(group) == []  # nothing of it is left running
+    assert list(site.iterdir()) == []
+
+
+def _running_in_group(group: int) -> list[str]:
+    """The processes of a process group that still run (not the ended ones left to reap)."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            running.append(stat.parent.name)
+    return running

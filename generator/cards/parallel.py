@@ -36,11 +36,17 @@ class WorkerDied(RuntimeError):
 
 def can_fork(count: int) -> bool:
     """Whether splitting `count` items across a forked child is worth it and safe here."""
+    return count >= PARALLEL_FROM and fork_is_safe()
+
+
+def fork_is_safe() -> bool:
+    """Whether a forked child can work beside this process here: on a second core, from a
+    process that runs no other thread (forking a threaded process is unsafe), unless
+    TRADEOFFS_NO_FORK is set."""
     return (
-        count >= PARALLEL_FROM
-        and (os.cpu_count() or 1) > 1
+        (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1  # forking a threaded process is unsafe
+        and threading.active_count() == 1
         and os.environ.get("TRADEOFFS_NO_FORK") is None
     )
 

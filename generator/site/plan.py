@@ -100,6 +100,8 @@ class SitePlan:
     scripts: tuple[str, ...] = ()
     # The note each decision record's page shows under its title, by source path (HTML).
     record_notes: dict[str, str] = field(default_factory=dict)
+    # The file each card's and failure mode's page is made from, by path: read without the page.
+    sources: dict[str, Path] = field(default_factory=dict)
 
     def navigation(self, handwritten: Iterable[str] = (), *, section_indexes: bool = True) -> Nav:
         """The navigation, with the site's own pages placed in it (see navigation.navigation)."""
@@ -164,12 +166,15 @@ class _Planner:
         self.reuse = reuse
         self.pages: MutableMapping[str, Page] = Spilled() if spill else {}
         self.rendered: set[str] = set()
+        self.sources: dict[str, Path] = {}
         self.pending: list[_Job] = []
         # of the entries whose pages were rendered
         self.parts = DataParts(Spilled(), Spilled()) if spill else DataParts()
 
     def add(self, job: _Job) -> None:
         """Queue a page: taken from the previous plan if nothing it shows changed, else rendered."""
+        if job.source is not None:
+            self.sources[job.path] = job.source
         old = self.reuse.page(job.path, job.entry_id)
         if old is not None:
             self.pages[job.path] = old
@@ -382,6 +387,7 @@ def build_plan(
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),
         record_notes=record_notes(shown, settings.directory_urls, settings.links_from_source),
+        sources=planner.sources,
     )
 
 

@@ -25,8 +25,8 @@ def add_plan_pages(
 ) -> dict[str, list[str]]:
     """Add a generated file per page of the plan; returns each page's HTML blocks, which are
     kept from Python-Markdown and put back after conversion. A one-off build (not `serving`)
-    reads and splits each page only when MkDocs reads it (`prerendered.render_from_plan`): a whole site's
-    pages (hundreds of megabytes at ten thousand cards) are never all in memory at once."""
+    reads and splits each page only when MkDocs reads it (`prerendered.render_from_plan`): a
+    whole site's pages (hundreds of megabytes at ten thousand cards) are never all in memory at once."""
     docs = relative(Path(config.docs_dir), project_dir)
     for file in files:
         if file.is_documentation_page():
@@ -34,7 +34,9 @@ def add_plan_pages(
             if changed is None:
                 file.is_modified = always  # type: ignore[method-assign]
     blocks: dict[str, list[str]] = {}
-    for path, page in plan.pages.items():
+    outside = frozenset(plan.not_in_nav)
+    where = _Resolver()
+    for path in plan.pages:
         if files.get_file_from_path(path) is not None:
             raise PluginError(
                 f"tradeoff-cards: {docs}/{path} would be replaced by a generated page; rename or remove it"
@@ -42,20 +44,36 @@ def add_plan_pages(
         if not serving:
             markdown = ""  # read when MkDocs reads the page
         elif changed is None or path in changed:
-            markdown, blocks[path] = split_html_blocks(page.markdown)
+            markdown, blocks[path] = split_html_blocks(plan.pages[path].markdown)
         else:  # a dirty build does not read it: its title comes from the plan
-            markdown = page.markdown
-        outside = path in plan.not_in_nav
-        inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.UNDEFINED
+            markdown = plan.pages[path].markdown
+        inclusion = InclusionLevel.NOT_IN_NAV if path in outside else InclusionLevel.UNDEFINED
         file = File.generated(config, path, content=markdown, inclusion=inclusion)
         # Read only by dirty builds (`mkdocs serve --dirty`): unchanged pages are left as built.
         file.is_modified = always if changed is None or path in changed else _never  # type: ignore[method-assign]
         # A library card's file is in the installed package: the site has nothing to edit there.
-        inside = page.source is not None and page.source.resolve().is_relative_to(project_dir)
-        file.edit_uri = relative(page.source, project_dir) if page.source and inside else None
+        source = plan.sources.get(path)
+        found = where(source) if source is not None else None
+        inside = found is not None and found.is_relative_to(project_dir)
+        file.edit_uri = found.relative_to(project_dir).as_posix() if found and inside else None
         files.append(file)
     _refuse_shared_addresses(files, plan, docs, project_dir)
     return blocks
+
+
+class _Resolver:
+    """`Path.resolve` of many files in a few folders: each folder resolved once."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.is_symlink():
+            return path.resolve()
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = path.parent.resolve()
+        return folder / path.name
 
 
 def _refuse_shared_addresses(files: Files, plan: SitePlan, docs: str, project_dir: Path) -> None:

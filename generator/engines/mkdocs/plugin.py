@@ -66,9 +66,8 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         self.held = None if self.serving else Held(self.plan.pages)  # their HTML until written
         self.index_lags = previous is not None and previous.pages.keys() <= self.plan.pages.keys()
         # Indexed from now, on the other core, while MkDocs collects, reads and writes the pages.
-        self.index_job = (
-            IndexJob(self.plan, Path(config.site_dir)) if self.config.search_index else None
-        )
+        index = partial(IndexJob, self.plan, Path(config.site_dir), fork=not self.serving)
+        self.index_job = index() if self.config.search_index else None
         theme.register_assets(config, self.plan)
         self.inputs = site_inputs(config, self.template_dir)
         same_inputs = self.inputs == previous_inputs and not self.guard.showing_problems
@@ -98,9 +97,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         return self.first.keep(config, files, self.nav, env) if self.serving else env
 
-    def on_page_markdown(
-        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_markdown(self, markdown: str, *, page: Any, **_: Any) -> str:
         note = self.plan.record_notes.get(page.file.src_uri)
         return with_note(markdown, note) if note else markdown
 
@@ -132,15 +129,17 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.index_job is not None:  # a preview's pages refresh first unless a page went
             self.index_job.finish(partial(log.info, "tradeoff-cards: %s"), wait=not self.index_lags)
+        if self.spool is not None:  # the pages' folders are made: their Markdown goes in
+            self.spool.place_markdown(Path(config.site_dir))
         self.built = (self.plan, self.inputs)  # only a finished build is the next one's reference
         self.first.succeeded()
 
     def on_build_error(self, *, error: Exception) -> None:
         if hasattr(self, "guard"):  # not when another plugin failed before this one started
             self.guard.build_error = error
-        for written in [getattr(self, "index_job", None), getattr(self, "spool", None)]:
-            if written is not None:  # what it wrote into the site goes with the failed build
-                written.discard()
+        for name in ("index_job", "spool"):  # what they wrote into the site goes with the build
+            if getattr(self, name, None) is not None:
+                getattr(self, name).discard()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         watched = [str(self.cards_dir), config.theme.custom_dir, self.template_dir]

@@ -98,33 +98,44 @@ def write_markdown_files(config: MkDocsConfig, plan: SitePlan) -> None:
 class Spool:
     """Where a build's data files go as the plan makes them (`build_plan(sink=...)`), so that the
     plan never holds them all: a hidden folder of the site folder, which MkDocs' cleaning leaves
-    alone. `place` moves them into the site once MkDocs has emptied it and collects files."""
+    alone, each file under a number (a folder per file would be made, and taken away, tens of
+    thousands of times on a large collection). `place` moves the data files into the site once
+    MkDocs has emptied it and collects files; `place_markdown` moves the Markdown files beside
+    the pages once MkDocs has written them, into the folders it made for them."""
 
     def __init__(self, site_dir: Path) -> None:
         site_dir.mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix=".tradeoff-cards-files-", dir=site_dir))
-        self.paths: list[str] = []
-        # also when the build fails or stops before `place`
+        self.paths: list[str] = []  # by number: the path in the site of each file
+        # also when the build fails or stops before `place_markdown`
         self.discard = weakref.finalize(self, shutil.rmtree, self.dir, ignore_errors=True)
 
     def __call__(self, path: str, text: str | Iterable[str]) -> None:
-        _write(self.dir / path, text)
+        _write(self.dir / str(len(self.paths)), text)
         self.paths.append(path)
 
     def place(self, files: Files, config: MkDocsConfig) -> None:
-        """Move the files into the site; MkDocs is given the data files (not the Markdown: it
-        would make pages of them), unless the site has a file of its own at the same path."""
-        site = Path(config.site_dir)
-        for path in self.paths:
-            markdown = path.endswith(".md")
-            if not markdown and files.get_file_from_path(path) is not None:
+        """Move the data files other than Markdown into the site and give them to MkDocs, unless
+        the site has a file of its own at the same path."""
+        for number, path in enumerate(self.paths):
+            if path.endswith(".md") or files.get_file_from_path(path) is not None:
                 continue
-            target = site / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.dir / path, target)
-            if not markdown:
-                files.append(File.generated(config, path, abs_src_path=str(target)))
+            target = self._move(number, Path(config.site_dir) / path)
+            files.append(File.generated(config, path, abs_src_path=str(target)))
+
+    def place_markdown(self, site_dir: Path) -> None:
+        """Move the Markdown files into the site (not given to MkDocs: it would make pages of
+        them), and let the folder go."""
+        for number, path in enumerate(self.paths):
+            if path.endswith(".md"):
+                self._move(number, site_dir / path)
         self.discard()
+
+    def _move(self, number: int, target: Path) -> Path:
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.dir / str(number), target)
+        return target
 
 
 WRITTEN_AT_ONCE = 1 << 20  # characters encoded at a time: a copy of the whole file is not made
