@@ -142,6 +142,25 @@ def test_a_title_change_rebuilds_everything(cards: Path) -> None:
     assert changed_pages(second, first) is None
 
 
+def test_a_title_change_renders_again_only_the_pages_that_show_the_card(cards: Path) -> None:
+    """The navigation shows every title, but no page's content shows it: the engine writes every
+    page again (above), the plan renders only the pages that show the card, and they and the
+    pages it takes from the last plan are what a fresh plan makes."""
+    cache: ParseCache = {}
+    first = build_plan(load_catalog(cards, cache), today=TODAY)
+    _edit(cards / "decisions" / "old-rpc-guidance.yaml", "title: ", "title: Renamed ")
+    second = _replan(cards, cache, first)
+    assert second.reuse.contents == first.reuse.contents
+    assert "decisions/old-rpc-guidance.md" in second.reuse.rendered
+    taken = set(second.pages) - second.reuse.rendered  # the example cards mostly name each other
+    assert any(path.startswith(("decisions/", "failure-modes/")) for path in taken), taken
+    fresh = build_plan(load_catalog(cards), today=TODAY)
+    assert {p: page.markdown for p, page in second.pages.items()} == {
+        p: page.markdown for p, page in fresh.pages.items()
+    }
+    assert "Renamed" in second.pages["decisions/old-rpc-guidance.md"].markdown
+
+
 def test_an_edited_entrys_page_is_the_one_the_next_plan_makes(cards: Path) -> None:
     cache: ParseCache = {}
     first = build_plan(load_catalog(cards, cache), today=TODAY)

@@ -45,7 +45,14 @@ from .paths import (
 )
 from .records import Decided, by_card, decided, record_notes, record_objects
 from .render import ALL_DECISIONS, ALL_FAILURE_MODES, Rendered, Renderer
-from .reuse import DataParts, PageReuse, ReuseState, changed_ids, fingerprint
+from .reuse import (
+    DataParts,
+    PageReuse,
+    ReuseState,
+    changed_ids,
+    contents_fingerprint,
+    fingerprint,
+)
 from .search import SEARCH_FILTERS, SearchEntry, page_entries, search_filters
 from .spill import Spilled
 from .templating import ASSETS, template_problem
@@ -303,8 +310,9 @@ def build_plan(
     today = today or build_date()
     outside = pages_outside_navigation(catalog)
     digest = fingerprint(catalog, settings, today, outside)
+    contents = contents_fingerprint(catalog, settings, today)
     renderer, shown = _renderer(catalog, settings, today)
-    planner = _Planner(PageReuse(previous, catalog, digest), spill)
+    planner = _Planner(PageReuse(previous, catalog, contents), spill)
     entry_data = _EntryData(catalog, settings, renderer.records)
     for job in _entry_jobs(catalog, renderer, entry_data):
         planner.add(job)
@@ -382,7 +390,7 @@ def build_plan(
         today,
         pages,
         tuple(outside),
-        ReuseState(digest, planner.rendered, parts if keep_parts else DataParts()),
+        ReuseState(digest, planner.rendered, parts if keep_parts else DataParts(), contents),
         files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),

@@ -3,9 +3,13 @@
 A plan made with the previous plan of the same site takes from it every page that shows nothing
 that changed, and the data files' parts of every entry whose page it took. Whether a page shows
 something that changed is read from what it recorded while rendering (`Page.depends_on`) and
-from the ids of the entries that changed; a change to anything every page shows (navigation,
-titles, categories, date, templates, settings) changes the fingerprint, and then nothing is
-taken. The site plan holds what the site is; this module holds what makes it again.
+from the ids of the entries that changed; a change to anything every page's content shows
+(categories, roles, date, templates, settings, records) changes the contents fingerprint, and
+then nothing is taken. The navigation (with the titles of the cards it lists) is in every page
+the engine writes but in no page's content: a title change keeps the contents fingerprint, so
+only the pages that show the card are rendered again, and changes the whole fingerprint, so the
+engine writes every page again. The site plan holds what the site is; this module holds what
+makes it again.
 """
 
 from __future__ import annotations
@@ -51,10 +55,12 @@ class ReuseState:
     """What a plan keeps for the next plan of the same site."""
 
     # A digest of what shows on every page (navigation, titles, categories, roles, date,
-    # templates): when it differs between two plans, every page of the site has to be rebuilt.
+    # templates): when it differs between two plans, every page of the site has to be written.
     fingerprint: str
     rendered: set[str] = field(default_factory=set)  # paths rendered for this plan, not reused
     data_parts: DataParts = field(default_factory=DataParts)
+    # The same without the navigation: when it differs, every page has to be rendered again.
+    contents: str = ""
 
 
 class Built(Protocol):
@@ -86,9 +92,15 @@ def fingerprint(
     catalog: Catalog, settings: SiteSettings, today: dt.date, outside: list[str]
 ) -> str:
     """The digest of what every page of a site shows (see `ReuseState.fingerprint`)."""
+    return _digest(
+        {"navigation": navigation(catalog), "not_in_nav": outside},
+        contents_fingerprint(catalog, settings, today),
+    )
+
+
+def contents_fingerprint(catalog: Catalog, settings: SiteSettings, today: dt.date) -> str:
+    """The digest of what every page's content shows (see `ReuseState.contents`)."""
     shown_everywhere = {
-        "navigation": navigation(catalog),
-        "not_in_nav": outside,
         "categories": [(c.id, c.title, c.description) for c in catalog.categories],
         "roles": [(r.id, r.title, r.description) for r in catalog.roles],
         "today": today.isoformat(),
@@ -103,7 +115,11 @@ def fingerprint(
         "records": settings.records,  # listed on their cards' pages and on the log
         "templates": template_signature(settings.template_dir),
     }
-    return hashlib.sha256(json.dumps(shown_everywhere, default=str).encode()).hexdigest()
+    return _digest(shown_everywhere)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
 class PageReuse:
@@ -114,7 +130,7 @@ class PageReuse:
         self.pages: Mapping[str, Page] = {}
         self.changed: set[str] = set()
         self.touched: set[str] = set()
-        if previous is not None and previous.reuse.fingerprint == digest:
+        if previous is not None and previous.reuse.contents == digest:
             self.pages = previous.pages
             self.changed = changed_ids(previous.catalog, catalog)
             # The pages of entries a changed card names (before or after) show it as a backlink.
