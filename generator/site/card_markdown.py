@@ -10,7 +10,7 @@ written in a card can become markup.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, MutableMapping
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -32,7 +32,6 @@ from .paths import (
     page_url,
     site_link,
 )
-from .spill import Spilled
 
 # A heading of `depth` levels below the entry's title, with its lines; no lines for none.
 _Section = Callable[..., list[str]]
@@ -359,24 +358,23 @@ class MarkdownWriter:
     def card_files(
         self,
         also: tuple[str, int] | None = None,
-        reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
+        made: MutableMapping[tuple[str, str, int], list[str]] | None = None,
         sink: Sink | None = None,
     ) -> dict[str, str]:
         """The Markdown version of each card and failure mode, by its path in the site; with
         `sink`, each is handed to it as it is made and none is returned.
 
         With `also` (a file and a heading level), each entry is written for that file as well,
-        and `entry_lines` returns it from then on. `reuse` holds lines written before, by
-        (page path, file, level): entries found there are not written again (a live preview
-        passes those whose pages did not change). Every entry's lines end up in `written`.
+        and `entry_lines` returns it from then on. `made` holds lines written before, by
+        (page path, file, level): entries found there are not written again (a plan passes
+        those made with its pages). It is `written` from then on, where every entry's lines
+        end up.
         """
         uris = [decision_uri(i) for i in sorted(self.catalog.decisions)]
         uris += [failure_mode_uri(i) for i in sorted(self.catalog.failure_modes)]
-        if isinstance(reuse, Spilled) and not self.written:  # a one-off build's, on disk
-            self.written = reuse
-        for key, lines in [] if self.written is reuse else (reuse or {}).items():
-            if key[0] in self.entries:
-                self.written[key] = lines
+        if made is not None:
+            made.update(self.written)
+            self.written = made
         todo = [uri for uri in uris if (uri, self.card_file(uri), 1) not in self.written]
         # Parsing card text is most of the work: half of the entries on the second core.
         for uri, (own, extra) in zip(

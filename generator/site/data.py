@@ -41,7 +41,6 @@ from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
 from ..cards.schema import schema_texts
 from .paths import API_CARDS, API_DIR, decision_uri, failure_mode_uri, page_url, site_link
-from .spill import Spilled
 
 SCHEMA_VERSION = 1
 
@@ -156,28 +155,26 @@ def data_files(
     *,
     site_url: str = "",
     directory_urls: bool = True,
-    reuse: Mapping[str, str] | None = None,
+    made: MutableMapping[str, str] | None = None,
     sink: Sink | None = None,
 ) -> tuple[dict[str, str], MutableMapping[str, str]]:
     """`api/cards.json` and the two JSON Schemas by their path in the site, and the JSON text of
-    each entry's object by page path. An object in `reuse` is taken as it is (a live preview
-    passes those of the entries whose pages did not change). With `sink`, the files go to it
-    (`api/cards.json` in pieces) and none is returned."""
-    reuse = reuse or {}
+    each entry's object by page path: `made`, the objects made already (a plan's, with the
+    pages), with the others added to it. With `sink`, the files go to it (`api/cards.json` in
+    pieces, each object read from `made` as its turn comes) and none is returned."""
 
     def url(uri: str) -> str:
         return site_link(page_url(uri, directory_urls), "", site_url)
 
-    # A one-off build's objects wait on disk, each read when its turn comes (see spill.py).
-    objects: MutableMapping[str, str] = reuse if isinstance(reuse, Spilled) else {}
+    objects: MutableMapping[str, str] = {} if made is None else made
     for card_id in catalog.decisions:
         uri = decision_uri(card_id)
-        if objects is not reuse or uri not in objects:
-            objects[uri] = reuse.get(uri) or decision_object(catalog, card_id, url(uri))
+        if uri not in objects:
+            objects[uri] = decision_object(catalog, card_id, url(uri))
     for mode_id in catalog.failure_modes:
         uri = failure_mode_uri(mode_id)
-        if objects is not reuse or uri not in objects:
-            objects[uri] = reuse.get(uri) or failure_mode_object(catalog, mode_id, url(uri))
+        if uri not in objects:
+            objects[uri] = failure_mode_object(catalog, mode_id, url(uri))
     schemas = {f"{API_DIR}/{name}": text for name, text in _schemas()}
     if sink is not None:
         sink(API_CARDS, cards_json_pieces(catalog, objects))

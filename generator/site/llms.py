@@ -10,7 +10,7 @@ full, in the order of the site's sections. Nothing in either depends on the date
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, MutableMapping
 
 from ..cards import Catalog, Entry
 from ..cards.models import DecisionCard, FailureMode
@@ -154,17 +154,17 @@ def markdown_files(
     description: str = "",
     site_url: str = "",
     directory_urls: bool = True,
-    reuse: Mapping[tuple[str, str, int], list[str]] | None = None,
+    made: MutableMapping[tuple[str, str, int], list[str]] | None = None,
     log: str | None = None,
     sink: Sink | None = None,
 ) -> tuple[dict[str, str], MutableMapping[tuple[str, str, int], list[str]]]:
     """`llms.txt`, `llms-full.txt` and each card's Markdown version by their path in the site,
-    and the lines written for each entry (see `MarkdownWriter.card_files`, also for `reuse`);
+    and the lines written for each entry (see `MarkdownWriter.card_files`, also for `made`);
     `log` is the decision log's source path, which llms.txt lists. With `sink`, each file is
     handed to it as soon as it is made and none is returned."""
     writer = MarkdownWriter(catalog, site_url=site_url, directory_urls=directory_urls)
     # First, and with llms-full.txt's version of each entry: written on both cores together.
-    card_files = writer.card_files(also=(LLMS_FULL_TXT, 2), reuse=reuse, sink=sink)
+    card_files = writer.card_files(also=(LLMS_FULL_TXT, 2), made=made, sink=sink)
     files = {LLMS_TXT: llms_txt(writer, site_name, description, log)}
     if sink is not None:
         sink(LLMS_TXT, files.pop(LLMS_TXT))

@@ -125,13 +125,14 @@ def data_exports(
 ) -> tuple[dict[str, str], DataParts]:
     """The cards for programs, by path in the site: the JSON API (`api/`), `llms.txt`,
     `llms-full.txt` and the Markdown version of each card and failure mode; and what they hold
-    of each entry. The entries in `reuse` are taken from it instead of being written again.
-    With `sink`, each file is handed to it as soon as it is made and not returned (see
+    of each entry. The entries in `reuse` are taken from it instead of being written again,
+    and those written are added to it (its objects and lines are the ones returned). With
+    `sink`, each file is handed to it as soon as it is made and not returned (see
     `build_plan`)."""
     reuse = reuse or DataParts()
     site_url, directory_urls = settings.site_url, settings.directory_urls
     files, objects = data_files(
-        catalog, site_url=site_url, directory_urls=directory_urls, reuse=reuse.objects, sink=sink
+        catalog, site_url=site_url, directory_urls=directory_urls, made=reuse.objects, sink=sink
     )
     markdown, lines = markdown_files(
         catalog,
@@ -139,7 +140,7 @@ def data_exports(
         description=settings.site_description,
         site_url=site_url,
         directory_urls=directory_urls,
-        reuse=reuse.markdown,
+        made=reuse.markdown,
         log=log_uri(settings.records_dir) if settings.records else None,
         sink=sink,
     )
