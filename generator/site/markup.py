@@ -95,8 +95,85 @@ def _parsed(text: str) -> list[Token]:
     return _MD.parseInline(text)
 
 
+# Most card texts that have Markdown at all have only code spans and citations in plain words.
+# Those are split here into the tokens markdown-it would give, without its parser; any other
+# text (and any doubt: a line break, a control character, a bracket that is not a citation, a
+# mark left in the words between) goes to markdown-it. tests/test_markup.py holds the two equal.
+_SIMPLE_START = re.compile(r"`+|\[@")
+_BACKTICKS = re.compile(r"`+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _code_span(text: str, run: re.Match[str]) -> tuple[Token, int] | None:
+    """The code span that the backtick run `run` opens, and where it ends; None when no run
+    of the same length closes it (the backticks are then text)."""
+    for closer in _BACKTICKS.finditer(text, run.end()):
+        if len(closer.group()) == len(run.group()):
+            content = text[run.end() : closer.start()]
+            if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+                content = content[1:-1]
+            token = Token("code_inline", "code", 0, content=content, markup=run.group())
+            return token, closer.end()
+    return None
+
+
+@lru_cache(maxsize=512)
+def _simple_tokens(text: str) -> list[Token] | None:
+    """The inline tokens of a text made only of plain words, code spans and citations, or None
+    when the text has anything else."""
+    if _CONTROL.search(text):
+        return None
+    tokens: list[Token] = []
+    at = 0
+
+    def words(end: int) -> bool:
+        piece = text[at:end]
+        if piece:
+            if has_markdown(piece) or "<" in piece:  # `<` may open an e-mail autolink
+                return False
+            tokens.append(Token("text", "", 0, content=piece))
+        return True
+
+    while (found := _SIMPLE_START.search(text, at)) is not None:
+        if found.group() == "[@":
+            citation = CITATION.match(text, found.start())
+            if citation is None or not words(found.start()):
+                return None
+            token = Token("citation", "", 0, content=citation.group())
+            token.meta = {"keys": list(keys_of(citation))}
+            tokens.append(token)
+            at = citation.end()
+            continue
+        span = _code_span(text, found)
+        if span is None or not words(found.start()):
+            return None  # an unclosed run of backticks: markdown-it decides what it is
+        tokens.append(span[0])
+        at = span[1]
+    return tokens if words(len(text)) else None
+
+
+def _escape(text: str) -> str:
+    """Text as nh3 writes it: `&`, `<`, `>` and the no-break space as references."""
+    return html.escape(text, quote=False).replace("\xa0", "&nbsp;")
+
+
+def _simple_html(tokens: list[Token]) -> str:
+    out: list[str] = []
+    for token in tokens:
+        if token.type == "text":
+            out.append(_escape(token.content))
+        elif token.type == "code_inline":
+            out.append(f"<code>{_escape(token.content)}</code>")
+        else:
+            out.append(cite_mark(token.meta["keys"]))
+    return "".join(out)
+
+
 def inline_tokens(text: str) -> list[Token]:
     """The inline tokens of one card text, parsed exactly as the pages parse it."""
+    simple = _simple_tokens(text)
+    if simple is not None:
+        return simple
     return _parsed(text)[0].children or []
 
 
@@ -130,6 +207,9 @@ def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
         text = text.translate(_NO_MARKS)
     if not has_markdown(text):
         return Markup(html.escape(text, quote=False))
+    simple = _simple_tokens(text)
+    if simple is not None:
+        return Markup(_simple_html(simple))
     # Only a link to a `.md` page is rewritten: without one, the text renders the same on every
     # page, so one cache entry serves them all (a summary shows on several listing pages).
     return Markup(_render_inline(text, rewrite if ".md" in text else _identity))
