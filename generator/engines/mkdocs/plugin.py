@@ -21,6 +21,7 @@ from .files import add_plan_pages, finish_navigation, site_inputs, site_settings
 from .generator_tag import name_generator
 from .held import Held
 from .loading import site_catalog, site_plan
+from .nav_once import share_navigation
 from .options import TradeoffCardsConfig
 from .page_size import compact_html
 from .preview import RebuildGuard
@@ -95,6 +96,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return self.nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        env = share_navigation(env, config, self.nav)
         return self.first.keep(config, files, self.nav, env) if self.serving else env
 
     def on_page_markdown(self, markdown: str, *, page: Any, **_: Any) -> str:

@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from ...site.plan import SitePlan
+from .nav_once import SHARED_NAV
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 HERE = Path(__file__).parent
@@ -42,10 +43,12 @@ def prepare_theme(config: MkDocsConfig, external_requests: bool) -> None:
     if "attr_list" not in config.markdown_extensions:
         # for generated pages that a template override fills with Markdown of its own
         config.markdown_extensions.append("attr_list")
+    # after the site's own overrides (custom_dir), before the theme's templates
+    index = 1 if config.theme.custom_dir else 0
+    if str(SHARED_NAV) not in config.theme.dirs:
+        config.theme.dirs.insert(index, str(SHARED_NAV))
     if not external_requests:
         config.theme["font"] = False
-        # after the site's own overrides (custom_dir), before the theme's templates
-        index = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(index, str(OVERRIDES))
 
 
