@@ -15,12 +15,16 @@ from generator.site import markup
 
 from .conftest import REPO
 
-
-def _shape(tokens: list[Token]) -> list[tuple[str, str, str, object]]:
-    return [(t.type, t.content, t.markup, t.meta or None) for t in tokens]
+Shape = list[tuple[object, ...]]
 
 
-def _by_markdown_it(text: str) -> tuple[list[tuple[str, str, str, object]], str]:
+def _shape(tokens: list[Token]) -> Shape:
+    return [
+        (t.type, t.tag, t.nesting, t.content, t.markup, t.attrs, t.meta or None) for t in tokens
+    ]
+
+
+def _by_markdown_it(text: str) -> tuple[Shape, str]:
     tokens = markup._parsed(text)[0].children or []
     return _shape(tokens), markup._render_inline(text, markup._identity)
 
@@ -46,18 +50,34 @@ QUICK = [
     "no\u00a0break `\u00a0` here",
     "`` ` `` then `x`",
     "ends on a code span `tail`",
+    "Keeps *every* flag and **never** drops one, (*really*) *twice*.",
+    "See [the notes](https://example.org/notes/1?a=1&b=2#details) and [more](../other/)",
+    "`a` and *em*",
+    "`a` then [link](https://example.org)",
+    "[@cite](not-a-citation) `x`",
+    "[@a](https://example.org)",
+    "A [@cite] beside *em*, `code` and [a link](mailto:team@example.org): **all**!",
 ]
 
 SLOW = [
     "an unclosed `run",  # backticks left over: markdown-it decides
-    "`a` and *em*",
-    "`a` then [link](https://example.org)",
     "`a`_b_",
     "a line\nbreak with `code`",
     "`a` <https://example.org>",
-    "[@cite](not-a-citation) `x`",
     "`a` and <user@example.org>",
     "`a` < `b`",
+    "*a*b",  # a closer before a letter
+    "a*b*",  # an opener after a letter
+    "***both***",
+    "*open only",
+    "**mixed*",
+    "[label](javascript:alert(1))",
+    "[label](<https://example.org>)",
+    '[label](https://example.org "title")',
+    "[*em* label](https://example.org)",
+    "[a](https://example.org/a b)",
+    "[a](https://exämple.org/)",
+    "*`code` in em*",
 ]
 
 
@@ -107,7 +127,14 @@ def test_every_text_of_the_collection_renders_as_markdown_it_renders_it() -> Non
                 "[@a]",
                 "[@a; @b]",
                 "[@a](x)",
+                "[a](https://x.org/?q=1&r=2)",
+                "[b c](../d/)",
                 "[",
+                "*",
+                "**",
+                "(",
+                ")",
+                ".",
                 "<",
                 "\n",
                 "snake_case",

@@ -14,7 +14,7 @@ import html
 import json
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import nh3
@@ -95,13 +95,19 @@ def _parsed(text: str) -> list[Token]:
     return _MD.parseInline(text)
 
 
-# Most card texts that have Markdown at all have only code spans and citations in plain words.
-# Those are split here into the tokens markdown-it would give, without its parser; any other
-# text (and any doubt: a line break, a control character, a bracket that is not a citation, a
-# mark left in the words between) goes to markdown-it. tests/test_markup.py holds the two equal.
-_SIMPLE_START = re.compile(r"`+|\[@")
+# Most card texts that have Markdown at all have only code spans, citations, links with a plain
+# label and plain address, and words in *emphasis* or **strong emphasis** that open after a space
+# and close before one (or before punctuation that ends a phrase). Those are split here into the
+# tokens markdown-it would give, without its parser; any other text (and any doubt: a line
+# break, a control character, a bracket that is neither, a delimiter that could open and close,
+# a mark left in the words) goes to markdown-it. tests/test_markup.py holds the two equal.
+_SIMPLE_START = re.compile(r"`+|\[")
 _BACKTICKS = re.compile(r"`+")
+_STARS = re.compile(r"\*+")
+_LINK = re.compile(r"\[([^\[\]\\`*_<>]+)\]\(([^\s()<>\\\"'`\[\]*_]+)\)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CLOSES_BEFORE = frozenset(" .,;:!?)")
+_EMPHASIS_TAGS = {"*": "em", "**": "strong"}
 
 
 def _code_span(text: str, run: re.Match[str]) -> tuple[Token, int] | None:
@@ -117,55 +123,112 @@ def _code_span(text: str, run: re.Match[str]) -> tuple[Token, int] | None:
     return None
 
 
+def _link(text: str, at: int) -> tuple[list[Token], int] | None:
+    """The link that starts at `at` when its label is plain words and its address is kept as
+    written, and where it ends."""
+    found = _LINK.match(text, at)
+    if found is None:
+        return None
+    label, href = found.groups()
+    words = _plain(label)
+    if words is None or _MD.normalizeLink(href) != href or not _valid_link(href):
+        return None
+    opening = Token("link_open", "a", 1, attrs={"href": href})
+    return [opening, *words, Token("link_close", "a", -1)], found.end()
+
+
+def _plain(words: str) -> list[Token] | None:
+    """Words as one text token (none for no words), or None when they may hold Markdown."""
+    if has_markdown(words) or "<" in words:  # `<` may open an e-mail autolink
+        return None
+    return [Token("text", "", 0, content=words)] if words else []
+
+
+def _words(text: str, start: int, end: int) -> list[Token] | None:
+    """The tokens of the words text[start:end], with their simple emphasis, or None."""
+    tokens: list[Token] = []
+    at, opened = start, ""
+    nesting: Literal[1, -1]
+    for run in _STARS.finditer(text, start, end):
+        marks = run.group()
+        before = text[run.start() - 1] if run.start() else " "
+        after = text[run.end()] if run.end() < len(text) else " "
+        if not opened:  # only an opener: after a space or a parenthesis, before a letter
+            if marks not in _EMPHASIS_TAGS or before not in " (" or not after.isalnum():
+                return None
+            kind, nesting = "_open", 1
+        else:  # only a closer of the same run: after a letter, before a space or punctuation
+            if marks != opened or not before.isalnum() or after not in _CLOSES_BEFORE:
+                return None
+            kind, nesting = "_close", -1
+        plain = _plain(text[at : run.start()])
+        if plain is None:
+            return None
+        tag = _EMPHASIS_TAGS[marks]
+        tokens += [*plain, Token(tag + kind, tag, nesting, markup=marks)]
+        at, opened = run.end(), "" if opened else marks
+    plain = _plain(text[at:end])
+    return None if opened or plain is None else tokens + plain
+
+
 @lru_cache(maxsize=512)
 def _simple_tokens(text: str) -> list[Token] | None:
-    """The inline tokens of a text made only of plain words, code spans and citations, or None
-    when the text has anything else."""
+    """The inline tokens of a text made only of plain words, code spans, citations, simple links
+    and simple emphasis (see above), or None when the text has anything else."""
     if _CONTROL.search(text):
         return None
     tokens: list[Token] = []
     at = 0
-
-    def words(end: int) -> bool:
-        piece = text[at:end]
-        if piece:
-            if has_markdown(piece) or "<" in piece:  # `<` may open an e-mail autolink
-                return False
-            tokens.append(Token("text", "", 0, content=piece))
-        return True
-
     while (found := _SIMPLE_START.search(text, at)) is not None:
-        if found.group() == "[@":
+        words = _words(text, at, found.start())
+        if words is None:
+            return None
+        tokens += words
+        if found.group() == "[":
             citation = CITATION.match(text, found.start())
-            if citation is None or not words(found.start()):
+            if citation is not None:
+                token = Token("citation", "", 0, content=citation.group())
+                token.meta = {"keys": list(keys_of(citation))}
+                tokens.append(token)
+                at = citation.end()
+                continue
+            link = _link(text, found.start())
+            if link is None:
                 return None
-            token = Token("citation", "", 0, content=citation.group())
-            token.meta = {"keys": list(keys_of(citation))}
-            tokens.append(token)
-            at = citation.end()
+            tokens += link[0]
+            at = link[1]
             continue
         span = _code_span(text, found)
-        if span is None or not words(found.start()):
+        if span is None:
             return None  # an unclosed run of backticks: markdown-it decides what it is
         tokens.append(span[0])
         at = span[1]
-    return tokens if words(len(text)) else None
+    words = _words(text, at, len(text))
+    return None if words is None else tokens + words
 
 
-def _escape(text: str) -> str:
-    """Text as nh3 writes it: `&`, `<`, `>` and the no-break space as references."""
+def _escape(text: str, quote: bool = False) -> str:
+    """Text as nh3 writes it: `&`, `<`, `>` and the no-break space as references (in an
+    attribute's value, `&`, `"` and the no-break space)."""
+    if quote:
+        return text.replace("&", "&amp;").replace('"', "&quot;").replace("\xa0", "&nbsp;")
     return html.escape(text, quote=False).replace("\xa0", "&nbsp;")
 
 
 def _simple_html(tokens: list[Token]) -> str:
     out: list[str] = []
     for token in tokens:
-        if token.type == "text":
+        kind = token.type
+        if kind == "text":
             out.append(_escape(token.content))
-        elif token.type == "code_inline":
+        elif kind == "code_inline":
             out.append(f"<code>{_escape(token.content)}</code>")
-        else:
+        elif kind == "citation":
             out.append(cite_mark(token.meta["keys"]))
+        elif kind == "link_open":
+            out.append(f'<a href="{_escape(str(token.attrs["href"]), quote=True)}">')
+        else:
+            out.append(f"<{'/' if token.nesting < 0 else ''}{token.tag}>")
     return "".join(out)
 
 
@@ -208,7 +271,7 @@ def inline(text: str, rewrite: LinkRewriter = _identity) -> Markup:
     if not has_markdown(text):
         return Markup(html.escape(text, quote=False))
     simple = _simple_tokens(text)
-    if simple is not None:
+    if simple is not None and (".md" not in text or rewrite is _identity):
         return Markup(_simple_html(simple))
     # Only a link to a `.md` page is rewritten: without one, the text renders the same on every
     # page, so one cache entry serves them all (a summary shows on several listing pages).
