@@ -155,13 +155,13 @@ def test_the_full_tier_is_indexed_in_parts_each_run_holding_a_share(
     monkeypatch.setattr(search_index, "PART_PAGES", -(-pages // 3))
     assert search_index.part_count(pages) == 3
     runs: list[int] = []
-    real = search_index._run_indexer
+    real = search_index._start_indexer
 
-    def counted(source: Path, out: Path, started: Any) -> None:
+    def counted(source: Path, out: Path, said: Any, started: Any) -> Any:
         runs.append(len(list(source.rglob("*.html"))))
-        real(source, out, started)
+        return real(source, out, said, started)
 
-    monkeypatch.setattr(search_index, "_run_indexer", counted)
+    monkeypatch.setattr(search_index, "_start_indexer", counted)
     site = tmp_path / "site"
     index = search_index.write_search_index(PLAN, site)
     assert runs[0] == pages + -(-pages // 3)  # the quick tier and the first part
@@ -179,6 +179,29 @@ def test_the_full_tier_is_indexed_in_parts_each_run_holding_a_share(
         kept = sorted(p.name for p in (index / part).iterdir())
         assert kept[:3] == ["fragment", "index", ENTRY] and len(kept) == 4
         assert kept[3].startswith("pagefind.en_") and kept[3].endswith(".pf_meta")
+
+
+def test_parts_are_indexed_two_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On two cores the indexer runs of two parts overlap; on one core they take turns."""
+    slow = tmp_path / "slow-pagefind"  # each run waits a moment before it starts indexing
+    slow.write_text(f'#!/bin/sh\nsleep 0.5\nexec "{search_index._executable()}" "$@"\n')
+    slow.chmod(0o755)
+    monkeypatch.setattr(search_index, "_executable", lambda: str(slow))
+    for cores, most in ((2, 2), (1, 1)):
+        monkeypatch.setattr(search_index.os, "cpu_count", lambda cores=cores: cores)
+        running: list[int] = []  # how many runs were on when each run started
+        processes: list[Any] = []
+
+        def started(
+            process: Any, running: list[int] = running, seen: list[Any] = processes
+        ) -> None:
+            seen.append(process)
+            running.append(sum(p.poll() is None for p in seen))
+
+        out = tmp_path / f"index-{cores}"
+        search_index.index_into(search_index.index_documents(PLAN), out, started, parts=3)
+        assert len(running) == 3 and max(running) == most
+        assert json.loads((out / PARTS).read_text())["parts"] == ["part-1/", "part-2/"]
 
 
 def test_a_failed_index_leaves_nothing_in_the_site(

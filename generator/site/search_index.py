@@ -24,7 +24,8 @@ stemming, the same engine file) from documents under `QUICK_PREFIX`, which the s
 the addresses it shows.
 
 The indexer holds what it indexes in memory (about 0.4 MiB per page of the full tier), so the full
-tier is indexed in parts of at most `PART_PAGES` pages, one Pagefind run after another: the first
+tier is indexed in parts of at most `PART_PAGES` pages, one Pagefind run per part and two runs at a
+time where there are two cores (`INDEXERS_AT_ONCE`; each run uses about one): the first
 part with the quick tier in the index's own folder, each other part in a folder of its own
 (`part-1/`, ...) that the script merges into the full tier (Pagefind's `mergeIndex`, which reuses
 the first part's engine). `PARTS` lists those folders. Pages go to the parts in turn, so each part
@@ -69,6 +70,7 @@ PART_PAGES = 1000  # full-tier pages per indexer run (see the module docstring)
 # What a part's folder keeps: the script reads the rest from the index's own folder.
 PART_KEEPS = (ENTRY, "index", "fragment")
 INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
+INDEXERS_AT_ONCE = 2  # indexer runs at a time (parts), at most one per core
 # Pagefind's ready-made interfaces, not kept: the site has its own (assets/.../search.js).
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 # Weights on Pagefind's scale (body text 1, at most 10).
@@ -255,19 +257,48 @@ def _write(root: Path, document: SearchDocument) -> None:
     path.write_text(document.html, encoding="utf-8")
 
 
-def _run_indexer(
-    source: Path, out: Path, started: Callable[[subprocess.Popen[str]], None] | None
-) -> None:
+def _start_indexer(
+    source: Path, out: Path, said: Any, started: Callable[[subprocess.Popen[str]], None] | None
+) -> subprocess.Popen[str]:
     # Each document names its language (its tier); none is forced.
     command = [_executable(), "--site", str(source), "--output-path", str(out), "--silent"]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    ) as process:
-        if started is not None:
-            started(process)
-        said, _ = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"pagefind failed:\n{said.strip()}")
+    process = subprocess.Popen(command, stdout=said, stderr=subprocess.STDOUT, text=True)
+    if started is not None:
+        started(process)
+    return process
+
+
+def _run_indexers(
+    runs: list[tuple[Path, Path]],
+    started: Callable[[subprocess.Popen[str]], None] | None,
+    at_once: int,
+) -> None:
+    """Index each (source, out) folder pair with one Pagefind run, `at_once` runs at a time;
+    each source is deleted once read. Raise when a run fails (the others are stopped)."""
+    waiting = list(runs)
+    running: list[tuple[subprocess.Popen[str], Path, Any]] = []
+    try:
+        while waiting or running:
+            while waiting and len(running) < at_once:
+                source, out = waiting.pop(0)
+                said = tempfile.TemporaryFile("w+")  # noqa: SIM115  (closed when the run ends)
+                running.append((_start_indexer(source, out, said, started), source, said))
+            ended = [run for run in running if run[0].poll() is not None]
+            if not ended:
+                time.sleep(0.02)
+                continue
+            for process, source, said in ended:
+                running.remove((process, source, said))
+                shutil.rmtree(source)  # a memory-backed folder: freed as soon as it is read
+                if process.returncode != 0:
+                    said.seek(0)
+                    raise RuntimeError(f"pagefind failed:\n{said.read().strip()}")
+                said.close()
+    finally:
+        for process, _source, said in running:
+            process.kill()
+            process.wait()
+            said.close()
 
 
 def index_into(
@@ -292,9 +323,8 @@ def index_into(
             else:
                 _write(sources[full % parts], document)
                 full += 1
-        for number, source in enumerate(sources):
-            _run_indexer(source, out / f"part-{number}" if number else out, started)
-            shutil.rmtree(source)  # a memory-backed folder: freed as soon as it is read
+        runs = [(source, out / f"part-{n}" if n else out) for n, source in enumerate(sources)]
+        _run_indexers(runs, started, at_once=min(INDEXERS_AT_ONCE, os.cpu_count() or 1))
     for unused in out.glob("pagefind-*"):
         if unused.name.startswith(UNUSED):
             shutil.rmtree(unused) if unused.is_dir() else unused.unlink()
