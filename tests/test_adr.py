@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from generator.cards import load_catalog
@@ -186,6 +188,18 @@ def test_raw_html_in_a_card_stays_text_in_the_record(hostile: adr.RecordParts) -
 )
 def test_md_text_escapes_what_would_become_markup(text: str, expected: str) -> None:
     assert adr.md_text(text) == expected
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from([*"ab #>+*-`~[]()_019.:&<;\t\n\ue000\ue001\\!", "](", "&amp;", " #"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_a_text_left_as_it_is_is_what_escaping_it_gives(text: str) -> None:
+    """md_text returns most texts untouched without escaping them: only where that is exact."""
+    assert adr.md_text(text) == adr._escaped_line(text)
 
 
 def test_records_are_numbered_after_the_highest_and_never_overwritten(tmp_path: Path) -> None:

@@ -42,6 +42,9 @@ _THEMATIC_BREAK = re.compile(r"([-*_])(?: *\1){2,} *$")
 _ORDERED_ITEM = re.compile(r"^([0-9]{1,9})([.)])(?= |$)")
 _CLOSING_HASHES = re.compile(r" (#+)$")  # would be dropped from the end of a heading
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
+# A text with none of these, and not starting with one of those, is its own `md_text`.
+_MAY_CHANGE = re.compile(r"[\t\n\r\f\v&<\ue000\ue001]|  |\]\(|[# ]\Z|\A\Z")
+_MAY_START_BLOCK = re.compile(r"[#>+*\-`~\[0-9_ ]")
 
 # An inline link or image whose text holds no brackets (inner ones are replaced first) and whose
 # address has at most one level of parentheses; anything subtler is disarmed by _LEFT_OPEN.
@@ -100,6 +103,12 @@ def md_text(text: str) -> str:
     """`text` as one line of Markdown that renders as the text itself: no raw HTML (`<` becomes
     `&lt;`, an entity reference keeps its `&` visible), nothing that starts a block, and links
     only to safe addresses (`safe_links`)."""
+    if not _MAY_CHANGE.search(text) and not _MAY_START_BLOCK.match(text):
+        return text  # most texts: one line with nothing to escape, disarm or collapse
+    return _escaped_line(text)
+
+
+def _escaped_line(text: str) -> str:
     line = safe_links(_SPACE.sub(" ", text).strip(" ").replace("\ue000", "").replace("\ue001", ""))
     line = _ENTITY.sub("&amp;", line).replace("<", "&lt;")
     if _BLOCK_START.match(line) or _THEMATIC_BREAK.match(line):
