@@ -145,3 +145,14 @@ def test_every_text_of_the_collection_renders_as_markdown_it_renders_it() -> Non
 )
 def test_any_text_renders_as_markdown_it_renders_it(text: str) -> None:
     _same_as_markdown_it(text)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.sampled_from(["https://", "http://", "https://ex.org/", "http://a-b.c/"]),
+    st.text(alphabet="abcXYZ0189/:._~#?=&+-@!$,;%", max_size=20),
+)
+def test_an_address_taken_as_written_is_one_markdown_it_keeps(scheme: str, rest: str) -> None:
+    url = scheme + rest
+    if markup._KEPT_URL.match(url):
+        assert markup._MD.normalizeLink(url) == url and markup._valid_link(url)

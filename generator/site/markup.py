@@ -106,6 +106,9 @@ _BACKTICKS = re.compile(r"`+")
 _STARS = re.compile(r"\*+")
 _LINK = re.compile(r"\[([^\[\]\\`*_<>]+)\]\(([^\s()<>\\\"'`\[\]*_]+)\)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# An http(s) address that markdown-it's normalizeLink leaves as it is (no user, port, capital
+# or non-ASCII letter in the host, nothing to percent-encode): checked without it.
+_KEPT_URL = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9/._~#?=&+-]*)?\Z")
 _CLOSES_BEFORE = frozenset(" .,;:!?)")
 _EMPHASIS_TAGS = {"*": "em", "**": "strong"}
 
@@ -131,7 +134,9 @@ def _link(text: str, at: int) -> tuple[list[Token], int] | None:
         return None
     label, href = found.groups()
     words = _plain(label)
-    if words is None or _MD.normalizeLink(href) != href or not _valid_link(href):
+    if words is None:
+        return None
+    if not _KEPT_URL.match(href) and (_MD.normalizeLink(href) != href or not _valid_link(href)):
         return None
     opening = Token("link_open", "a", 1, attrs={"href": href})
     return [opening, *words, Token("link_close", "a", -1)], found.end()
