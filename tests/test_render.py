@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import shutil
 from html import unescape
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cards import load_catalog
 from generator.site.listings import add_months
@@ -373,3 +376,19 @@ def test_what_changed_lists_the_newest_changes_by_date(tmp_path: Path) -> None:
     assert 'href="../../decisions/cache-or-recompute/#changes"' in page
     home = plan.pages["index.md"].markdown
     assert "Newer fix" not in home and "The cards last changed on 20 November 2026" in home
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from(["a", "b", "decisions", "x.html", "", ".", ".."]), max_size=4),
+    st.lists(st.sampled_from(["a", "b", "decisions", "x.html", "", ".", ".."]), max_size=4),
+    st.booleans(),
+)
+def test_a_relative_path_is_the_one_posixpath_gives(
+    to: list[str], at: list[str], end: bool
+) -> None:
+    from generator.site.paths import _relpath
+
+    path, start = "/".join(to) or ".", ("/".join(at) or ".") + ("/" if end else "")
+    if not path.startswith("/") and not start.startswith("/"):
+        assert _relpath(path, start) == posixpath.relpath(path, start)

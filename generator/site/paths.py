@@ -159,6 +159,21 @@ def site_link(target: str, from_path: str, site_url: str = "") -> str:
     return relative
 
 
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath(path, start) for two relative paths; for paths with no empty, `.` or
+    `..` part (every page's URL) without its calls for the working directory."""
+    to = path.rstrip("/").split("/") if path != "." else []
+    at = start.rstrip("/").split("/") if start != "." else []
+    if any(part in ("", ".", "..") for part in (*to, *at)):
+        return posixpath.relpath(path, start)
+    common = 0
+    for one, other in zip(to, at, strict=False):
+        if one != other:
+            break
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
 def relative_url(
     from_uri: str, to_uri: str, directory_urls: bool = True, from_source: bool = False
 ) -> str:
@@ -171,7 +186,7 @@ def relative_url(
     else:
         base = here if directory_urls else posixpath.dirname(here) + "/"
     target = page_url(to_uri, directory_urls)
-    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    relative = _relpath(target or ".", base.rstrip("/") or ".")
     if target.endswith("/") or not target:
         relative = relative.rstrip("/") + "/"
     return relative
