@@ -148,8 +148,9 @@ def test_the_full_tier_is_indexed_in_parts_each_run_holding_a_share(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Large collections: one indexer run per part, so that no run holds the whole full text.
-    The pages go to the parts in turn; every page is in exactly one part, and in the quick tier
-    once; the other parts keep only what a merged index reads."""
+    The pages go to the parts in turn, each part as its share says (the first, with the quick
+    tier, takes fewer); every page is in exactly one part, and in the quick tier once; the
+    other parts keep only what a merged index reads."""
     pages = len(PLAN.pages)
     assert pages >= 9
     monkeypatch.setattr(search_index, "PART_PAGES", -(-pages // 3))
@@ -164,21 +165,34 @@ def test_the_full_tier_is_indexed_in_parts_each_run_holding_a_share(
     monkeypatch.setattr(search_index, "_start_indexer", counted)
     site = tmp_path / "site"
     index = search_index.write_search_index(PLAN, site)
-    assert runs[0] == pages + -(-pages // 3)  # the quick tier and the first part
-    assert runs[1:] == [pages // 3 + (pages % 3 > 1), pages // 3]
+    shares = search_index.part_shares(3, pages)
+    assert shares[0] < shares[1] == shares[2]  # the first part also holds the quick tier
+    full = [runs[0] - pages, *runs[1:]]  # the quick tier is in the first part, whole
+    assert sum(full) == pages
+    assert all(abs(held - share) <= 1 for held, share in zip(full, shares, strict=True))
     listed = json.loads((index / PARTS).read_text(encoding="utf-8"))
     assert listed == {"parts": ["part-1/", "part-2/"]}
     counts = []
     for folder in [index, index / "part-1", index / "part-2"]:
         entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
         counts.append(entry["languages"][FULL_LANGUAGE]["page_count"])
-    assert sum(counts) == pages and max(counts) - min(counts) <= 1
+    assert counts == full
     quick = json.loads((index / ENTRY).read_text(encoding="utf-8"))["languages"][QUICK_LANGUAGE]
     assert quick["page_count"] == pages
     for part in ["part-1", "part-2"]:
         kept = sorted(p.name for p in (index / part).iterdir())
         assert kept[:3] == ["fragment", "index", ENTRY] and len(kept) == 4
         assert kept[3].startswith("pagefind.en_") and kept[3].endswith(".pf_meta")
+
+
+def test_shares_of_the_full_tier_add_up_and_keep_the_first_part_lighter() -> None:
+    for parts, pages in ((1, 40), (2, 1126), (3, 18), (11, 11126)):
+        shares = search_index.part_shares(parts, pages)
+        assert len(shares) == parts and abs(sum(shares) - pages) < 1e-6
+        assert shares[0] <= min(shares) and shares[0] >= pages / (2 * parts)
+    # two parts of 1,000 pages: the quick tier costs the first about a seventh of its pages
+    first, second = search_index.part_shares(2, 1000)
+    assert first + 1000 * search_index.QUICK_COST == pytest.approx(second)
 
 
 def test_parts_are_indexed_two_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

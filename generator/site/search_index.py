@@ -28,8 +28,10 @@ tier is indexed in parts of at most `PART_PAGES` pages, one Pagefind run per par
 time where there are two cores (`INDEXERS_AT_ONCE`; each run uses about one): the first
 part with the quick tier in the index's own folder, each other part in a folder of its own
 (`part-1/`, ...) that the script merges into the full tier (Pagefind's `mergeIndex`, which reuses
-the first part's engine). `PARTS` lists those folders. Pages go to the parts in turn, so each part
-holds a like share of cards, failure modes and listings, and their scores compare.
+the first part's engine). `PARTS` lists those folders. Pages go to the parts in turn, each part
+as far behind its share as the others, so each holds a like mix of cards, failure modes and
+listings, and their scores compare; the first part, which also holds the quick tier, has a
+smaller share (`part_shares`), so that runs side by side end together.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ PART_PAGES = 1000  # full-tier pages per indexer run (see the module docstring)
 PART_KEEPS = (ENTRY, "index", "fragment")
 INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
 INDEXERS_AT_ONCE = 2  # indexer runs at a time (parts), at most one per core
+QUICK_COST = 1 / 7  # what indexing a page of the quick tier costs, against one of the full tier
 # Pagefind's ready-made interfaces, not kept: the site has its own (assets/.../search.js).
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 # Weights on Pagefind's scale (body text 1, at most 10).
@@ -301,28 +304,43 @@ def _run_indexers(
             said.close()
 
 
+def part_shares(parts: int, pages: int) -> list[float]:
+    """How many of `pages` full-tier pages each part is meant to hold. The first part also holds
+    the quick tier, so it takes fewer, for the runs indexed side by side to end together (never
+    fewer than half a share)."""
+    if parts < 2:
+        return [float(pages)] * max(parts, 1)
+    first = max(pages / (2 * parts), pages * (1 + QUICK_COST) / parts - pages * QUICK_COST)
+    return [first] + [(pages - first) / (parts - 1)] * (parts - 1)
+
+
 def index_into(
     documents: Iterable[SearchDocument],
     out: Path,
     started: Callable[[subprocess.Popen[str]], None] | None = None,
     *,
     parts: int = 1,
+    pages: int | None = None,
 ) -> None:
     """Index `documents` and write the index's files into the folder `out`, the full tier in
-    `parts` parts (see the module docstring).
+    `parts` parts (see the module docstring), as `part_shares` shares out `pages` pages (by
+    default in equal shares).
 
     The documents are written as files and each part is indexed by one run of the Pagefind
     binary, which reads them on every core it has (its Python API answers one file per 0.1 s
     poll). `started` is given each indexer's process as soon as it runs (to stop it early)."""
     with tempfile.TemporaryDirectory(prefix="pagefind-src-", dir=_scratch()) as work:
         sources = [Path(work) / f"part-{number}" for number in range(parts)]
-        full = 0
+        shares = part_shares(parts, pages) if pages else [1.0] * parts
+        held = [0] * parts
         for document in documents:
             if document.quick:
                 _write(sources[0], document)
-            else:
-                _write(sources[full % parts], document)
-                full += 1
+                continue
+            # in turn, each part as far behind its share as the others: like shares of each kind
+            number = min(range(parts), key=lambda n: held[n] / shares[n])
+            _write(sources[number], document)
+            held[number] += 1
         runs = [(source, out / f"part-{n}" if n else out) for n, source in enumerate(sources)]
         _run_indexers(runs, started, at_once=min(INDEXERS_AT_ONCE, os.cpu_count() or 1))
     for unused in out.glob("pagefind-*"):
@@ -391,7 +409,8 @@ def write_search_index(plan: SitePlan, site_dir: Path, parts: int | None = None)
     `parts` parts (by default as many as `PART_PAGES` asks for)."""
     staged = staging(site_dir)
     try:
-        index_into(index_documents(plan), staged, parts=parts or part_count(len(plan.pages)))
+        count = parts or part_count(len(plan.pages))
+        index_into(index_documents(plan), staged, parts=count, pages=len(plan.pages))
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -440,7 +459,7 @@ def _index_in_child(plan: SitePlan, staged: Path, parts: int, sender: Connection
     os.setpgid(0, 0)  # its indexer runs are stopped with it (`_Forked.kill`)
     try:
         _yield_to_the_pages()
-        index_into(index_documents(plan), staged, parts=parts)
+        index_into(index_documents(plan), staged, parts=parts, pages=len(plan.pages))
         sender.send(None)
     except BaseException as exc:  # raised in the build by `install`
         try:
@@ -529,7 +548,13 @@ class IndexJob:
                 _yield_to_the_pages()
                 assert self._plan is not None
                 documents = index_documents(self._plan)
-                index_into(documents, self._staged, self._started, parts=part_count(self._pages))
+                index_into(
+                    documents,
+                    self._staged,
+                    self._started,
+                    parts=part_count(self._pages),
+                    pages=self._pages,
+                )
         except BaseException as exc:  # re-raised in the build's thread by install()
             self.error = exc
         self._plan = None  # not held past the build by a preview's job
