@@ -101,6 +101,12 @@ def _refuse_shared_addresses(files: Files, plan: SitePlan, docs: str, project_di
         )
 
 
+def template_dir(templates: str | None, config: MkDocsConfig, project_dir: Path) -> str | None:
+    """Where the site's template overrides are: the plugin's `templates_dir` (from the project's
+    folder), else the theme's `custom_dir`."""
+    return str(project_dir / templates) if templates else config.theme.custom_dir
+
+
 def site_settings(
     config: MkDocsConfig, template_dir: str | None, records_dir: str = "adr"
 ) -> SiteSettings:

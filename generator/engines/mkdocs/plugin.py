@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from functools import partial
 from pathlib import Path
@@ -17,7 +18,7 @@ from ...site.records import with_note
 from ...site.reuse import changed_pages
 from ...site.search_index import IndexJob
 from . import prerendered, theme
-from .files import add_plan_pages, finish_navigation, site_inputs, site_settings
+from .files import add_plan_pages, finish_navigation, site_inputs, site_settings, template_dir
 from .generator_tag import name_generator
 from .held import Held
 from .loading import site_catalog, site_plan
@@ -51,10 +52,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         theme.turn_off_theme_search(config)
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.cards_dir = (self.project_dir / self.config.cards_dir).resolve()
-        templates = self.config.templates_dir
-        self.template_dir = (
-            str(self.project_dir / templates) if templates else config.theme.custom_dir
-        )
+        self.template_dir = template_dir(self.config.templates_dir, config, self.project_dir)
         cache = self.parse_cache if self.serving else None
         catalog = site_catalog(
             self.config, config, self.cards_dir, self.project_dir, cache, self.built is not None
@@ -100,8 +98,7 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         return self.first.keep(config, files, self.nav, env) if self.serving else env
 
     def on_page_markdown(self, markdown: str, *, page: Any, **_: Any) -> str:
-        note = self.plan.record_notes.get(page.file.src_uri)
-        return with_note(markdown, note) if note else markdown
+        return with_note(markdown, self.plan.record_notes.get(page.file.src_uri, ""))
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if page.file.src_uri in self.plan.pages:
@@ -142,6 +139,9 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         for name in ("index_job", "spool"):  # what they wrote into the site goes with the build
             if getattr(self, name, None) is not None:
                 getattr(self, name).discard()
+
+    def on_shutdown(self) -> None:  # the process ends: its last collection would walk it all
+        gc.freeze()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         watched = [str(self.cards_dir), config.theme.custom_dir, self.template_dir]
