@@ -358,3 +358,30 @@ def _running_in_group(group: int) -> list[str]:
         if int(fields[2]) == group and fields[0] != "Z":
             running.append(stat.parent.name)
     return running
+
+
+def test_the_index_starts_from_the_pages_before_the_data_files_are_made() -> None:
+    seen: list[Any] = []
+    plan = build_plan(load_catalog(VALID), pages_ready=seen.append)
+    assert len(seen) == 1
+    ready = seen[0]
+    assert ready.files == {}  # the data files come after
+    assert ready.pages is plan.pages and ready.catalog is plan.catalog
+
+
+def test_a_plan_that_fails_after_its_pages_takes_its_index_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.engines.mkdocs import loading
+    from generator.site import plan as plan_module
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(plan_module, "data_exports", broken)
+    site = tmp_path / "site"
+    site.mkdir()
+    catalog = load_catalog(VALID)
+    with pytest.raises(OSError, match="disk full"):
+        loading.site_plan(catalog, PLAN.settings, None, False, None, site)
+    assert list(site.iterdir()) == []  # the index's hidden folder went with the plan

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -297,6 +297,7 @@ def build_plan(
     keep_parts: bool = True,
     sink: Sink | None = None,
     spill: bool = False,
+    pages_ready: Callable[[SitePlan], object] | None = None,
 ) -> SitePlan:
     """The plan of the whole site. With `previous` (the plan of the last build of the same site),
     pages that show nothing that changed are taken from it instead of being rendered again.
@@ -306,7 +307,9 @@ def build_plan(
     are handed to it, by path in the site, as soon as each is made, and are not in the plan's
     `files`: an engine that writes them at once never holds them all (tens of megabytes at a
     thousand cards). With `spill`, the pages wait on disk (see `spill.Spilled`) until they are
-    asked for, each read back whole: for a build that writes them once."""
+    asked for, each read back whole: for a build that writes them once. `pages_ready` is given
+    the plan as soon as its pages are made, without its files (the search index starts from
+    there, on the other core, while the data files are assembled)."""
     settings = settings or SiteSettings()
     today = today or build_date()
     outside = pages_outside_navigation(catalog)
@@ -374,6 +377,9 @@ def build_plan(
             )
         )
     pages = planner.finish()
+    state = ReuseState(digest, planner.rendered, DataParts(), contents)
+    if pages_ready is not None:
+        pages_ready(SitePlan(catalog, settings, today, pages, tuple(outside), state))
     files = assets()
     # An entry's data files show what its page shows: unchanged page, unchanged data. Those of
     # the pages rendered were made with them; data_exports only assembles the files.
@@ -391,7 +397,7 @@ def build_plan(
         today,
         pages,
         tuple(outside),
-        ReuseState(digest, planner.rendered, parts if keep_parts else DataParts(), contents),
+        replace(state, data_parts=parts) if keep_parts else state,
         files={**files, **exported},
         stylesheets=tuple(p for p in files if p.endswith(".css")),
         scripts=tuple(p for p in files if p.endswith(".js") and not p.startswith(ON_DEMAND)),

@@ -14,6 +14,7 @@ from ...cards.library import footer_notice, library_setting
 from ...cards.wording import count
 from ...site.card_markdown import Sink
 from ...site.plan import SitePlan, SiteSettings, build_plan
+from ...site.search_index import IndexJob
 from ...site.templating import TemplateProblem
 from .files import relative
 from .options import TradeoffCardsConfig
@@ -72,9 +73,18 @@ def site_plan(
     previous: SitePlan | None,
     serving: bool,
     sink: Sink | None = None,
-) -> SitePlan:
+    indexed: Path | None = None,
+) -> tuple[SitePlan, IndexJob | None]:
     """The plan of the site; a preview builds on from the previous plan, a build from nothing.
-    With `sink`, the data files go to it as they are made (see `build_plan`)."""
+    With `sink`, the data files go to it as they are made (see `build_plan`). With `indexed`
+    (the site's folder), the search index of the site starts as soon as the pages are made,
+    while the data files are assembled; the job is returned with the plan."""
+    jobs: list[IndexJob] = []
+
+    def index(made: SitePlan) -> None:
+        assert indexed is not None
+        jobs.append(IndexJob(made, indexed, fork=not serving))  # a build's: in a forked process
+
     try:
         plan = build_plan(
             catalog,
@@ -83,13 +93,18 @@ def site_plan(
             keep_parts=serving,
             sink=sink,
             spill=not serving,  # written once, each page is read back once
+            pages_ready=index if indexed else None,
         )
-    except TemplateProblem as exc:
-        raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None
+    except BaseException as exc:
+        for job in jobs:  # the plan failed after its pages: their index goes with it
+            job.discard()
+        if isinstance(exc, TemplateProblem):
+            raise PluginError(f"tradeoff-cards: a template failed: {exc}") from None
+        raise
     log.info(
         "tradeoff-cards: %d decision cards, %d failure modes, %d generated pages",
         len(catalog.decisions),
         len(catalog.failure_modes),
         len(plan.pages),
     )
-    return plan
+    return plan, jobs[0] if jobs else None

@@ -61,12 +61,12 @@ class TradeoffCardsPlugin(BasePlugin[TradeoffCardsConfig]):
         previous, previous_inputs = self.built or (None, None)
         # A one-off build's data files go to disk as they are made; a preview reuses them.
         self.spool = None if self.serving else theme.Spool(Path(config.site_dir))
-        self.plan = site_plan(catalog, settings, previous, self.serving, self.spool)
+        indexed = Path(config.site_dir) if self.config.search_index else None  # from the pages on
+        self.plan, self.index_job = site_plan(
+            catalog, settings, previous, self.serving, self.spool, indexed
+        )
         self.held = None if self.serving else Held(self.plan.pages)  # their HTML until written
         self.index_lags = previous is not None and previous.pages.keys() <= self.plan.pages.keys()
-        # Indexed from now, on the other core, while MkDocs collects, reads and writes the pages.
-        index = partial(IndexJob, self.plan, Path(config.site_dir), fork=not self.serving)
-        self.index_job = index() if self.config.search_index else None
         theme.register_assets(config, self.plan)
         self.inputs = site_inputs(config, self.template_dir)
         same_inputs = self.inputs == previous_inputs and not self.guard.showing_problems
