@@ -385,3 +385,38 @@ def test_a_plan_that_fails_after_its_pages_takes_its_index_away(
     with pytest.raises(OSError, match="disk full"):
         loading.site_plan(catalog, PLAN.settings, None, False, None, site)
     assert list(site.iterdir()) == []  # the index's hidden folder went with the plan
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_stopped_indexer_leaves_no_documents_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    """The documents' folder (in memory, /dev/shm) goes with a job stopped mid-way, also when
+    the forked process that wrote it is killed."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(search_index, "_scratch", lambda: str(scratch))
+    slow = tmp_path / "slow-pagefind"  # the indexer is still on its first part when stopped
+    slow.write_text(f'#!/bin/sh\nsleep 30\nexec "{search_index._executable()}" "$@"\n')
+    slow.chmod(0o755)
+    monkeypatch.setattr(search_index, "_executable", lambda: str(slow))
+    job = IndexJob(PLAN, tmp_path / "site", fork=fork)
+    deadline = time.monotonic() + 20
+    while not list(scratch.rglob("*.html")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert list(scratch.rglob("*.html")), "the documents were written"
+    job.discard()
+    assert list(scratch.iterdir()) == []
+    assert list((tmp_path / "site").iterdir()) == []
+
+
+def test_a_finished_index_leaves_no_documents_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(search_index, "_scratch", lambda: str(scratch))
+    for fork in (True, False):
+        job = IndexJob(PLAN, tmp_path / f"site-{fork}", fork=fork)
+        job.install()
+        assert list(scratch.iterdir()) == []

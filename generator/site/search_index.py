@@ -243,6 +243,11 @@ def _executable() -> str:
     return str(found)
 
 
+def _scratch_folder() -> Any:
+    """A temporary folder for the indexer's input, taken away when left."""
+    return tempfile.TemporaryDirectory(prefix="pagefind-src-", dir=_scratch())
+
+
 def _scratch() -> str | None:
     """Where the indexer's input goes: a memory-backed folder where the system has one (it is
     written once, read once and deleted; on a disk, opening 1,000 small files costs more than
@@ -321,15 +326,17 @@ def index_into(
     *,
     parts: int = 1,
     pages: int | None = None,
+    scratch: Path | None = None,
 ) -> None:
     """Index `documents` and write the index's files into the folder `out`, the full tier in
     `parts` parts (see the module docstring), as `part_shares` shares out `pages` pages (by
-    default in equal shares).
+    default in equal shares). The documents are written into `scratch`, an empty folder (by
+    default a temporary folder of its own), and each part's are deleted once indexed.
 
     The documents are written as files and each part is indexed by one run of the Pagefind
     binary, which reads them on every core it has (its Python API answers one file per 0.1 s
     poll). `started` is given each indexer's process as soon as it runs (to stop it early)."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-src-", dir=_scratch()) as work:
+    with contextlib.nullcontext(scratch) if scratch else _scratch_folder() as work:
         sources = [Path(work) / f"part-{number}" for number in range(parts)]
         shares = part_shares(parts, pages) if pages else [1.0] * parts
         held = [0] * parts
@@ -421,11 +428,12 @@ class _Forked:
     """The indexer's forked process (see `IndexJob`) with the indexer runs it starts, all in one
     process group, handled as `_kill` and `_discard` handle an indexer run."""
 
-    def __init__(self, plan: SitePlan, staged: Path, parts: int) -> None:
+    def __init__(self, plan: SitePlan, staged: Path, parts: int, scratch: Path) -> None:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
+        self.scratch = scratch  # taken away here once the child has ended (`result`, `wait`)
         self.process = context.Process(
-            target=_index_in_child, args=(plan, staged, parts, sender), daemon=True
+            target=_index_in_child, args=(plan, staged, parts, self.scratch, sender), daemon=True
         )
         self.process.start()
         sender.close()  # the child's end only: its death then reads as end of file here
@@ -440,6 +448,7 @@ class _Forked:
         finally:
             self._receiver.close()
         self.process.join()
+        shutil.rmtree(self.scratch, ignore_errors=True)
         if error is not None:
             raise error
 
@@ -453,13 +462,18 @@ class _Forked:
 
     def wait(self, timeout: float | None = None) -> None:
         self.process.join(timeout)
+        if self.process.exitcode is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def _index_in_child(plan: SitePlan, staged: Path, parts: int, sender: Connection) -> None:
+def _index_in_child(
+    plan: SitePlan, staged: Path, parts: int, scratch: Path, sender: Connection
+) -> None:
     os.setpgid(0, 0)  # its indexer runs are stopped with it (`_Forked.kill`)
     try:
         _yield_to_the_pages()
-        index_into(index_documents(plan), staged, parts=parts, pages=len(plan.pages))
+        documents = index_documents(plan)
+        index_into(documents, staged, parts=parts, pages=len(plan.pages), scratch=scratch)
         sender.send(None)
     except BaseException as exc:  # raised in the build by `install`
         try:
@@ -474,14 +488,17 @@ def _kill(processes: list[Any]) -> None:
             process.kill()
 
 
-def _discard(staged: Path, processes: list[Any]) -> None:
+def _discard(staged: Path, processes: list[Any], scratch: Path | None = None) -> None:
     """Stop the indexer if it still runs (a build or preview that ends while a rebuild's index
-    is on its way: left running, it would write the folder again), and take its folder away."""
+    is on its way: left running, it would write the folder again), and take its folder away,
+    and the folder of its documents (`scratch`)."""
     _kill(processes)
     for process in processes:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
     shutil.rmtree(staged, ignore_errors=True)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _yield_to_the_pages() -> None:
@@ -516,9 +533,15 @@ class IndexJob:
         self._key = site_dir.resolve()  # the site, for the newest job of each
         self._pages = len(plan.pages)
         self._staged = staging(site_dir)
+        # The documents' folder is made here, in the build's process: whatever stops the indexer
+        # (a killed child, a process that ends under a preview's running thread), this process
+        # takes it away, at the latest when it exits.
+        self._scratch_dir = Path(tempfile.mkdtemp(prefix="pagefind-src-", dir=_scratch()))
         self._processes: list[Any] = []  # the indexer runs once started, or the forked indexer
         # also when the process ends without installing it (a stopped build or preview)
-        self._remove = weakref.finalize(self, _discard, self._staged, self._processes)
+        self._remove = weakref.finalize(
+            self, _discard, self._staged, self._processes, self._scratch_dir
+        )
         self._plan: SitePlan | None = plan  # read by the thread, which makes the documents
         self._lock = threading.Lock()
         self._done = False
@@ -532,7 +555,8 @@ class IndexJob:
         # where nothing else runs: in a thread, each file written waits for the build's thread
         # to let go of the interpreter (at 1,000 cards, 2.4 s where 0.6 s would do).
         forked = fork and fork_is_safe()
-        self._forked = _Forked(plan, self._staged, part_count(self._pages)) if forked else None
+        parts = part_count(self._pages)
+        self._forked = _Forked(plan, self._staged, parts, self._scratch_dir) if forked else None
         if self._forked is not None:
             self._processes.append(self._forked)
             self._plan = None
@@ -554,9 +578,11 @@ class IndexJob:
                     self._started,
                     parts=part_count(self._pages),
                     pages=self._pages,
+                    scratch=self._scratch_dir,
                 )
         except BaseException as exc:  # re-raised in the build's thread by install()
             self.error = exc
+        shutil.rmtree(self._scratch_dir, ignore_errors=True)
         self._plan = None  # not held past the build by a preview's job
         self.seconds = time.perf_counter() - started
         with self._lock:
