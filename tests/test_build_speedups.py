@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -208,3 +209,35 @@ def test_shortcuts_for_page_wide_patterns_find_what_the_patterns_find() -> None:
             return f"<{match.group(1)}>"
 
         assert citing._each_mark(text, shown) == marks.sub(shown, text), text
+
+
+def test_cards_are_loaded_and_planned_with_fewer_collections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from generator.cards import catalog as catalog_module
+    from generator.cards.parallel import COLLECT_EVERY, fewer_collections
+    from generator.site import plan as plan_module
+
+    before = gc.get_threshold()
+    paces: list[int] = []
+    categories = catalog_module.CollectionReader.categories
+    planned = plan_module._Planner.finish
+
+    def watched_categories(self: Any, **kwargs: Any) -> Any:
+        paces.append(gc.get_threshold()[0])
+        return categories(self, **kwargs)
+
+    def watched_finish(self: Any) -> Any:
+        paces.append(gc.get_threshold()[0])
+        return planned(self)
+
+    monkeypatch.setattr(catalog_module.CollectionReader, "categories", watched_categories)
+    monkeypatch.setattr(plan_module._Planner, "finish", watched_finish)
+    plan_module.build_plan(load_catalog(VALID))
+    assert paces == [max(before[0], COLLECT_EVERY)] * 2
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a failed load")
+    assert gc.get_threshold() == before

@@ -9,6 +9,7 @@ from pathlib import Path
 from .library import Library, read_library
 from .linking import Backlink, Linker, Reach
 from .models import Category, DecisionCard, FailureMode, Role
+from .parallel import fewer_collections
 from .problems import Problem
 from .reading import DECISIONS_DIR, FAILURE_MODES_DIR, CollectionReader, Entry, ParseCache
 from .wording import count
@@ -82,6 +83,7 @@ class Catalog:
         return [b.source for b in self.backlinks.get(card_id, []) if b.relation == "supersedes"]
 
 
+@fewer_collections()
 def load_catalog(
     root: Path,
     cache: ParseCache | None = None,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cards import Catalog
-from ..cards.parallel import each_of_halves
+from ..cards.parallel import each_of_halves, fewer_collections
 from .card_markdown import MarkdownWriter, Sink
 from .data import data_files, decision_object, failure_mode_object
 from .fields import field_reference
@@ -288,6 +288,7 @@ def _entry_jobs(
         )
 
 
+@fewer_collections()
 def build_plan(
     catalog: Catalog,
     settings: SiteSettings | None = None,
