@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -100,7 +101,8 @@ class Server:
         raise TimeoutError("mkdocs serve did not start")
 
     def stop(self) -> None:
-        self.process.terminate()
+        # Ctrl-C, as a writer stops it: the server ends its indexer and removes what it wrote
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
