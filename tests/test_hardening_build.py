@@ -166,3 +166,28 @@ class _FooterLabels(HTMLParser):
         values = dict(attrs)
         if tag == "a" and "md-footer__link" in (values.get("class") or ""):
             self.labels.append(values.get("aria-label") or "")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads the session from /proc")
+def test_a_stopped_engine_goes_with_every_process_it_started(tmp_path: Path) -> None:
+    """Stopping a build ends the engine's whole session, also a process that left the engine's
+    process group (the search indexer does), before the build's folder is removed."""
+    from generator.engines import commands
+
+    ready = tmp_path / "ready"
+    script = (
+        "import os, subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import os, time; os.setpgid(0, 0); "
+        "time.sleep(60)'])\n"
+        f"open({str(ready)!r}, 'w').write('x')\n"
+        "time.sleep(60)\n"
+    )
+    engine = subprocess.Popen([sys.executable, "-c", script], start_new_session=True, text=True)
+    deadline = time.monotonic() + 20
+    while not ready.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert len(commands._session(engine.pid)) == 2
+    commands.end_session(engine)
+    assert engine.returncode is not None
+    assert commands._session(engine.pid) == []

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -420,3 +421,52 @@ def test_a_finished_index_leaves_no_documents_behind(
         job = IndexJob(PLAN, tmp_path / f"site-{fork}", fork=fork)
         job.install()
         assert list(scratch.iterdir()) == []
+
+
+def test_documents_of_builds_killed_outright_are_removed_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "_scratch", lambda: str(tmp_path))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # a process id that no longer runs
+    stale = tmp_path / f"{search_index.SCRATCH_PREFIX}{ended.pid}-abc"
+    live = tmp_path / f"{search_index.SCRATCH_PREFIX}{os.getpid()}-def"
+    for folder in (stale, live):
+        (folder / "part-0").mkdir(parents=True)
+    made = search_index.scratch_folder()
+    assert not stale.exists() and live.is_dir()
+    assert made.name.startswith(f"{search_index.SCRATCH_PREFIX}{os.getpid()}-")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+def test_an_indexer_run_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """A build killed outright takes its indexer with it: nothing goes on writing."""
+    pid_file = tmp_path / "grandchild"
+    script = (
+        "import os, subprocess, sys, time\n"
+        "from functools import partial\n"
+        "from generator.site.search_index import die_with_parent\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'],"
+        " preexec_fn=partial(die_with_parent, os.getpid()))\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    grandchild = int(pid_file.read_text())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while search_index._running(grandchild) and _state(grandchild) != "Z":
+        assert time.monotonic() < deadline, "the run outlived its parent"
+        time.sleep(0.02)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

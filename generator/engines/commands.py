@@ -10,12 +10,15 @@ Each engine is optional but for MkDocs; a missing one is reported with the extra
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,11 +35,59 @@ class EngineFailed(Exception):
 
 def _run(args: list[str], what: str, cwd: Path | None = None) -> str:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    result = subprocess.run(args, env=env, text=True, capture_output=True, cwd=cwd)
-    output = (result.stdout + result.stderr).strip()
-    if result.returncode != 0:
+    # In a session of its own: a build stopped here (Ctrl-C, a termination request) ends the
+    # engine with every process it started, the search indexer and its runs included, before
+    # the folder they write into is removed.
+    with subprocess.Popen(
+        args,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate()
+        except BaseException:
+            end_session(process)
+            raise
+    output = (stdout + stderr).strip()
+    if process.returncode != 0:
         raise EngineFailed(f"{what} failed:\n{output}")
     return output
+
+
+def _session(session: int) -> list[int]:
+    """The live processes of a session, read from /proc (none where there is no /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command)"
+            if int(fields[3]) == session and fields[0] != "Z":  # state, ppid, group, session
+                members.append(int(stat.parent.name))
+    return members
+
+
+def end_session(process: subprocess.Popen[str], wait: float = 5.0) -> None:
+    """Kill `process`, started in a session of its own, with every process of that session
+    (where /proc lists them; elsewhere its process group), and wait until none is left, for
+    at most `wait` seconds."""
+    with contextlib.suppress(OSError):  # gone already
+        os.killpg(process.pid, signal.SIGKILL)
+    deadline = time.monotonic() + wait
+    while True:
+        others = [pid for pid in _session(process.pid) if pid != process.pid]
+        for pid in others:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=0.02)
+        if (process.poll() is not None and not others) or time.monotonic() > deadline:
+            break
+    if process.poll() is None:
+        process.kill()
+        process.wait()
 
 
 def _require(module: str, engine: str) -> None:

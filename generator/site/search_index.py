@@ -37,6 +37,7 @@ smaller share (`part_shares`), so that runs side by side end together.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import html
 import json
 import multiprocessing
@@ -52,6 +53,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, ClassVar
@@ -71,6 +73,7 @@ PARTS = "tc-parts.json"  # {"parts": ["part-1/", ...]}: the full tier's other fo
 PART_PAGES = 1000  # full-tier pages per indexer run (see the module docstring)
 # What a part's folder keeps: the script reads the rest from the index's own folder.
 PART_KEEPS = (ENTRY, "index", "fragment")
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 INDEXER_NICENESS = 10  # added to the build's, for the indexing thread and the indexer
 INDEXERS_AT_ONCE = 2  # indexer runs at a time (parts), at most one per core
 QUICK_COST = 1 / 7  # what indexing a page of the quick tier costs, against one of the full tier
@@ -243,9 +246,36 @@ def _executable() -> str:
     return str(found)
 
 
+SCRATCH_PREFIX = "pagefind-src-"  # then the process id of the build, a dash and a random part
+_SCRATCH_OF = re.compile(re.escape(SCRATCH_PREFIX) + r"([0-9]+)-")
+
+
+def scratch_folder() -> Path:
+    """A new folder for the indexer's documents, named after this process. The folders of
+    builds that were killed outright (nothing of theirs could remove them) are removed first:
+    those named after a process that no longer runs."""
+    base = Path(_scratch() or tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for folder in base.iterdir():
+            owner = _SCRATCH_OF.match(folder.name)
+            if owner is not None and not _running(int(owner.group(1))):
+                shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=base))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: running
+        return True
+    return True
+
+
 def _scratch_folder() -> Any:
     """A temporary folder for the indexer's input, taken away when left."""
-    return tempfile.TemporaryDirectory(prefix="pagefind-src-", dir=_scratch())
+    return tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=_scratch())
 
 
 def _scratch() -> str | None:
@@ -265,12 +295,30 @@ def _write(root: Path, document: SearchDocument) -> None:
     path.write_text(document.html, encoding="utf-8")
 
 
+def die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this process when the one that started it (`parent`)
+    ends, however it ends: a build killed outright (`tradeoffs build` kills its MkDocs process
+    when stopped) must not leave an indexer writing into a folder that is being removed."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
+
+
 def _start_indexer(
     source: Path, out: Path, said: Any, started: Callable[[subprocess.Popen[str]], None] | None
 ) -> subprocess.Popen[str]:
     # Each document names its language (its tier); none is forced.
     command = [_executable(), "--site", str(source), "--output-path", str(out), "--silent"]
-    process = subprocess.Popen(command, stdout=said, stderr=subprocess.STDOUT, text=True)
+    # From the forked indexer (one thread): the run ends with it, however the indexer ends.
+    alone = threading.active_count() == 1 and sys.platform == "linux"
+    process = subprocess.Popen(
+        command,
+        stdout=said,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=partial(die_with_parent, os.getpid()) if alone else None,
+    )
     if started is not None:
         started(process)
     return process
@@ -433,9 +481,15 @@ class _Forked:
         self._receiver, sender = context.Pipe(duplex=False)
         self.scratch = scratch  # taken away here once the child has ended (`result`, `wait`)
         self.process = context.Process(
-            target=_index_in_child, args=(plan, staged, parts, self.scratch, sender), daemon=True
+            target=_index_in_child,
+            args=(plan, staged, parts, self.scratch, sender, os.getpid()),
+            daemon=True,
         )
         self.process.start()
+        # Its own process group from here on, set from both sides (the child sets it too): a
+        # kill right after the fork, before the child ran a line, still reaches it.
+        with contextlib.suppress(OSError):  # the child ended already
+            os.setpgid(self.process.pid or 0, self.process.pid or 0)
         sender.close()  # the child's end only: its death then reads as end of file here
 
     def result(self) -> None:
@@ -459,6 +513,8 @@ class _Forked:
         if self.process.pid is not None:
             with contextlib.suppress(OSError):  # gone already
                 os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):  # in case its group was not set yet
+                os.kill(self.process.pid, signal.SIGKILL)
 
     def wait(self, timeout: float | None = None) -> None:
         self.process.join(timeout)
@@ -467,9 +523,13 @@ class _Forked:
 
 
 def _index_in_child(
-    plan: SitePlan, staged: Path, parts: int, scratch: Path, sender: Connection
+    plan: SitePlan, staged: Path, parts: int, scratch: Path, sender: Connection, parent: int
 ) -> None:
     os.setpgid(0, 0)  # its indexer runs are stopped with it (`_Forked.kill`)
+    if sys.platform == "linux":
+        die_with_parent(parent)
+    if hasattr(signal, "pthread_sigmask"):  # forked while they were held (`held_signals`)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
     try:
         _yield_to_the_pages()
         documents = index_documents(plan)
@@ -480,6 +540,25 @@ def _index_in_child(
             sender.send(exc)
         except Exception:  # an exception that does not pickle: its message
             sender.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
+HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def held_signals() -> Iterator[None]:
+    """Ctrl-C and a termination request wait within (in the main thread, where Python handles
+    them): for the steps that start an indexer and record it where a stopped build finds it."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _kill(processes: list[Any]) -> None:
@@ -536,7 +615,7 @@ class IndexJob:
         # The documents' folder is made here, in the build's process: whatever stops the indexer
         # (a killed child, a process that ends under a preview's running thread), this process
         # takes it away, at the latest when it exits.
-        self._scratch_dir = Path(tempfile.mkdtemp(prefix="pagefind-src-", dir=_scratch()))
+        self._scratch_dir = scratch_folder()
         self._processes: list[Any] = []  # the indexer runs once started, or the forked indexer
         # also when the process ends without installing it (a stopped build or preview)
         self._remove = weakref.finalize(
@@ -556,9 +635,11 @@ class IndexJob:
         # to let go of the interpreter (at 1,000 cards, 2.4 s where 0.6 s would do).
         forked = fork and fork_is_safe()
         parts = part_count(self._pages)
-        self._forked = _Forked(plan, self._staged, parts, self._scratch_dir) if forked else None
+        with held_signals():  # a Ctrl-C now would leave a child that nothing knows to stop
+            self._forked = _Forked(plan, self._staged, parts, self._scratch_dir) if forked else None
+            if self._forked is not None:
+                self._processes.append(self._forked)
         if self._forked is not None:
-            self._processes.append(self._forked)
             self._plan = None
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()

@@ -14,7 +14,7 @@ from ...cards.library import footer_notice, library_setting
 from ...cards.wording import count
 from ...site.card_markdown import Sink
 from ...site.plan import SitePlan, SiteSettings, build_plan
-from ...site.search_index import IndexJob
+from ...site.search_index import IndexJob, held_signals
 from ...site.templating import TemplateProblem
 from .files import relative
 from .options import TradeoffCardsConfig
@@ -83,7 +83,8 @@ def site_plan(
 
     def index(made: SitePlan) -> None:
         assert indexed is not None
-        jobs.append(IndexJob(made, indexed, fork=not serving))  # a build's: in a forked process
+        with held_signals():  # started and recorded, or neither: a stopped build stops it
+            jobs.append(IndexJob(made, indexed, fork=not serving))  # a build's: forked
 
     try:
         plan = build_plan(
