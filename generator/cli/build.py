@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..cards import InvalidCollection
+from ..cards.parallel import held_signals
 from ..cards.problems import format_text
 from ..cards.wording import count
 from ..engines.commands import EngineFailed, build_with
@@ -66,20 +67,6 @@ def _terminate_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGTERM and SIGINT until the block ends; they are delivered then."""
-    held = {signal.SIGTERM, signal.SIGINT}
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def build_site(
@@ -150,7 +137,7 @@ def _build_site(config_path: Path, out: Path, *, check_links: bool, engine: str)
             )
         mark(staging)
         apply_umask(staging)
-        with _signals_deferred():  # the swap and the old site's removal finish once begun
+        with held_signals():  # the swap and the old site's removal finish once begun
             _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

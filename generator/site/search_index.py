@@ -58,7 +58,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..cards.parallel import fork_is_safe
+from ..cards.parallel import HELD_SIGNALS, fork_is_safe, held_signals
 from ..cards.wording import count
 from .markup import inline
 from .paths import page_url
@@ -540,25 +540,6 @@ def _index_in_child(
             sender.send(exc)
         except Exception:  # an exception that does not pickle: its message
             sender.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
-
-
-HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-
-
-@contextlib.contextmanager
-def held_signals() -> Iterator[None]:
-    """Ctrl-C and a termination request wait within (in the main thread, where Python handles
-    them): for the steps that start an indexer and record it where a stopped build finds it."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _kill(processes: list[Any]) -> None:

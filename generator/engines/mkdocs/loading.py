@@ -11,10 +11,11 @@ from mkdocs.exceptions import PluginError
 
 from ...cards import Catalog, InvalidCollection, ParseCache, load_catalog
 from ...cards.library import footer_notice, library_setting
+from ...cards.parallel import held_signals
 from ...cards.wording import count
 from ...site.card_markdown import Sink
 from ...site.plan import SitePlan, SiteSettings, build_plan
-from ...site.search_index import IndexJob, held_signals
+from ...site.search_index import IndexJob
 from ...site.templating import TemplateProblem
 from .files import relative
 from .options import TradeoffCardsConfig
