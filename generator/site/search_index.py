@@ -273,9 +273,14 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _scratch_folder() -> Any:
-    """A temporary folder for the indexer's input, taken away when left."""
-    return tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=_scratch())
+@contextlib.contextmanager
+def _own_scratch_folder() -> Iterator[Path]:
+    """A `scratch_folder`, taken away when left."""
+    folder = scratch_folder()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _scratch() -> str | None:
@@ -299,6 +304,8 @@ def die_with_parent(parent: int) -> None:
     """On Linux, have the kernel kill this process when the one that started it (`parent`)
     ends, however it ends: a build killed outright (`tradeoffs build` kills its MkDocs process
     when stopped) must not leave an indexer writing into a folder that is being removed."""
+    if sys.platform != "linux":
+        return
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it ended before the line above
@@ -311,7 +318,7 @@ def _start_indexer(
     # Each document names its language (its tier); none is forced.
     command = [_executable(), "--site", str(source), "--output-path", str(out), "--silent"]
     # From the forked indexer (one thread): the run ends with it, however the indexer ends.
-    alone = threading.active_count() == 1 and sys.platform == "linux"
+    alone = threading.active_count() == 1  # preexec_fn is unsafe in a threaded process
     process = subprocess.Popen(
         command,
         stdout=said,
@@ -384,8 +391,8 @@ def index_into(
     The documents are written as files and each part is indexed by one run of the Pagefind
     binary, which reads them on every core it has (its Python API answers one file per 0.1 s
     poll). `started` is given each indexer's process as soon as it runs (to stop it early)."""
-    with contextlib.nullcontext(scratch) if scratch else _scratch_folder() as work:
-        sources = [Path(work) / f"part-{number}" for number in range(parts)]
+    with contextlib.nullcontext(scratch) if scratch else _own_scratch_folder() as work:
+        sources = [work / f"part-{number}" for number in range(parts)]
         shares = part_shares(parts, pages) if pages else [1.0] * parts
         held = [0] * parts
         for document in documents:
@@ -474,15 +481,15 @@ def write_search_index(plan: SitePlan, site_dir: Path, parts: int | None = None)
 
 class _Forked:
     """The indexer's forked process (see `IndexJob`) with the indexer runs it starts, all in one
-    process group, handled as `_kill` and `_discard` handle an indexer run."""
+    process group, handled as `_kill` and `_discard` handle an indexer run. It writes the
+    documents into `scratch`, which the job that made it takes away."""
 
     def __init__(self, plan: SitePlan, staged: Path, parts: int, scratch: Path) -> None:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self.scratch = scratch  # taken away here once the child has ended (`result`, `wait`)
         self.process = context.Process(
             target=_index_in_child,
-            args=(plan, staged, parts, self.scratch, sender, os.getpid()),
+            args=(plan, staged, parts, scratch, sender, os.getpid()),
             daemon=True,
         )
         self.process.start()
@@ -502,7 +509,6 @@ class _Forked:
         finally:
             self._receiver.close()
         self.process.join()
-        shutil.rmtree(self.scratch, ignore_errors=True)
         if error is not None:
             raise error
 
@@ -518,16 +524,13 @@ class _Forked:
 
     def wait(self, timeout: float | None = None) -> None:
         self.process.join(timeout)
-        if self.process.exitcode is not None:
-            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _index_in_child(
     plan: SitePlan, staged: Path, parts: int, scratch: Path, sender: Connection, parent: int
 ) -> None:
     os.setpgid(0, 0)  # its indexer runs are stopped with it (`_Forked.kill`)
-    if sys.platform == "linux":
-        die_with_parent(parent)
+    die_with_parent(parent)
     if hasattr(signal, "pthread_sigmask"):  # forked while they were held (`held_signals`)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
     try:

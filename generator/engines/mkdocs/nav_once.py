@@ -51,7 +51,8 @@ def _items(items: Iterable[Any]) -> Iterable[Any]:
 
 
 class NavOnce:
-    """The navigation's rendering for each parent folder of the pages outside it (one build)."""
+    """The navigation as rendered for each group of pages outside it that show it alike (`key`),
+    for one build."""
 
     def __init__(self, nav: Any, config: MkDocsConfig) -> None:
         self.nav = nav
